@@ -1,0 +1,47 @@
+"""`booking chat`: talk to the agent as text, at a terminal or through a pipe."""
+
+from __future__ import annotations
+
+import sys
+from typing import TextIO
+
+from graph.conversation import Conversation
+
+
+def run_chat(
+    call: Conversation,
+    *,
+    caller_id: str | None,
+    lines: TextIO,
+    out: TextIO,
+    interactive: bool,
+) -> int:
+    """Run one call until goodbye or end of input; return the exit status."""
+    if call.started() and not call.waiting():
+        print(f"call {call.thread_id} has already ended; start a new one.", file=sys.stderr)
+        return 2
+    if call.started():
+        print(f"(resuming call {call.thread_id})", file=sys.stderr)
+        _say(out, call.last_reply(), interactive)
+    else:
+        print(
+            f"call id: {call.thread_id}  (resume with --thread {call.thread_id})", file=sys.stderr
+        )
+        _say(out, call.start(caller_id=caller_id), interactive)
+    while call.waiting():
+        if interactive:
+            out.write("you> ")
+            out.flush()
+        line = lines.readline()
+        if not line:  # end of input: the caller hung up
+            call.hang_up()
+            break
+        if not line.strip():
+            continue
+        _say(out, call.say(line.strip()), interactive)
+    return 0
+
+
+def _say(out: TextIO, reply: str, interactive: bool) -> None:
+    out.write(f"agent> {reply}\n" if interactive else f"{reply}\n")
+    out.flush()

@@ -1,0 +1,74 @@
+"""The `booking` command: `chat` for a text conversation, `scenarios run` for scripted ones."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import uuid
+from datetime import datetime
+
+from booking.app import embedded_agent, fixed_clock, system_clock
+from booking.chat import run_chat
+from booking.scenarios import run_paths
+from booking.settings import get_settings
+
+
+def _instant(text: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"not an ISO date-time: {text!r}") from error
+    if value.tzinfo is None:
+        raise argparse.ArgumentTypeError(
+            "give --now with a UTC offset, e.g. 2026-12-01T10:00-08:00"
+        )
+    return value
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="booking", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    chat = sub.add_parser("chat", help="talk to the agent as text (pipe lines in to script it)")
+    chat.add_argument(
+        "--db", help="SQLite file for the store and checkpoints (default: booking.db)"
+    )
+    chat.add_argument("--thread", help="resume this conversation id")
+    chat.add_argument("--phone", help="caller ID, as SIP would give it")
+    chat.add_argument("--now", type=_instant, help="fixed clock, ISO date-time with offset")
+    scenarios = sub.add_parser("scenarios", help="scripted conversations")
+    scenario_sub = scenarios.add_subparsers(dest="action", required=True)
+    run = scenario_sub.add_parser("run", help="run YAML scenarios and check expectations")
+    run.add_argument("paths", nargs="+", help="scenario files or folders")
+    run.add_argument("-v", "--verbose", action="store_true", help="print every turn")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the `booking` command line."""
+    args = _parser().parse_args(argv)
+    settings = get_settings()
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
+    )
+    if args.command == "scenarios":
+        return run_paths(args.paths, verbose=args.verbose)
+    clock = fixed_clock(args.now) if args.now else system_clock
+    with embedded_agent(
+        args.db or settings.booking_db,
+        calendar=settings.calendar(),
+        clock=clock,
+        region=settings.phone_region,
+    ) as agent:
+        call = agent.conversation(args.thread or str(uuid.uuid4()))
+        return run_chat(
+            call,
+            caller_id=args.phone,
+            lines=sys.stdin,
+            out=sys.stdout,
+            interactive=sys.stdin.isatty(),
+        )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

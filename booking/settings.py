@@ -1,0 +1,76 @@
+"""Settings from the environment (and `.env`), read only by the composition roots."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time
+from functools import lru_cache
+
+from pydantic import field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from business.calendar import BusinessCalendar
+
+_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_HOURS = re.compile(r"^\s*(\w{3})(?:-(\w{3}))?\s+(\d{1,2}:\d{2})-(\d{1,2}:\d{2})\s*$")
+
+
+def parse_hours(spec: str) -> dict[int, tuple[time, time]]:
+    """Parse "mon-fri 09:00-16:00; sat 10:00-13:00" into weekday → (open, close)."""
+    hours: dict[int, tuple[time, time]] = {}
+    for part in filter(None, (p.strip() for p in spec.split(";"))):
+        match = _HOURS.match(part.lower())
+        if not match or match[1] not in _DAYS or (match[2] and match[2] not in _DAYS):
+            raise ValueError(
+                f"cannot read opening hours {part!r}; write e.g. 'mon-fri 09:00-16:00'"
+            )
+        first = _DAYS.index(match[1])
+        last = _DAYS.index(match[2]) if match[2] else first
+        opens, closes = time.fromisoformat(match[3].zfill(5)), time.fromisoformat(match[4].zfill(5))
+        if opens >= closes:
+            raise ValueError(f"opening time must be before closing time in {part!r}")
+        for day in range(first, last + 1):
+            hours[day] = (opens, closes)
+    return hours
+
+
+class Settings(BaseSettings):
+    """Every knob of the embedded agent; see .env.example for each one explained."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    booking_db: str = "booking.db"
+    business_timezone: str = "America/Los_Angeles"
+    business_hours: str = "mon-fri 09:00-16:00"
+    slot_minutes: int = 30
+    closures: str = ""
+    min_lead_minutes: int = 60
+    horizon_days: int = 60
+    phone_region: str = "US"
+    log_level: str = "WARNING"
+
+    @field_validator("business_hours")
+    @classmethod
+    def _hours_readable(cls, value: str) -> str:
+        parse_hours(value)
+        return value
+
+    def calendar(self) -> BusinessCalendar:
+        """Return the business calendar these settings describe."""
+        closures = frozenset(
+            date.fromisoformat(d.strip()) for d in self.closures.split(",") if d.strip()
+        )
+        return BusinessCalendar(
+            timezone=self.business_timezone,
+            hours=parse_hours(self.business_hours),
+            slot_minutes=self.slot_minutes,
+            closures=closures,
+            min_lead_minutes=self.min_lead_minutes,
+            horizon_days=self.horizon_days,
+        )
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """Return the process-wide settings, read once."""
+    return Settings()

@@ -1,0 +1,1 @@
+"""The business calendar, slot search and how dates are said aloud."""

@@ -1,0 +1,91 @@
+"""Wire the call graph in the order a call flows; the caller compiles it with a checkpointer.
+
+greet ─► identify ─► (register) ─► respond ─► listen ─► understand ─► route_turn
+                                      ▲                                  │
+                                      └── search / confirm / book / ... ◄┘
+                      goodbye ─► respond ─► summarize ─► END
+"""
+
+from __future__ import annotations
+
+from langgraph.graph import END, START, StateGraph
+
+from graph import routing
+from graph.context import CallContext
+from graph.state import CallState
+from nodes.book import book
+from nodes.cancel import cancel
+from nodes.confirm import confirm
+from nodes.greet import greet
+from nodes.guard import recovering
+from nodes.handoff import goodbye, offer_handoff, take_message
+from nodes.identify import identify, register
+from nodes.repair import clarify, decline, help_caller, never_mind, repeat
+from nodes.reschedule import reschedule
+from nodes.retrieve import retrieve
+from nodes.search import search
+from nodes.select import select
+from nodes.summarize import summarize
+from nodes.turn import listen, respond, understand
+
+Graph = StateGraph[CallState, CallContext, CallState, CallState]
+
+
+def build_graph() -> Graph:
+    """Return the uncompiled call graph."""
+    g: Graph = StateGraph(CallState, context_schema=CallContext)
+    # opening and identification
+    g.add_node("greet", recovering(greet))
+    g.add_node("identify", recovering(identify))
+    g.add_node("register", recovering(register))
+    # the turn boundary
+    g.add_node("respond", respond)
+    g.add_node("listen", listen)
+    g.add_node("understand", understand)
+    # the task: search → confirm → write
+    g.add_node("search", recovering(search))
+    g.add_node("select", recovering(select))
+    g.add_node("confirm", confirm)
+    g.add_node("book", recovering(book))
+    g.add_node("cancel", recovering(cancel))
+    g.add_node("reschedule", recovering(reschedule))
+    g.add_node("retrieve", recovering(retrieve))
+    # repair and handoff
+    g.add_node("decline", decline)
+    g.add_node("repeat", repeat)
+    g.add_node("never_mind", never_mind)
+    g.add_node("help", help_caller)
+    g.add_node("clarify", clarify)
+    g.add_node("offer_handoff", offer_handoff)
+    g.add_node("take_message", take_message)
+    # closing
+    g.add_node("goodbye", goodbye)
+    g.add_node("summarize", recovering(summarize))
+
+    g.add_edge(START, "greet")
+    g.add_conditional_edges("greet", routing.route_after_greet)
+    g.add_conditional_edges("identify", routing.route_after_identify)
+    g.add_conditional_edges("register", routing.route_after_identify)
+    g.add_conditional_edges("respond", routing.route_after_respond)
+    g.add_conditional_edges("listen", routing.route_after_listen)
+    g.add_conditional_edges("understand", routing.route_turn)
+    g.add_conditional_edges("search", routing.route_after_search)
+    g.add_conditional_edges("select", routing.route_after_select)
+    g.add_edge("confirm", "respond")
+    g.add_conditional_edges("book", routing.route_after_write)
+    g.add_conditional_edges("reschedule", routing.route_after_write)
+    for node in (
+        "cancel",
+        "retrieve",
+        "decline",
+        "repeat",
+        "never_mind",
+        "help",
+        "clarify",
+        "offer_handoff",
+        "take_message",
+        "goodbye",
+    ):
+        g.add_edge(node, "respond")
+    g.add_edge("summarize", END)
+    return g

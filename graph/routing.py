@@ -1,0 +1,98 @@
+"""Routers: pure functions of state that pick the next node. No I/O, no model calls."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from graph.state import CallState
+
+TurnNode = Literal[
+    "identify",
+    "register",
+    "search",
+    "confirm",
+    "select",
+    "book",
+    "cancel",
+    "reschedule",
+    "decline",
+    "retrieve",
+    "repeat",
+    "never_mind",
+    "help",
+    "offer_handoff",
+    "take_message",
+    "goodbye",
+    "clarify",
+]
+
+_BY_ACT: dict[str, TurnNode] = {
+    "phone": "identify",
+    "bad_phone": "identify",
+    "need_phone": "identify",
+    "name": "register",
+    "search": "search",
+    "more": "search",
+    "choose": "confirm",
+    "select": "select",
+    "deny": "decline",
+    "list": "retrieve",
+    "repeat": "repeat",
+    "never_mind": "never_mind",
+    "help": "help",
+    "prompt": "help",
+    "human": "offer_handoff",
+    "message": "take_message",
+    "goodbye": "goodbye",
+    "unclear": "clarify",
+}
+
+
+def route_after_greet(state: CallState) -> Literal["identify", "respond"]:
+    """Identify a caller ID at once; otherwise the greeting asks for the number."""
+    return "identify" if state.phone else "respond"
+
+
+def route_after_listen(state: CallState) -> Literal["understand", "summarize"]:
+    """A hang-up goes straight to the summary; anything said is understood."""
+    return "summarize" if state.act == "hangup" else "understand"
+
+
+def route_turn(state: CallState) -> TurnNode:
+    """Send the utterance's dialogue act to the node that handles it."""
+    if state.act == "affirm" and state.pending:
+        return state.pending["kind"]
+    return _BY_ACT.get(state.act or "unclear", "clarify")
+
+
+def route_after_identify(state: CallState) -> Literal["search", "select", "respond"]:
+    """Once the caller is known, carry on with a task they asked for before."""
+    if state.stage != "ask_request" or state.task is None or state.notice == "store_down":
+        return "respond"
+    return "search" if state.task == "book" else "select"
+
+
+def route_after_search(state: CallState) -> Literal["confirm", "respond"]:
+    """An exact free match is read back at once; offers wait for a pick."""
+    return "confirm" if state.pending and state.notice != "store_down" else "respond"
+
+
+def route_after_select(state: CallState) -> Literal["confirm", "search", "respond"]:
+    """A chosen cancellation is read back; a move with a wished time searches."""
+    if state.notice == "store_down":
+        return "respond"
+    if state.pending:
+        return "confirm"
+    if state.task == "reschedule" and state.target and state.wish:
+        return "search"
+    return "respond"
+
+
+def route_after_write(state: CallState) -> Literal["search", "respond"]:
+    """A slot lost to another caller leads to fresh options."""
+    return "search" if state.notice == "slot_taken" else "respond"
+
+
+def route_after_respond(state: CallState) -> Literal["listen", "summarize"]:
+    """After the goodbye is recorded, summarize; otherwise wait for the caller."""
+    return "summarize" if state.stage == "ended" else "listen"

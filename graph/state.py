@@ -1,0 +1,149 @@
+"""The call's state: one typed record, checkpointed after every step.
+
+Everything here is plain JSON (strings, numbers, lists, dicts) so a checkpoint stays
+readable by analysts and by any later version of the code. Every list is bounded, so a
+step costs the same at turn 200 as at turn 2: the full transcript lives in the store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Literal, TypedDict
+
+Stage = Literal[
+    "start",  # nothing said yet
+    "ask_phone",  # waiting for the caller's phone number
+    "ask_name",  # a new caller: waiting for their name
+    "ask_request",  # open question: "how can I help?" / "anything else?"
+    "offer_slots",  # up to three slots offered, waiting for a pick
+    "ask_appointment",  # waiting for which of their appointments
+    "confirm",  # a write read back, waiting for yes or no
+    "take_message",  # waiting for a message to pass on for a callback
+    "ended",  # goodbye said; the summary is stored
+]
+
+Task = Literal["book", "cancel", "reschedule"]
+
+Act = Literal[
+    "phone",  # gave a valid phone number
+    "bad_phone",  # gave an invalid one
+    "need_phone",  # asked for something before we know who they are
+    "name",  # gave their name
+    "search",  # wants slots for the current wish
+    "more",  # wants other slots than the ones offered
+    "choose",  # picked an offered slot
+    "select",  # wants to cancel or move one of their appointments
+    "affirm",  # said yes to the read-back
+    "deny",  # said no to the read-back or the offers
+    "list",  # asked what they have booked
+    "repeat",  # asked to hear the last reply again
+    "never_mind",  # dropped the current task
+    "help",  # asked what the agent can do
+    "prompt",  # said yes to "anything else?" without saying what
+    "human",  # asked for a person
+    "message",  # dictated the message for a callback
+    "goodbye",  # ended the call
+    "hangup",  # the line dropped or the caller hung up
+    "unclear",  # nothing usable in the utterance
+]
+
+
+class Wish(TypedDict, total=False):
+    """The caller's slot preferences, merged across turns (ISO strings, business-local)."""
+
+    day: str
+    day_from: str
+    day_to: str
+    at: str
+    earliest: str
+    latest: str
+    part_of_day: str
+
+
+class Pending(TypedDict, total=False):
+    """A write read back to the caller and waiting for their yes."""
+
+    kind: Literal["book", "cancel", "reschedule"]
+    slot: str
+    """ISO start of the slot to book or move to (business timezone)."""
+    appointment_id: str
+    """The appointment to cancel or move."""
+    appointment_start: str
+    key: str
+    """Idempotency key: a retried or replayed write returns the first result."""
+
+
+class Line(TypedDict):
+    """One line of the recent-transcript window."""
+
+    role: Literal["caller", "agent"]
+    text: str
+
+
+def add_speech(left: list[str], right: list[str] | None) -> list[str]:
+    """Append spoken sentences within a turn; None clears them for the next turn."""
+    return [] if right is None else [*left, *right]
+
+
+@dataclass(kw_only=True)
+class CallState:
+    """What the agent knows about one call; one instance per thread_id."""
+
+    call_id: str = ""
+    """The conversation id (the graph's thread_id), set by the first input."""
+    caller_id: str | None = None
+    """Phone number from caller ID (SIP or `--phone`), if any, as received."""
+    stage: Stage = "start"
+    """Which question is pending; it decides how the next utterance is read."""
+    question: str = ""
+    """The pending question in words, re-asked after a digression or a repeat failure."""
+
+    utterance: str = ""
+    """The newest caller utterance."""
+    turn: int = 0
+    """Caller utterances so far."""
+    line_no: int = 0
+    """Transcript lines written to the store so far."""
+    heard: dict[str, Any] = field(default_factory=dict)
+    """What the understanding layer made of the newest utterance (for analysts)."""
+    act: Act | None = None
+    """The dialogue act the newest utterance was read as; routers switch on it."""
+    misunderstood: int = 0
+    """Consecutive utterances that could not be understood."""
+    phone_attempts: int = 0
+
+    phone: str | None = None
+    """The identified caller's number, E.164."""
+    user_id: str | None = None
+    caller_name: str | None = None
+    new_caller: bool = False
+
+    task: Task | None = None
+    """What the caller is trying to get done."""
+    wish: Wish = field(default_factory=Wish)
+    offers: list[str] = field(default_factory=list)
+    """ISO starts of the slots offered now (at most three)."""
+    offered: list[str] = field(default_factory=list)
+    """Slots already offered for this task, so "anything else?" moves on (bounded)."""
+    target: dict[str, str] | None = None
+    """The appointment being cancelled or moved: {"id", "start"}."""
+    choices: list[dict[str, str]] = field(default_factory=list)
+    """The caller's appointments offered for a pick: [{"id", "start"}]."""
+    pending: Pending | None = None
+    """A write read back and waiting for a yes."""
+    notice: str | None = None
+    """Why the last write did not happen (slot_taken, store_down), for the next node."""
+
+    outcomes: list[dict[str, str]] = field(default_factory=list)
+    """Writes done in this call, in order, for the summary (bounded)."""
+    preferences: list[str] = field(default_factory=list)
+    """Preferences the caller mentioned, in words, for the summary (bounded)."""
+    message: str | None = None
+    """A message left for a human callback."""
+
+    speech: Annotated[list[str], add_speech] = field(default_factory=list)
+    """Sentences the agent says this turn, written by nodes."""
+    reply: str = ""
+    """The reply of the last turn, as spoken."""
+    recent: list[Line] = field(default_factory=list)
+    """The last few transcript lines (bounded window)."""

@@ -1,0 +1,34 @@
+"""Read the caller's own appointments, in the business timezone, for listing and picking."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from business.spoken import say_options, say_slot
+from graph.context import CallContext
+
+
+def upcoming(ctx: CallContext, user_id: str) -> list[dict[str, str]]:
+    """Return the caller's booked appointments from now on as [{"id", "start"}]."""
+    tz = ctx.calendar.tz
+    return [
+        {"id": a.id, "start": a.start.astimezone(tz).isoformat()}
+        for a in ctx.store.list_appointments(user_id, after=ctx.now())
+    ]
+
+
+def on_day(items: list[dict[str, str]], day: date) -> list[dict[str, str]]:
+    """Return the appointments on a day; failing that, on the same weekday.
+
+    "Cancel the Wednesday one" resolves to the coming Wednesday, but the caller means
+    their appointment that falls on a Wednesday, whichever week it is in.
+    """
+    exact = [i for i in items if i["start"][:10] == day.isoformat()]
+    if exact:
+        return exact
+    return [i for i in items if datetime.fromisoformat(i["start"]).weekday() == day.weekday()]
+
+
+def say_appointments(items: list[dict[str, str]], *, today: date) -> str:
+    """Say a list of appointments ("Thursday, December 3rd at 2 PM or Friday, ...")."""
+    return say_options([say_slot(datetime.fromisoformat(i["start"]), today=today) for i in items])

@@ -1,0 +1,34 @@
+"""Cancel the confirmed appointment: the only place a cancellation is written."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from langgraph.runtime import Runtime
+
+from business.spoken import say_slot
+from graph.context import CallContext
+from graph.state import CallState
+from nodes import phrases
+from nodes.writes import done
+from store.errors import AppointmentNotActive, AppointmentNotFound
+
+
+def cancel(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]:
+    """Cancel one of the caller's own appointments."""
+    ctx = runtime.context
+    assert state.pending is not None and state.user_id is not None
+    start = datetime.fromisoformat(state.pending["appointment_start"])
+    said = say_slot(start, today=ctx.now().date())
+    try:
+        appointment = ctx.store.cancel(
+            user_id=state.user_id,
+            appointment_id=state.pending["appointment_id"],
+            idempotency_key=state.pending["key"],
+        )
+    except (AppointmentNotFound, AppointmentNotActive):
+        outcome_said = phrases.no_appointment_then(said)
+        return done(state, {"kind": "noop"}, outcome_said) | {"outcomes": state.outcomes}
+    outcome = {"kind": "cancelled", "appointment_id": appointment.id, "start": start.isoformat()}
+    return done(state, outcome, phrases.cancelled(said))

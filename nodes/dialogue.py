@@ -1,0 +1,183 @@
+"""Dialogue-state tracking: read one understood utterance in the light of the pending question.
+
+A pure function of state and the `Understanding`: it decides the dialogue act the routers
+switch on and merges what the caller said into the task, wish and picks. No I/O.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from graph.state import Act, CallState, Pending, Stage, Wish
+from nodes.appointments import on_day
+from nodes.understanding.types import Expecting, Understanding
+from nodes.wish import merge_wish
+
+EXPECTING: dict[Stage, Expecting] = {
+    "start": "request",
+    "ask_phone": "phone",
+    "ask_name": "name",
+    "ask_request": "request",
+    "offer_slots": "slot_choice",
+    "ask_appointment": "appointment_choice",
+    "confirm": "yes_no",
+    "take_message": "request",
+    "ended": "request",
+}
+"""What kind of answer each pending question expects."""
+
+_GLOBAL_ACTS: dict[str, Act] = {
+    "repeat": "repeat",
+    "goodbye": "goodbye",
+    "human": "human",
+    "help": "help",
+}
+
+
+def track(state: CallState, heard: Understanding) -> dict[str, Any]:
+    """Return the act for this utterance and the state changes it implies."""
+    update = _track(state, heard)
+    act = update["act"]
+    update["misunderstood"] = state.misunderstood + 1 if act == "unclear" else 0
+    return update
+
+
+def _track(state: CallState, heard: Understanding) -> dict[str, Any]:
+    stage, when = state.stage, heard.when
+    if stage == "take_message" and heard.intent not in ("goodbye", "repeat", "never_mind"):
+        return {"act": "message", "message": heard.text.strip()[:500]}
+    if heard.intent in _GLOBAL_ACTS:
+        return {"act": _GLOBAL_ACTS[heard.intent]}
+    if heard.intent == "never_mind" and not (heard.correction and not when.is_empty()):
+        return {"act": "never_mind"}
+    if state.user_id is None:
+        return _identify(state, heard)
+    if stage == "ask_name":
+        return {"act": "name", "caller_name": heard.name} if heard.name else {"act": "unclear"}
+    if heard.intent == "list":
+        return {"act": "list"}
+    if stage == "confirm" and state.pending and (reply := _at_confirm(state, heard)) is not None:
+        return reply
+    if stage == "offer_slots" and (reply := _at_offer(state, heard)) is not None:
+        return reply
+    if stage == "ask_appointment" and (reply := _at_appointment(state, heard)) is not None:
+        return reply
+    if heard.intent is not None:
+        return _new_task(state, heard)
+    if not when.is_empty():
+        if state.task == "cancel":
+            return {"act": "select", "wish": merge_wish(Wish(), when), "target": None}
+        task = state.task or "book"
+        return {"act": "search", "task": task, "wish": merge_wish(state.wish, when)}
+    if heard.more and state.task in ("book", "reschedule"):
+        return {"act": "more"}
+    if heard.affirm is False and stage == "ask_request":
+        return {"act": "goodbye"}
+    if heard.affirm is True and stage == "ask_request":
+        return {"act": "prompt"}
+    return {"act": "unclear"}
+
+
+def _identify(state: CallState, heard: Understanding) -> dict[str, Any]:
+    """Before we know the caller, only a phone number moves the call on; remember the rest."""
+    if heard.phone:
+        return {"act": "phone", "phone": heard.phone}
+    if heard.phone_invalid:
+        return {"act": "bad_phone"}
+    if heard.intent in ("book", "availability"):
+        return {"act": "need_phone", "task": "book", "wish": merge_wish(Wish(), heard.when)}
+    if heard.intent in ("cancel", "reschedule"):
+        return {"act": "need_phone", "task": heard.intent, "wish": merge_wish(Wish(), heard.when)}
+    if heard.intent == "list":
+        return {"act": "need_phone"}
+    return {"act": "unclear"}
+
+
+def _at_confirm(state: CallState, heard: Understanding) -> dict[str, Any] | None:
+    """Yes writes, no declines, a new date or time re-searches ("actually make it 4pm")."""
+    assert state.pending is not None
+    kind = state.pending.get("kind")
+    if not heard.when.is_empty() and kind in ("book", "reschedule"):
+        return {"act": "search", "wish": merge_wish(state.wish, heard.when), "pending": None}
+    if heard.affirm is True and not heard.correction:
+        return {"act": "affirm"}
+    if heard.affirm is False:
+        return {"act": "deny"}
+    return None
+
+
+def _at_offer(state: CallState, heard: Understanding) -> dict[str, Any] | None:
+    """A pick by position or by time; "anything else?"; or a new wish."""
+    offers = state.offers
+    if heard.choice is not None and -len(offers) <= heard.choice < len(offers):
+        return _choose(state, offers[heard.choice])
+    if heard.when.at is not None and heard.when.earliest is None:
+        picked = [
+            slot
+            for slot in offers
+            if _same_time(slot, heard.when.at.isoformat(timespec="minutes"))
+            and (heard.when.day is None or slot[:10] == heard.when.day.isoformat())
+        ]
+        if len(picked) == 1:
+            return _choose(state, picked[0])
+    if heard.more:
+        return {"act": "more"}
+    if not heard.when.is_empty() and heard.intent is None:
+        return {"act": "search", "wish": merge_wish(state.wish, heard.when)}
+    if heard.affirm is True and len(offers) == 1:
+        return _choose(state, offers[0])
+    if heard.affirm is False:
+        return {"act": "deny"}
+    return None
+
+
+def _at_appointment(state: CallState, heard: Understanding) -> dict[str, Any] | None:
+    """A pick among the caller's own appointments, by position or by day."""
+    choices = state.choices
+    if heard.choice is not None and -len(choices) <= heard.choice < len(choices):
+        return {"act": "select", "target": choices[heard.choice]}
+    if heard.when.day is not None:
+        picked = on_day(choices, heard.when.day)
+        if heard.when.at is not None:
+            at = heard.when.at.isoformat(timespec="minutes")
+            picked = [c for c in picked if _same_time(c["start"], at)] or picked
+        if len(picked) == 1:
+            return {"act": "select", "target": picked[0]}
+    if heard.affirm is True and len(choices) == 1:
+        return {"act": "select", "target": choices[0]}
+    return None
+
+
+def _new_task(state: CallState, heard: Understanding) -> dict[str, Any]:
+    """Start (or continue) a task named by the caller's intent."""
+    intent, when = heard.intent, heard.when
+    if intent in ("book", "availability"):
+        keep = state.task == "reschedule" and state.target is not None and intent == "availability"
+        task = "reschedule" if keep else "book"
+        base = state.wish if state.task == task else Wish()
+        update: dict[str, Any] = {"act": "search", "task": task, "wish": merge_wish(base, when)}
+        if not keep:
+            update["target"] = None
+        if state.task != task:
+            update["offered"] = []
+        return update
+    if intent in ("cancel", "reschedule"):
+        return {
+            "act": "select",
+            "task": intent,
+            "wish": merge_wish(Wish(), when),
+            "target": None,
+            "offered": [],
+            "pending": None,
+        }
+    return {"act": "unclear"}
+
+
+def _choose(state: CallState, slot: str) -> dict[str, Any]:
+    kind: Literal["book", "reschedule"] = "reschedule" if state.task == "reschedule" else "book"
+    return {"act": "choose", "pending": Pending(kind=kind, slot=slot)}
+
+
+def _same_time(iso: str, hhmm: str) -> bool:
+    return datetime.fromisoformat(iso).strftime("%H:%M") == hhmm

@@ -1,0 +1,28 @@
+"""Human handoff: take a message for a callback when the caller asks or we keep failing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graph.state import CallState
+from nodes import phrases
+
+
+def offer_handoff(state: CallState) -> dict[str, Any]:
+    """Offer to pass a message to a person who calls back."""
+    return {"speech": [phrases.HUMAN], "stage": "take_message", "question": phrases.HUMAN}
+
+
+def take_message(state: CallState) -> dict[str, Any]:
+    """Keep the message for the summary and the callback."""
+    return {
+        "speech": [phrases.MESSAGE_TAKEN, phrases.ANYTHING_ELSE],
+        "stage": "ask_request",
+        "question": phrases.ANYTHING_ELSE,
+        "misunderstood": 0,
+    }
+
+
+def goodbye(state: CallState) -> dict[str, Any]:
+    """Say goodbye; the summary is written after the goodbye is recorded."""
+    return {"speech": [phrases.GOODBYE], "stage": "ended", "question": ""}

@@ -1,0 +1,58 @@
+"""Identify the caller by phone number: greet a known caller, register a new one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langgraph.runtime import Runtime
+
+from graph.context import CallContext
+from graph.state import CallState
+from nodes import phrases
+
+MAX_PHONE_ATTEMPTS = 3
+
+
+def identify(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]:
+    """Look the number up; ask again for an invalid one; ask a new caller's name."""
+    if state.act == "bad_phone":
+        attempts = state.phone_attempts + 1
+        said = phrases.PHONE_GIVE_UP if attempts >= MAX_PHONE_ATTEMPTS else phrases.BAD_PHONE
+        return {"speech": [said], "stage": "ask_phone", "phone_attempts": attempts}
+    if state.act == "need_phone" or state.phone is None:
+        return {"speech": [phrases.ASK_PHONE_FIRST], "stage": "ask_phone"}
+    store = runtime.context.store
+    user = store.find_user_by_phone(state.phone)
+    if user is None:
+        user = store.create_user(phone=state.phone)
+        new_caller = True
+    else:
+        new_caller = False
+    store.attach_user(conversation_id=state.call_id, user_id=user.id)
+    update: dict[str, Any] = {"user_id": user.id, "new_caller": new_caller}
+    if user.name is None:
+        return {
+            **update,
+            "speech": [phrases.ASK_NAME],
+            "stage": "ask_name",
+            "question": phrases.ASK_NAME,
+        }
+    return {**update, "caller_name": user.name, **_carry_on(state, phrases.welcome_back(user.name))}
+
+
+def register(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]:
+    """Store a new caller's name and carry on with what they wanted."""
+    assert state.user_id is not None and state.caller_name is not None
+    runtime.context.store.set_user_name(state.user_id, state.caller_name)
+    return _carry_on(state, phrases.nice_to_meet(state.caller_name))
+
+
+def _carry_on(state: CallState, greeting: str) -> dict[str, Any]:
+    """Go back to a task asked before identification, else ask how to help."""
+    if state.task is not None:
+        return {"speech": [greeting], "stage": "ask_request"}
+    return {
+        "speech": [greeting, phrases.HOW_CAN_I_HELP],
+        "stage": "ask_request",
+        "question": phrases.HOW_CAN_I_HELP,
+    }

@@ -1,0 +1,32 @@
+"""Read out the caller's upcoming appointments, then return to whatever was pending."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langgraph.runtime import Runtime
+
+from graph.context import CallContext
+from graph.state import CallState
+from nodes import phrases
+from nodes.appointments import say_appointments, upcoming
+
+MID_FLOW = ("offer_slots", "ask_appointment", "confirm")
+
+
+def retrieve(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]:
+    """List the caller's appointments; mid-task, re-ask the pending question afterwards."""
+    ctx = runtime.context
+    assert state.user_id is not None
+    mine = upcoming(ctx, state.user_id)
+    if mine:
+        said = phrases.your_appointments(say_appointments(mine, today=ctx.now().date()), len(mine))
+    else:
+        said = phrases.NO_APPOINTMENTS
+    if state.stage in MID_FLOW:
+        return {"speech": [said, phrases.back_to(state.question)]}
+    return {
+        "speech": [said, phrases.ANYTHING_ELSE],
+        "stage": "ask_request",
+        "question": phrases.ANYTHING_ELSE,
+    }

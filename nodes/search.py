@@ -1,0 +1,88 @@
+"""Slot search: find up to three free slots for the caller's wish, or the nearest ones."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from langgraph.runtime import Runtime
+
+from business.slots import find_slots
+from business.spoken import say_slots
+from graph.context import CallContext
+from graph.state import CallState, Pending
+from nodes import phrases
+from nodes.wish import describe, to_query
+
+MAX_OFFERS = 3
+MAX_REMEMBERED = 12
+"""Offered slots remembered for "anything else?"; bounded so state stays small."""
+MAX_PREFERENCES = 10
+
+
+def search(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]:
+    """Offer free slots that meet the wish; an exact free match goes straight to read-back."""
+    ctx = runtime.context
+    now = ctx.now()
+    more = state.act == "more"
+    exclude = [datetime.fromisoformat(s) for s in state.offered] if more else []
+    found = find_slots(
+        ctx.calendar,
+        to_query(state.wish),
+        now=now,
+        busy=ctx.store.booked_starts,
+        limit=MAX_OFFERS,
+        exclude=exclude,
+    )
+    update: dict[str, Any] = {"pending": None, "preferences": _remember(state)}
+    wished = describe(state.wish)
+    if not found.slots:
+        if more:
+            said = [phrases.NO_MORE, phrases.ASK_WHEN]
+        elif wished:
+            said = [phrases.NOTHING_FREE.format(wish=f"for {wished}"), phrases.ASK_WHEN]
+        else:
+            said = [phrases.NOTHING_AT_ALL]
+        return {
+            **update,
+            "speech": said,
+            "stage": "ask_request",
+            "offers": [],
+            "question": phrases.ASK_WHEN,
+        }
+    slots = [s.isoformat() for s in found.slots]
+    if found.matched and _is_wished(
+        found.slots[0], state.wish.get("at", ""), state.wish.get("day")
+    ):
+        kind: Literal["book", "reschedule"] = "reschedule" if state.task == "reschedule" else "book"
+        return {**update, "pending": Pending(kind=kind, slot=slots[0])}
+    said = []
+    if not found.matched and found.reason in phrases.REASONS:
+        said.append(phrases.REASONS[found.reason])
+    said += [
+        phrases.offer(say_slots(list(found.slots), today=now.date()), matched=found.matched),
+        phrases.WHICH_SLOT,
+    ]
+    return {
+        **update,
+        "speech": said,
+        "stage": "offer_slots",
+        "offers": slots,
+        "offered": ([*state.offered, *slots] if more else slots)[-MAX_REMEMBERED:],
+        "question": " ".join(said[-2:]),
+    }
+
+
+def _is_wished(slot: datetime, at: str, day: str | None) -> bool:
+    """Return True when the found slot is exactly the wished time (and day, if one was said)."""
+    if slot.strftime("%H:%M") != at:
+        return False
+    return day is None or slot.date().isoformat() == day
+
+
+def _remember(state: CallState) -> list[str]:
+    """Add the wish, in words, to the preferences mentioned in this call."""
+    wished = describe(state.wish)
+    if not wished or wished in state.preferences:
+        return state.preferences
+    return [*state.preferences, wished][-MAX_PREFERENCES:]

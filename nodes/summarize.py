@@ -1,0 +1,65 @@
+"""Close the call: store the outcome, a short summary and what was discussed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from langgraph.runtime import Runtime
+
+from business.spoken import say_slot
+from graph.context import CallContext
+from graph.state import CallState
+
+_VERBS = {"booked": "booked", "cancelled": "cancelled", "rescheduled": "moved an appointment to"}
+
+
+def outcome_of(state: CallState) -> str:
+    """Return the call's outcome: its last write, a handoff, abandoned, or completed."""
+    writes = [o["kind"] for o in state.outcomes if o.get("kind") in _VERBS]
+    if writes:
+        return writes[-1]
+    if state.message:
+        return "handed_off"
+    if state.act == "hangup":
+        return "abandoned"
+    return "completed"
+
+
+def summary_of(state: CallState) -> str:
+    """Write the summary an analyst or a callback would want, in one paragraph.
+
+    Dates are absolute ("Thursday, November 26th"), never "tomorrow": it is read later.
+    """
+    who = state.caller_name or "An unidentified caller"
+    parts = []
+    for o in state.outcomes:
+        if (verb := _VERBS.get(o.get("kind", ""))) is not None:
+            parts.append(f"{verb} {say_slot(datetime.fromisoformat(o['start']))}")
+    done = "; ".join(parts) if parts else "made no changes"
+    text = f"{who} ({state.phone or 'number unknown'}) {done}."
+    if state.preferences:
+        text += f" Asked about: {'; '.join(state.preferences)}."
+    if state.message:
+        text += f" Callback requested, message: {state.message!r}."
+    if state.act == "hangup":
+        text += " The call ended without a goodbye."
+    return text
+
+
+def summarize(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]:
+    """Store the conversation's summary; runs once, after the last reply."""
+    ctx = runtime.context
+    now = ctx.now()
+    ctx.store.finish_conversation(
+        conversation_id=state.call_id,
+        ended_at=now,
+        outcome=outcome_of(state),
+        summary=summary_of(state),
+        appointments_discussed=[
+            o["appointment_id"] for o in state.outcomes if "appointment_id" in o
+        ],
+        preferences_mentioned=list(state.preferences),
+        cost_breakdown={"understanding": "rules", "llm_calls": 0, "total_usd": 0.0},
+    )
+    return {"stage": "ended"}

@@ -1,0 +1,98 @@
+"""The turn boundary: say the reply, wait for the caller, hear the next utterance."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from langgraph.runtime import Runtime
+from langgraph.types import interrupt
+
+from graph.context import CallContext
+from graph.state import CallState, Line
+from nodes import phrases
+from nodes.dialogue import EXPECTING, track
+from nodes.understanding.types import Understanding
+from store.errors import StoreUnavailable
+from store.models import TranscriptLine
+
+log = logging.getLogger(__name__)
+
+RECENT_LINES = 6
+"""Transcript lines kept in state; the whole transcript lives in the store."""
+
+HANGUP = {"event": "hangup"}
+"""Resume value a door sends when the caller hangs up or the line drops."""
+
+
+def _recent(state: CallState, line: Line) -> list[Line]:
+    return [*state.recent, line][-RECENT_LINES:]
+
+
+def _record(ctx: CallContext, state: CallState, line: TranscriptLine) -> None:
+    """Store a transcript line; during an outage the line stays in the checkpoint only."""
+    try:
+        ctx.store.append_turn(conversation_id=state.call_id, line=line)
+    except StoreUnavailable as error:
+        log.warning(
+            "transcript line %d of call %s not stored: %s", line.index, state.call_id, error
+        )
+
+
+def respond(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]:
+    """Join this turn's sentences into the reply and store it as a transcript line."""
+    reply = " ".join(s for s in state.speech if s) or phrases.NOT_UNDERSTOOD
+    ctx = runtime.context
+    _record(ctx, state, TranscriptLine(index=state.line_no, role="agent", text=reply, at=ctx.now()))
+    return {
+        "reply": reply,
+        "line_no": state.line_no + 1,
+        "recent": _recent(state, Line(role="agent", text=reply)),
+    }
+
+
+def listen(state: CallState) -> dict[str, Any]:
+    """Hand the reply to the caller and wait; the resume value is their next utterance.
+
+    This node re-runs from the top on resume, so it does nothing before `interrupt()`.
+    """
+    said = interrupt(state.reply)
+    if isinstance(said, dict) and said.get("event") == "hangup":
+        return {"act": "hangup", "speech": None, "notice": None}
+    return {"utterance": str(said), "turn": state.turn + 1, "speech": None, "notice": None}
+
+
+def understand(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]:
+    """Store the caller's line, understand it, and decide what it means here."""
+    ctx = runtime.context
+    text = state.utterance
+    _record(ctx, state, TranscriptLine(index=state.line_no, role="caller", text=text, at=ctx.now()))
+    heard = ctx.understander.understand(
+        text, expecting=EXPECTING[state.stage], now=ctx.now(), region=ctx.region
+    )
+    update = track(state, heard)
+    update.update(
+        heard=heard_as_json(heard),
+        line_no=state.line_no + 1,
+        recent=_recent(state, Line(role="caller", text=text)),
+    )
+    return update
+
+
+def heard_as_json(heard: Understanding) -> dict[str, Any]:
+    """Keep only what was found, as JSON, so analysts can read it in the checkpoint."""
+    found: dict[str, Any] = {}
+    for key in ("intent", "affirm", "choice", "phone", "name"):
+        if (value := getattr(heard, key)) is not None:
+            found[key] = value
+    for key in ("phone_invalid", "correction", "more"):
+        if getattr(heard, key):
+            found[key] = True
+    when = {
+        key: value.isoformat() if hasattr(value, "isoformat") else value
+        for key, value in vars(heard.when).items()
+        if value not in (None, False)
+    }
+    if when:
+        found["when"] = when
+    return found

@@ -1,0 +1,1 @@
+"""Understanding: caller words in, an `Understanding` frame out."""

@@ -1,0 +1,217 @@
+"""Word lists, the text normaliser and shared regex fragments for the rule engine.
+
+Everything here is computed once at import so per-utterance work is only regex matching.
+The normaliser turns STT output and typed text alike into one shape: lowercase, plain
+apostrophes, no punctuation except ``:`` and ``/`` between digits, and number words turned
+into digits where that is safe (``"ten thirty"`` → ``"10:30"``, but ``"this one"`` keeps
+its ``one``).
+"""
+
+from __future__ import annotations
+
+import re
+
+UNITS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+UNIT_VALUE = {word: i + 1 for i, word in enumerate(UNITS)}
+TEENS = {
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+}
+TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
+
+_ORDINAL_UNITS = {
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+}
+_ORDINAL_TEENS = {
+    "tenth": 10,
+    "eleventh": 11,
+    "twelfth": 12,
+    "thirteenth": 13,
+    "fourteenth": 14,
+    "fifteenth": 15,
+    "sixteenth": 16,
+    "seventeenth": 17,
+    "eighteenth": 18,
+    "nineteenth": 19,
+    "twentieth": 20,
+    "thirtieth": 30,
+}
+ORDINAL_WORDS: dict[str, int] = {**_ORDINAL_UNITS, **_ORDINAL_TEENS}
+for _tens, _base in (("twenty", 20), ("thirty", 30)):
+    for _word, _unit in _ORDINAL_UNITS.items():
+        if _base + _unit <= 31:
+            ORDINAL_WORDS[f"{_tens} {_word}"] = _base + _unit
+
+# Longest first so "twenty first" wins over "first".
+ORDINAL = (
+    r"(?:\d{1,2}(?:st|nd|rd|th)|" + "|".join(sorted(ORDINAL_WORDS, key=len, reverse=True)) + r")"
+)
+"""A day-of-month or choice ordinal: "3rd", "13th", "third", "twenty first"."""
+
+MONTHS = {
+    "january": 1,
+    "jan": 1,
+    "february": 2,
+    "feb": 2,
+    "march": 3,
+    "mar": 3,
+    "april": 4,
+    "apr": 4,
+    "may": 5,
+    "june": 6,
+    "jun": 6,
+    "july": 7,
+    "jul": 7,
+    "august": 8,
+    "aug": 8,
+    "september": 9,
+    "sept": 9,
+    "sep": 9,
+    "october": 10,
+    "oct": 10,
+    "november": 11,
+    "nov": 11,
+    "december": 12,
+    "dec": 12,
+}
+MONTH = r"(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")"
+
+WEEKDAYS = {
+    "monday": 0,
+    "tuesday": 1,
+    "tues": 1,
+    "wednesday": 2,
+    "thursday": 3,
+    "thurs": 3,
+    "friday": 4,
+    "saturday": 5,
+    "sunday": 6,
+}
+WEEKDAY = r"(?:" + "|".join(sorted(WEEKDAYS, key=len, reverse=True)) + r")s?"
+
+CHOICE_NOUN = r"(?:one|ones|option|slot|time|appointment|choice|booking)"
+"""Words that make an ordinal a pick ("the second one") rather than a day."""
+
+
+def ordinal_value(word: str) -> int:
+    """Return the number an ordinal token stands for ("3rd" → 3, "third" → 3)."""
+    if word[0].isdigit():
+        return int(word[:-2])
+    return ORDINAL_WORDS[" ".join(word.split())]
+
+
+def number_value(word: str) -> int | None:
+    """Return the value of a digit string or a single cardinal word up to nineteen."""
+    if word.isdigit():
+        return int(word)
+    return UNIT_VALUE.get(word) or TEENS.get(word)
+
+
+_UNIT = "|".join(UNITS)
+_HOUR_WORD = _UNIT + "|ten|eleven|twelve"
+_MINUTE_WORD = (
+    rf"(?:oh|o) (?:{_UNIT})|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|"
+    rf"eighteen|nineteen|(?:twenty|thirty|forty|fifty)(?: (?:{_UNIT}))?"
+)
+_WORD_CLOCK = re.compile(rf"\b({_HOUR_WORD}|\d{{1,2}}) ({_MINUTE_WORD})\b(?! (?:days?|weeks?))")
+_COMPOUND = re.compile(rf"\b(twenty|thirty|forty|fifty) ({_UNIT})\b")
+_ORDINAL_UNIT = "|".join(_ORDINAL_UNITS)
+_SIMPLE_NUMBER = re.compile(
+    r"\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty)\b"
+    rf"(?! (?:{_ORDINAL_UNIT}))"
+)
+# "one" is a number only where a number is expected; "this one"/"the second one" keep it.
+_ONE = re.compile(
+    r"(?:\b(at|by|to|or|in|and|from|till|until|about|after|before|around|number|option|choice)"
+    r" )?\bone\b(?=( (?:am|pm|o'?clock|oh|o|weeks?|days?|months?|"
+    r"in the (?:morning|afternoon|evening))\b)?)"
+)
+_NOT_BEFORE_ONE = frozenset(
+    ("the", "this", "that", "which", "any", "each", "another", "a", "every")
+)
+_COUPLE = re.compile(r"\ba couple(?: of)?\b")
+_A_UNIT = re.compile(r"\b(in|from|within) an? (day|week|month)\b")
+
+
+def _word_clock(match: re.Match[str]) -> str:
+    hour = number_value(match.group(1))
+    words = match.group(2).split()
+    if words[0] in ("oh", "o"):
+        minute = UNIT_VALUE[words[1]]
+    else:
+        minute = TEENS.get(words[0]) or TENS[words[0]]
+        if len(words) == 2:
+            minute += UNIT_VALUE[words[1]]
+    if hour is None or not 1 <= hour <= 12:
+        return match.group(0)
+    return f"{hour}:{minute:02d}"
+
+
+def _compound(match: re.Match[str]) -> str:
+    return str(TENS[match.group(1)] + UNIT_VALUE[match.group(2)])
+
+
+def _simple(match: re.Match[str]) -> str:
+    word = match.group(1)
+    return str(UNIT_VALUE.get(word) or TEENS.get(word) or TENS[word])
+
+
+def _one(match: re.Match[str]) -> str:
+    if match.group(1):
+        return f"{match.group(1)} 1"
+    before = match.string[: match.start()].split()
+    if (match.group(2) and (not before or before[-1] not in _NOT_BEFORE_ONE)) or (
+        not before and match.end() == len(match.string)
+    ):
+        return "1"
+    return match.group(0)
+
+
+_CURLY = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": " ", "\u201d": " "})
+_DOTTED_MERIDIEM = re.compile(r"\b([ap])\. ?m\b\.?")
+_DOT_CLOCK = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{2})(?![\d.])")
+_ISH = re.compile(r"(?<=\d)ish\b")
+_PUNCT = re.compile(r"(?<!\d)[:/]|[:/](?!\d)|[^a-z0-9:/' ]")
+_STRAY_QUOTE = re.compile(r"(?<![a-z])'|'(?![a-z])")
+_SPACED_MERIDIEM = re.compile(r"(?<=\d) ?([ap]) ?m\b")
+_SPACES = re.compile(r"\s+")
+
+
+def normalize(text: str) -> str:
+    """Lowercase and tidy `text`, turning safe number words into digits."""
+    s = text.lower().translate(_CURLY)
+    s = _DOTTED_MERIDIEM.sub(r"\1m", s)
+    s = _DOT_CLOCK.sub(r"\1:\2", s)
+    s = _ISH.sub("", s)
+    s = _PUNCT.sub(" ", s)
+    s = _STRAY_QUOTE.sub(" ", s)
+    s = _SPACES.sub(" ", s).strip()
+    s = _WORD_CLOCK.sub(_word_clock, s)
+    s = _COMPOUND.sub(_compound, s)
+    s = _SIMPLE_NUMBER.sub(_simple, s)
+    s = _ONE.sub(_one, s)
+    s = _COUPLE.sub("2", s)
+    s = _A_UNIT.sub(r"\1 1 \2", s)
+    return _SPACED_MERIDIEM.sub(r" \1m", s)
+
+
+def blank(text: str, start: int, end: int) -> str:
+    """Replace text[start:end] with spaces so later passes cannot match it again."""
+    return text[:start] + " " * (end - start) + text[end:]

@@ -1,0 +1,114 @@
+"""What the understanding layer hands the graph: one frozen frame per caller utterance.
+
+Engines (rules now, an LLM later) fill the same frame. Dates and times are always resolved
+by our deterministic resolver against the injected clock, never by a model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Literal, Protocol
+
+Intent = Literal[
+    "book",  # wants a new appointment ("I'd like to book", "can I come in Friday")
+    "availability",  # asks what is free ("what do you have Thursday afternoon?")
+    "list",  # asks what they have booked
+    "cancel",  # wants to cancel an appointment
+    "reschedule",  # wants to move an appointment
+    "goodbye",  # ends the call ("that's all", "bye")
+    "repeat",  # "sorry, can you repeat that?"
+    "never_mind",  # drops the current task ("never mind", "forget it")
+    "human",  # asks for a person / to leave a message
+    "help",  # "what can you do?"
+]
+
+Expecting = Literal[
+    "request",  # an open question: "how can I help?"
+    "phone",  # we asked for their phone number
+    "name",  # we asked for their name
+    "slot_choice",  # we offered up to three slots
+    "appointment_choice",  # we asked which of their appointments
+    "yes_no",  # we read back an action and asked for a yes
+]
+"""The question pending when the utterance arrived; it disambiguates short answers."""
+
+PartOfDay = Literal["morning", "afternoon", "evening"]
+
+
+@dataclass(frozen=True)
+class When:
+    """Date and time constraints resolved from the caller's words (business timezone)."""
+
+    day: date | None = None
+    """A single day ("Thursday", "the 13th", "tomorrow")."""
+    day_from: date | None = None
+    """First day of a range ("next week" → its Monday); None when `day` is set."""
+    day_to: date | None = None
+    """Last day of a range, inclusive."""
+    at: time | None = None
+    """An exact time ("at 3" → 15:00, "half past 10" → 10:30)."""
+    earliest: time | None = None
+    """Lower bound ("after 3", "not before 10")."""
+    latest: time | None = None
+    """Upper bound ("before noon", "by 2")."""
+    part_of_day: PartOfDay | None = None
+    past: bool = False
+    """The caller named a date or time that has already gone by."""
+    ambiguous: str | None = None
+    """A phrase the resolver could not settle on its own, for the graph to ask about."""
+
+    def is_empty(self) -> bool:
+        """Return True when no constraint at all was found."""
+        return self == When()
+
+    @property
+    def has_day(self) -> bool:
+        """Return True when a day or a range of days was said."""
+        return self.day is not None or self.day_from is not None
+
+
+@dataclass(frozen=True)
+class Understanding:
+    """Everything the graph may use from one caller utterance."""
+
+    text: str
+    intent: Intent | None = None
+    affirm: bool | None = None
+    """True for yes ("yes", "sure", "that works"), False for no, None if neither."""
+    when: When = field(default_factory=When)
+    choice: int | None = None
+    """0-based pick among offered options ("the second one" → 1, "the last one" → -1)."""
+    phone: str | None = None
+    """A phone number the caller said, normalised to E.164 and valid."""
+    phone_invalid: bool = False
+    """The caller said something number-like that is not a valid phone number."""
+    name: str | None = None
+    correction: bool = False
+    """The caller is changing a detail ("actually", "make it", "instead")."""
+    more: bool = False
+    """The caller wants other options ("anything else?", "something later?")."""
+
+    @property
+    def understood(self) -> bool:
+        """Return True when the utterance carried anything the graph can act on."""
+        return (
+            self.intent is not None
+            or self.affirm is not None
+            or not self.when.is_empty()
+            or self.choice is not None
+            or self.phone is not None
+            or self.phone_invalid
+            or self.name is not None
+            or self.more
+        )
+
+
+class Understander(Protocol):
+    """Turns one caller utterance into an `Understanding`."""
+
+    def understand(
+        self, text: str, *, expecting: Expecting, now: datetime, region: str
+    ) -> Understanding:
+        """Parse `text`; `now` is aware and in the business timezone, `region` for phones."""
+        ...

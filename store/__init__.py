@@ -1,0 +1,1 @@
+"""Persistence: the `Store` port, its domain types and errors, and its backends."""

@@ -1,0 +1,37 @@
+"""Domain errors raised by every store backend.
+
+    StoreError
+    ├── SlotUnavailable        the slot is already booked (the database refused it)
+    ├── AppointmentNotFound    no such appointment for this caller (also: someone else's)
+    ├── AppointmentNotActive   the appointment is cancelled or already moved
+    ├── IdempotencyConflict    an idempotency key was reused for a different request
+    └── StoreUnavailable       the backend cannot be reached or failed mid-operation
+
+Inside the graph each one becomes a state update the conversation recovers from.
+"""
+
+from __future__ import annotations
+
+
+class StoreError(Exception):
+    """Base class of every error a store raises on purpose."""
+
+
+class SlotUnavailable(StoreError):
+    """The requested slot is already booked by someone."""
+
+
+class AppointmentNotFound(StoreError):
+    """The appointment does not exist or does not belong to this caller."""
+
+
+class AppointmentNotActive(StoreError):
+    """The appointment is no longer booked (cancelled or moved)."""
+
+
+class IdempotencyConflict(StoreError):
+    """The idempotency key was already used for a different request."""
+
+
+class StoreUnavailable(StoreError):
+    """The backend failed; nothing was written by the failing call."""

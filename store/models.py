@@ -1,0 +1,61 @@
+"""Frozen domain types shared by every store backend."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+AppointmentStatus = Literal["booked", "cancelled", "rescheduled"]
+"""`rescheduled` marks the old row of a move; the new row is `booked`."""
+
+
+@dataclass(frozen=True)
+class User:
+    """A caller, identified by an E.164 phone number."""
+
+    id: str
+    phone: str
+    name: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Appointment:
+    """One booking of one slot; `start` is timezone-aware (UTC from the store)."""
+
+    id: str
+    user_id: str
+    start: datetime
+    duration_min: int
+    status: AppointmentStatus
+    notes: str | None = None
+    rescheduled_from: str | None = None
+    """Id of the appointment this one replaced, if it came from a move."""
+
+
+@dataclass(frozen=True)
+class TranscriptLine:
+    """One utterance of a conversation, in order."""
+
+    index: int
+    role: Literal["caller", "agent"]
+    text: str
+    at: datetime
+    interrupted: bool = False
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """A call: who, when, and what came of it once it is finished."""
+
+    id: str
+    user_id: str | None
+    started_at: datetime
+    ended_at: datetime | None = None
+    outcome: str | None = None
+    summary: str | None = None
+    appointments_discussed: list[str] = field(default_factory=list)
+    preferences_mentioned: list[str] = field(default_factory=list)
+    transcript: list[dict[str, Any]] = field(default_factory=list)
+    cost_breakdown: dict[str, Any] = field(default_factory=dict)

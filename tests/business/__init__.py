@@ -1,0 +1,1 @@
+"""Tests of the business calendar, slot search and spoken dates."""

@@ -1,0 +1,110 @@
+"""Dialogue-state tracking: the same words mean different things under different questions."""
+
+from __future__ import annotations
+
+from datetime import date, time
+from typing import Any
+
+from graph.state import CallState, Pending
+from nodes.dialogue import track
+from nodes.understanding.types import Understanding, When
+
+KNOWN: dict[str, Any] = {"user_id": "u1", "phone": "+14155550123", "caller_name": "Sam"}
+OFFERS = ["2026-11-26T12:00:00-08:00", "2026-11-26T12:30:00-08:00", "2026-11-26T13:00:00-08:00"]
+
+
+def test_second_one_picks_the_second_offer() -> None:
+    """ "The second one" while slots are offered reads back the second slot."""
+    state = CallState(**KNOWN, stage="offer_slots", task="book", offers=OFFERS)
+    update = track(state, Understanding(text="the second one", choice=1))
+    assert update["act"] == "choose"
+    assert update["pending"] == Pending(kind="book", slot=OFFERS[1])
+
+
+def test_a_time_picks_the_matching_offer() -> None:
+    """ "12:30 works" picks the offer at 12:30."""
+    state = CallState(**KNOWN, stage="offer_slots", task="book", offers=OFFERS)
+    update = track(state, Understanding(text="12:30 works", when=When(at=time(12, 30))))
+    assert update["pending"]["slot"] == OFFERS[1]
+
+
+def test_correction_at_read_back_keeps_the_day() -> None:
+    """ "Actually make it 4pm" at the read-back keeps the day and changes the time."""
+    state = CallState(
+        **KNOWN,
+        stage="confirm",
+        task="book",
+        wish={"day": "2026-11-26", "at": "14:00"},
+        pending=Pending(kind="book", slot="2026-11-26T14:00:00-08:00"),
+    )
+    update = track(
+        state, Understanding(text="actually make it 4pm", correction=True, when=When(at=time(16)))
+    )
+    assert update["act"] == "search"
+    assert update["wish"] == {"day": "2026-11-26", "at": "16:00"}
+    assert update["pending"] is None
+
+
+def test_yes_at_read_back_affirms_but_yes_elsewhere_does_not_write() -> None:
+    """A yes is an affirmation only while a write is read back."""
+    confirm = CallState(**KNOWN, stage="confirm", pending=Pending(kind="book", slot=OFFERS[0]))
+    assert track(confirm, Understanding(text="yes", affirm=True))["act"] == "affirm"
+    idle = CallState(**KNOWN, stage="ask_request")
+    assert track(idle, Understanding(text="yes", affirm=True))["act"] == "prompt"
+
+
+def test_no_to_anything_else_ends_the_call() -> None:
+    """A no to "anything else?" is a goodbye."""
+    state = CallState(**KNOWN, stage="ask_request")
+    assert track(state, Understanding(text="no", affirm=False))["act"] == "goodbye"
+
+
+def test_request_before_identification_is_remembered() -> None:
+    """A booking asked for before the phone number is kept as the task and the wish."""
+    state = CallState(stage="ask_phone")
+    heard = Understanding(text="book friday", intent="book", when=When(day=date(2026, 11, 27)))
+    update = track(state, heard)
+    assert update["act"] == "need_phone"
+    assert update["task"] == "book"
+    assert update["wish"] == {"day": "2026-11-27"}
+
+
+def test_unclear_utterances_are_counted_and_reset() -> None:
+    """Consecutive misunderstandings are counted; anything understood resets the count."""
+    state = CallState(**KNOWN, stage="ask_request", misunderstood=2)
+    assert track(state, Understanding(text="zork"))["misunderstood"] == 3
+    assert track(state, Understanding(text="help", intent="help"))["misunderstood"] == 0
+
+
+def test_list_is_a_digression_that_keeps_the_pending_read_back() -> None:
+    """Asking what is booked mid-confirmation does not drop the pending write."""
+    state = CallState(**KNOWN, stage="confirm", pending=Pending(kind="book", slot=OFFERS[0]))
+    update = track(state, Understanding(text="what do I have", intent="list"))
+    assert update == {"act": "list", "misunderstood": 0}
+
+
+def test_never_mind_with_a_new_date_is_a_correction() -> None:
+    """ "Never mind, make it the 13th" changes the day instead of dropping the task."""
+    state = CallState(
+        **KNOWN,
+        stage="confirm",
+        task="book",
+        wish={"day": "2026-11-27", "at": "11:00"},
+        pending=Pending(kind="book", slot="2026-11-27T11:00:00-08:00"),
+    )
+    heard = Understanding(
+        text="never mind, the 13th",
+        intent="never_mind",
+        correction=True,
+        when=When(day=date(2026, 12, 13)),
+    )
+    update = track(state, heard)
+    assert update["act"] == "search"
+    assert update["wish"] == {"day": "2026-12-13", "at": "11:00"}
+
+
+def test_message_stage_takes_any_words_as_the_message() -> None:
+    """While taking a message, whatever is said is the message."""
+    state = CallState(**KNOWN, stage="take_message")
+    update = track(state, Understanding(text="call me about my bill"))
+    assert update == {"act": "message", "message": "call me about my bill", "misunderstood": 0}

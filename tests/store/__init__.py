@@ -1,0 +1,1 @@
+"""Tests of the store port and its backends."""

@@ -1,0 +1,339 @@
+"""The backend-independent contract of `store.port.Store`, run against every backend."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+
+from store.errors import (
+    AppointmentNotActive,
+    AppointmentNotFound,
+    IdempotencyConflict,
+    SlotUnavailable,
+)
+from store.models import TranscriptLine, User
+from store.port import Store
+
+# A business in UTC+2, so the tests also check that starts come back as aware UTC.
+LOCAL = timezone(timedelta(hours=2))
+SLOT = datetime(2030, 5, 6, 10, 0, tzinfo=LOCAL)
+LATER = SLOT + timedelta(hours=1)
+
+
+def book(store: Store, user: User, start: datetime = SLOT, key: str = "k1") -> str:
+    """Book `start` for `user` with a 30-minute duration and return the appointment id."""
+    return store.book(user_id=user.id, start=start, duration_min=30, idempotency_key=key).id
+
+
+# users -------------------------------------------------------------------------------
+
+
+def test_create_and_find_user(store: Store) -> None:
+    """A created user is found by phone number with its name and an aware UTC timestamp."""
+    created = store.create_user(phone="+4915112345678", name="Jo")
+    found = store.find_user_by_phone("+4915112345678")
+    assert found == created
+    assert created.name == "Jo"
+    assert created.created_at.utcoffset() == timedelta(0)
+
+
+def test_unknown_phone_is_none(store: Store) -> None:
+    """Looking up a number nobody registered returns None."""
+    assert store.find_user_by_phone("+15559999999") is None
+
+
+def test_create_user_is_idempotent_on_phone(store: Store, alice: User) -> None:
+    """Creating a user with an existing number returns that user unchanged."""
+    again = store.create_user(phone=alice.phone, name="Someone Else")
+    assert again == alice
+
+
+def test_set_user_name(store: Store) -> None:
+    """Setting the name returns the updated user and persists it."""
+    user = store.create_user(phone="+15550000009")
+    assert user.name is None
+    renamed = store.set_user_name(user.id, "Dana")
+    assert renamed.name == "Dana"
+    assert store.find_user_by_phone(user.phone) == renamed
+
+
+def test_non_e164_phone_rejected(store: Store) -> None:
+    """A phone number that is not E.164 is refused with ValueError."""
+    with pytest.raises(ValueError):
+        store.create_user(phone="555-1234")
+
+
+# booking -----------------------------------------------------------------------------
+
+
+def test_book_and_list(store: Store, alice: User) -> None:
+    """A booking is listed for its caller, with its start as aware UTC."""
+    appt = store.book(
+        user_id=alice.id, start=SLOT, duration_min=45, idempotency_key="k1", notes="cut"
+    )
+    assert appt.status == "booked"
+    assert appt.start == SLOT
+    assert appt.start.utcoffset() == timedelta(0)
+    assert store.list_appointments(alice.id) == [appt]
+    assert store.get_appointment(user_id=alice.id, appointment_id=appt.id) == appt
+
+
+def test_same_slot_by_another_user_is_unavailable(store: Store, alice: User, bob: User) -> None:
+    """A second booking of a booked slot raises SlotUnavailable."""
+    book(store, alice)
+    with pytest.raises(SlotUnavailable):
+        book(store, bob, key="k2")
+    assert store.list_appointments(bob.id) == []
+
+
+def test_same_instant_in_another_zone_is_the_same_slot(
+    store: Store, alice: User, bob: User
+) -> None:
+    """Slots are compared as instants, whatever offset the caller used."""
+    book(store, alice)
+    with pytest.raises(SlotUnavailable):
+        book(store, bob, start=SLOT.astimezone(UTC), key="k2")
+
+
+def test_retried_booking_returns_first_result(store: Store, alice: User) -> None:
+    """Retrying a booking with the same key returns the same appointment and adds no row."""
+    first = book(store, alice)
+    assert book(store, alice) == first
+    assert len(store.list_appointments(alice.id, include_inactive=True)) == 1
+
+
+def test_key_reused_for_other_slot_conflicts(store: Store, alice: User) -> None:
+    """Reusing a booking key for a different slot raises IdempotencyConflict."""
+    book(store, alice)
+    with pytest.raises(IdempotencyConflict):
+        book(store, alice, start=LATER)
+
+
+def test_key_reused_by_other_user_conflicts(store: Store, alice: User, bob: User) -> None:
+    """Reusing a booking key for another caller raises IdempotencyConflict."""
+    book(store, alice)
+    with pytest.raises(IdempotencyConflict):
+        book(store, bob)
+
+
+def test_booked_starts_is_half_open_and_booked_only(store: Store, alice: User) -> None:
+    """booked_starts returns UTC starts of booked rows in [start, end) only."""
+    book(store, alice, SLOT, "a")
+    book(store, alice, LATER, "b")
+    gone = book(store, alice, SLOT + timedelta(hours=2), "c")
+    store.cancel(user_id=alice.id, appointment_id=gone, idempotency_key="x")
+    starts = store.booked_starts(SLOT, LATER)
+    assert starts == {SLOT}
+    assert all(s.utcoffset() == timedelta(0) for s in starts)
+    assert store.booked_starts(SLOT, SLOT + timedelta(hours=3)) == {SLOT, LATER}
+
+
+def test_naive_datetimes_rejected(store: Store, alice: User) -> None:
+    """Naive datetimes are refused with ValueError."""
+    naive = datetime(2030, 5, 6, 10, 0)
+    with pytest.raises(ValueError):
+        store.book(user_id=alice.id, start=naive, duration_min=30, idempotency_key="k")
+    with pytest.raises(ValueError):
+        store.booked_starts(naive, naive + timedelta(hours=1))
+    with pytest.raises(ValueError):
+        store.start_conversation(conversation_id="c", started_at=naive)
+
+
+# listing -----------------------------------------------------------------------------
+
+
+def test_listing_never_shows_other_callers(store: Store, alice: User, bob: User) -> None:
+    """Each caller lists only their own appointments."""
+    mine = book(store, alice)
+    theirs = book(store, bob, LATER, "k2")
+    assert [a.id for a in store.list_appointments(alice.id, include_inactive=True)] == [mine]
+    assert [a.id for a in store.list_appointments(bob.id, include_inactive=True)] == [theirs]
+
+
+def test_list_filters_and_orders(store: Store, alice: User) -> None:
+    """Listing is ordered by start, hides inactive rows by default and honours `after`."""
+    late = book(store, alice, LATER, "b")
+    early = book(store, alice, SLOT, "a")
+    gone = book(store, alice, SLOT + timedelta(hours=2), "c")
+    store.cancel(user_id=alice.id, appointment_id=gone, idempotency_key="x")
+    assert [a.id for a in store.list_appointments(alice.id)] == [early, late]
+    everything = store.list_appointments(alice.id, include_inactive=True)
+    assert [a.id for a in everything] == [early, late, gone]
+    assert [a.id for a in store.list_appointments(alice.id, after=LATER)] == [late]
+
+
+def test_get_other_callers_appointment_not_found(store: Store, alice: User, bob: User) -> None:
+    """Another caller's appointment id looks exactly like an unknown one."""
+    theirs = book(store, bob)
+    with pytest.raises(AppointmentNotFound):
+        store.get_appointment(user_id=alice.id, appointment_id=theirs)
+    with pytest.raises(AppointmentNotFound):
+        store.get_appointment(user_id=alice.id, appointment_id="no-such-id")
+
+
+# cancelling --------------------------------------------------------------------------
+
+
+def test_cancel_frees_the_slot(store: Store, alice: User, bob: User) -> None:
+    """A cancelled slot can be booked again."""
+    appt = book(store, alice)
+    cancelled = store.cancel(user_id=alice.id, appointment_id=appt, idempotency_key="c1")
+    assert cancelled.status == "cancelled"
+    assert store.list_appointments(alice.id) == []
+    assert store.booked_starts(SLOT, LATER) == set()
+    assert store.book(user_id=bob.id, start=SLOT, duration_min=30, idempotency_key="k2")
+
+
+def test_cancel_retry_returns_first_result(store: Store, alice: User) -> None:
+    """Retrying a cancel with the same key returns the cancelled appointment."""
+    appt = book(store, alice)
+    first = store.cancel(user_id=alice.id, appointment_id=appt, idempotency_key="c1")
+    assert store.cancel(user_id=alice.id, appointment_id=appt, idempotency_key="c1") == first
+
+
+def test_cancel_twice_with_new_key_not_active(store: Store, alice: User) -> None:
+    """Cancelling an already cancelled appointment under a new key raises AppointmentNotActive."""
+    appt = book(store, alice)
+    store.cancel(user_id=alice.id, appointment_id=appt, idempotency_key="c1")
+    with pytest.raises(AppointmentNotActive):
+        store.cancel(user_id=alice.id, appointment_id=appt, idempotency_key="c2")
+
+
+def test_cancel_key_reused_for_other_appointment_conflicts(store: Store, alice: User) -> None:
+    """Reusing a cancel key for another appointment raises IdempotencyConflict."""
+    one, two = book(store, alice, SLOT, "a"), book(store, alice, LATER, "b")
+    store.cancel(user_id=alice.id, appointment_id=one, idempotency_key="c1")
+    with pytest.raises(IdempotencyConflict):
+        store.cancel(user_id=alice.id, appointment_id=two, idempotency_key="c1")
+    assert store.get_appointment(user_id=alice.id, appointment_id=two).status == "booked"
+
+
+def test_cancel_other_callers_appointment(store: Store, alice: User, bob: User) -> None:
+    """Cancelling someone else's appointment raises AppointmentNotFound and leaves it booked."""
+    theirs = book(store, bob)
+    with pytest.raises(AppointmentNotFound):
+        store.cancel(user_id=alice.id, appointment_id=theirs, idempotency_key="c1")
+    assert store.get_appointment(user_id=bob.id, appointment_id=theirs).status == "booked"
+
+
+# rescheduling ------------------------------------------------------------------------
+
+
+def test_reschedule_moves(store: Store, alice: User) -> None:
+    """A move marks the old row rescheduled and books a new row that points back to it."""
+    old = store.book(user_id=alice.id, start=SLOT, duration_min=45, idempotency_key="k1", notes="n")
+    new = store.reschedule(
+        user_id=alice.id, appointment_id=old.id, new_start=LATER, idempotency_key="r1"
+    )
+    assert (new.status, new.start, new.rescheduled_from) == ("booked", LATER, old.id)
+    assert (new.duration_min, new.notes, new.user_id) == (45, "n", alice.id)
+    moved = store.get_appointment(user_id=alice.id, appointment_id=old.id)
+    assert moved.status == "rescheduled"
+    assert store.list_appointments(alice.id) == [new]
+    assert store.booked_starts(SLOT, LATER + timedelta(hours=1)) == {LATER}
+
+
+def test_reschedule_into_taken_slot(store: Store, alice: User, bob: User) -> None:
+    """A move into a taken slot raises SlotUnavailable and the old appointment stays booked."""
+    mine = book(store, alice)
+    book(store, bob, LATER, "k2")
+    with pytest.raises(SlotUnavailable):
+        store.reschedule(
+            user_id=alice.id, appointment_id=mine, new_start=LATER, idempotency_key="r1"
+        )
+    assert store.get_appointment(user_id=alice.id, appointment_id=mine).status == "booked"
+    assert [a.id for a in store.list_appointments(alice.id, include_inactive=True)] == [mine]
+
+
+def test_reschedule_retry_returns_first_result(store: Store, alice: User) -> None:
+    """Retrying a move with the same key returns the appointment the first call created."""
+    old = book(store, alice)
+    kwargs = {"user_id": alice.id, "appointment_id": old, "idempotency_key": "r1"}
+    first = store.reschedule(new_start=LATER, **kwargs)
+    assert store.reschedule(new_start=LATER, **kwargs) == first
+    with pytest.raises(IdempotencyConflict):
+        store.reschedule(new_start=LATER + timedelta(hours=1), **kwargs)
+    assert len(store.list_appointments(alice.id, include_inactive=True)) == 2
+
+
+def test_reschedule_into_own_slot_is_noop(store: Store, alice: User) -> None:
+    """Moving an appointment to the slot it already has returns it unchanged."""
+    old = store.book(user_id=alice.id, start=SLOT, duration_min=30, idempotency_key="k1")
+    same = store.reschedule(
+        user_id=alice.id, appointment_id=old.id, new_start=SLOT, idempotency_key="r1"
+    )
+    assert same == old
+    assert store.list_appointments(alice.id, include_inactive=True) == [old]
+
+
+def test_reschedule_inactive_or_foreign(store: Store, alice: User, bob: User) -> None:
+    """Moving a cancelled appointment is NotActive; moving someone else's is NotFound."""
+    mine, theirs = book(store, alice), book(store, bob, LATER, "k2")
+    store.cancel(user_id=alice.id, appointment_id=mine, idempotency_key="c1")
+    later = LATER + timedelta(hours=1)
+    with pytest.raises(AppointmentNotActive):
+        store.reschedule(
+            user_id=alice.id, appointment_id=mine, new_start=later, idempotency_key="r"
+        )
+    with pytest.raises(AppointmentNotFound):
+        store.reschedule(
+            user_id=alice.id, appointment_id=theirs, new_start=later, idempotency_key="s"
+        )
+    assert store.get_appointment(user_id=bob.id, appointment_id=theirs).status == "booked"
+
+
+# conversations -----------------------------------------------------------------------
+
+
+def line(index: int, text: str, role: str = "caller") -> TranscriptLine:
+    """Return a transcript line at a fixed instant."""
+    at = SLOT + timedelta(seconds=index)
+    return TranscriptLine(index, "caller" if role == "caller" else "agent", text, at)
+
+
+def test_conversation_turns_and_finish(store: Store, alice: User) -> None:
+    """Turns upsert by index, read back in order, and finishing copies them into the record."""
+    store.start_conversation(conversation_id="t1", started_at=SLOT)
+    store.start_conversation(conversation_id="t1", started_at=LATER)  # idempotent
+    store.append_turn(conversation_id="t1", line=line(1, "hi there", "agent"))
+    store.append_turn(conversation_id="t1", line=line(0, "hel"))
+    store.append_turn(conversation_id="t1", line=line(0, "hello"))  # same index replaces
+    store.attach_user(conversation_id="t1", user_id=alice.id)
+    assert [t.text for t in store.transcript("t1")] == ["hello", "hi there"]
+    assert store.transcript("t1")[0].at == SLOT
+    store.finish_conversation(
+        conversation_id="t1",
+        ended_at=LATER,
+        outcome="booked",
+        summary="Booked a cut.",
+        appointments_discussed=["a1"],
+        preferences_mentioned=["mornings"],
+        cost_breakdown={"llm_usd": 0.01},
+    )
+    conv = store.get_conversation("t1")
+    assert conv is not None
+    assert (conv.user_id, conv.started_at, conv.ended_at) == (alice.id, SLOT, LATER)
+    assert (conv.outcome, conv.summary) == ("booked", "Booked a cut.")
+    assert (conv.appointments_discussed, conv.preferences_mentioned) == (["a1"], ["mornings"])
+    assert conv.cost_breakdown == {"llm_usd": 0.01}
+    assert [(t["index"], t["role"], t["text"]) for t in conv.transcript] == [
+        (0, "caller", "hello"),
+        (1, "agent", "hi there"),
+    ]
+    assert conv.transcript[0]["interrupted"] is False
+    assert datetime.fromisoformat(conv.transcript[0]["at"]) == SLOT
+
+
+def test_unfinished_conversation(store: Store) -> None:
+    """A started conversation has no outcome and an empty transcript record yet."""
+    store.start_conversation(conversation_id="t2", started_at=SLOT)
+    conv = store.get_conversation("t2")
+    assert conv is not None
+    assert (conv.user_id, conv.ended_at, conv.outcome, conv.transcript) == (None, None, None, [])
+
+
+def test_unknown_conversation_is_none(store: Store) -> None:
+    """get_conversation returns None for an unknown id, and its transcript is empty."""
+    assert store.get_conversation("nope") is None
+    assert store.transcript("nope") == []

@@ -1,0 +1,210 @@
+"""SQLite-specific guarantees: the schema enforces integrity and failures stay domain errors."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from store.errors import SlotUnavailable, StoreUnavailable
+from store.models import Appointment, TranscriptLine
+from store.port import Store
+from store.sqlite import SCHEMA_VERSION, SqliteStore
+
+SLOT = datetime(2030, 5, 6, 8, 0, tzinfo=UTC)
+
+
+def test_store_satisfies_the_port() -> None:
+    """SqliteStore is structurally a Store (checked by mypy) and works in memory."""
+    with SqliteStore(":memory:") as memory:
+        store: Store = memory
+        user = store.create_user(phone="+15550000001")
+        store.book(user_id=user.id, start=SLOT, duration_min=30, idempotency_key="k")
+        assert store.booked_starts(SLOT, SLOT + timedelta(minutes=1)) == {SLOT}
+
+
+def test_partial_unique_index_refuses_raw_duplicate(tmp_path: Path) -> None:
+    """The database itself refuses a second booked row for a slot, even via plain SQL."""
+    path = tmp_path / "s.db"
+    with SqliteStore(path) as store:
+        user = store.create_user(phone="+15550000001")
+        store.book(user_id=user.id, start=SLOT, duration_min=30, idempotency_key="k")
+    raw = sqlite3.connect(path)
+    try:
+        sql = "SELECT sql FROM sqlite_master WHERE name = 'appointments_one_booking_per_slot'"
+        ddl = raw.execute(sql).fetchone()[0]
+        assert "UNIQUE" in ddl and "status = 'booked'" in ddl
+        insert = (
+            "INSERT INTO appointments (id, user_id, date, time, start_at, duration_min, status)"
+            " VALUES (?, ?, '2030-05-06', '08:00', ?, 30, ?)"
+        )
+        start_at = SLOT.isoformat()
+        with pytest.raises(sqlite3.IntegrityError):
+            raw.execute(insert, ("dup", user.id, start_at, "booked"))
+        # A cancelled row for the same slot is history, not a booking, so it is allowed.
+        raw.execute(insert, ("old", user.id, start_at, "cancelled"))
+    finally:
+        raw.close()
+
+
+def test_unknown_status_refused(tmp_path: Path) -> None:
+    """The status column only accepts booked, cancelled and rescheduled."""
+    with SqliteStore(tmp_path / "s.db") as store:
+        user = store.create_user(phone="+15550000001")
+        appt = store.book(user_id=user.id, start=SLOT, duration_min=30, idempotency_key="k")
+    raw = sqlite3.connect(tmp_path / "s.db")
+    try:
+        with pytest.raises(sqlite3.IntegrityError):
+            raw.execute("UPDATE appointments SET status = 'maybe' WHERE id = ?", (appt.id,))
+    finally:
+        raw.close()
+
+
+@pytest.mark.parametrize("shared", [True, False], ids=["one-store", "store-per-thread"])
+def test_concurrent_bookings_of_one_slot(tmp_path: Path, shared: bool) -> None:
+    """Twenty threads booking one slot at once yield one booking and nineteen SlotUnavailable."""
+    path, n = tmp_path / "s.db", 20
+    stores = [SqliteStore(path)] if shared else [SqliteStore(path) for _ in range(n)]
+    users = [stores[0].create_user(phone=f"+1555000{i:04d}") for i in range(n)]
+    barrier = threading.Barrier(n)
+    outcomes: list[Appointment | Exception] = []
+
+    def attempt(i: int) -> None:
+        store = stores[0 if shared else i]
+        barrier.wait()
+        try:
+            outcomes.append(
+                store.book(user_id=users[i].id, start=SLOT, duration_min=30, idempotency_key=str(i))
+            )
+        except Exception as exc:  # collected and asserted on below
+            outcomes.append(exc)
+
+    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for store in stores:
+        store.close()
+
+    booked = [o for o in outcomes if isinstance(o, Appointment)]
+    assert len(booked) == 1
+    assert all(isinstance(o, SlotUnavailable) for o in outcomes if o not in booked)
+    assert len(outcomes) == n
+    with SqliteStore(path) as store:
+        assert store.booked_starts(SLOT, SLOT + timedelta(hours=1)) == {SLOT}
+
+
+def test_data_persists_across_reopen(tmp_path: Path) -> None:
+    """Users, bookings and conversations survive closing and reopening the file."""
+    path = tmp_path / "s.db"
+    with SqliteStore(path) as store:
+        user = store.create_user(phone="+15550000001", name="Al")
+        appt = store.book(user_id=user.id, start=SLOT, duration_min=30, idempotency_key="k")
+        store.start_conversation(conversation_id="t", started_at=SLOT, user_id=user.id)
+    with SqliteStore(path) as store:
+        assert store.find_user_by_phone("+15550000001") == user
+        assert store.list_appointments(user.id) == [appt]
+        assert store.get_conversation("t") is not None
+
+
+def test_file_database_uses_wal_and_records_schema_version(tmp_path: Path) -> None:
+    """A file database runs in WAL mode and records its schema version."""
+    with SqliteStore(tmp_path / "s.db"):
+        pass
+    raw = sqlite3.connect(tmp_path / "s.db")
+    try:
+        assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    finally:
+        raw.close()
+
+
+def test_newer_schema_refused(tmp_path: Path) -> None:
+    """A database written by a newer schema version is refused as unavailable."""
+    raw = sqlite3.connect(tmp_path / "s.db")
+    raw.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    raw.close()
+    with pytest.raises(StoreUnavailable):
+        SqliteStore(tmp_path / "s.db")
+
+
+def test_updated_at_trigger(tmp_path: Path) -> None:
+    """Changing an appointment refreshes its updated_at timestamp."""
+    path = tmp_path / "s.db"
+    with SqliteStore(path) as store:
+        user = store.create_user(phone="+15550000001")
+        appt = store.book(user_id=user.id, start=SLOT, duration_min=30, idempotency_key="k")
+        raw = sqlite3.connect(path)
+        try:
+            stamp = "SELECT updated_at FROM appointments WHERE id = ?"
+            raw.execute(
+                "UPDATE appointments SET updated_at = '2000-01-01' WHERE id = ?", (appt.id,)
+            )
+            raw.commit()
+            store.cancel(user_id=user.id, appointment_id=appt.id, idempotency_key="c")
+            assert raw.execute(stamp, (appt.id,)).fetchone()[0] > "2001"
+        finally:
+            raw.close()
+
+
+def _directory(tmp_path: Path) -> Path:
+    """Return a path that is a directory, not a database file."""
+    return tmp_path
+
+
+def _garbage(tmp_path: Path) -> Path:
+    """Return a file that is not a SQLite database."""
+    path = tmp_path / "s.db"
+    path.write_bytes(b"this is not a database" * 200)
+    return path
+
+
+@pytest.mark.parametrize("make", [_directory, _garbage], ids=["directory", "corrupt-file"])
+def test_unusable_file_raises_store_unavailable(
+    tmp_path: Path, make: Callable[[Path], Path]
+) -> None:
+    """Opening something that is not a usable database raises StoreUnavailable."""
+    with pytest.raises(StoreUnavailable) as caught:
+        SqliteStore(make(tmp_path))
+    assert isinstance(caught.value.__cause__, sqlite3.Error)
+
+
+def test_file_corrupted_while_closed(tmp_path: Path) -> None:
+    """A database file that gets overwritten is reported as StoreUnavailable on reopen."""
+    path = tmp_path / "s.db"
+    with SqliteStore(path) as store:
+        store.create_user(phone="+15550000001")
+    path.write_bytes(b"\0garbage" * 1000)
+    for side in ("-wal", "-shm"):
+        path.with_name(path.name + side).unlink(missing_ok=True)
+    with pytest.raises(StoreUnavailable):
+        SqliteStore(path).find_user_by_phone("+15550000001")
+
+
+def test_closed_store_raises_store_unavailable(tmp_path: Path) -> None:
+    """Using a store after close raises StoreUnavailable, not a sqlite3 error."""
+    store = SqliteStore(tmp_path / "s.db")
+    store.close()
+    with pytest.raises(StoreUnavailable):
+        store.find_user_by_phone("+15550000001")
+    with pytest.raises(StoreUnavailable):
+        store.create_user(phone="+15550000001")
+
+
+def test_unknown_references_refused_without_writing(tmp_path: Path) -> None:
+    """Foreign keys refuse an unknown user or conversation with ValueError, writing nothing."""
+    with SqliteStore(tmp_path / "s.db") as store:
+        with pytest.raises(ValueError):
+            store.book(user_id="ghost", start=SLOT, duration_min=30, idempotency_key="k")
+        assert store.booked_starts(SLOT, SLOT + timedelta(hours=1)) == set()
+        line = TranscriptLine(0, "caller", "hi", SLOT)
+        with pytest.raises(ValueError):
+            store.append_turn(conversation_id="ghost", line=line)
+        with pytest.raises(ValueError):
+            store.attach_user(conversation_id="ghost", user_id="ghost")
+        assert store.transcript("ghost") == []

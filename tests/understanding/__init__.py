@@ -1,0 +1,1 @@
+"""Tests for the rule-based understanding engine."""
