@@ -1,4 +1,8 @@
-"""`booking chat`: talk to the agent as text, at a terminal or through a pipe."""
+"""`booking chat`: talk to the agent as text, at a terminal or through a pipe.
+
+End of input pauses the call (it stays resumable with `--thread`, like a dropped line
+that calls back); the line `/hangup` hangs up, so the summary is stored without a goodbye.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,8 @@ import sys
 from typing import TextIO
 
 from graph.conversation import Conversation
+
+HANGUP_COMMAND = "/hangup"
 
 
 def run_chat(
@@ -33,7 +39,10 @@ def run_chat(
             out.write("you> ")
             out.flush()
         line = lines.readline()
-        if not line:  # end of input: the caller hung up
+        if not line:
+            print(f"(call paused; resume with --thread {call.thread_id})", file=sys.stderr)
+            break
+        if line.strip() == HANGUP_COMMAND:
             call.hang_up()
             break
         if not line.strip():

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 import uuid
 from datetime import datetime
 
 from booking.app import embedded_agent, fixed_clock, system_clock
 from booking.chat import run_chat
+from booking.logs import configure as configure_logging
 from booking.scenarios import run_paths
 from booking.settings import get_settings
 
@@ -48,9 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the `booking` command line."""
     args = _parser().parse_args(argv)
     settings = get_settings()
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging(settings.log_level)
     if args.command == "scenarios":
         return run_paths(args.paths, verbose=args.verbose)
     clock = fixed_clock(args.now) if args.now else system_clock

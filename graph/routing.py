@@ -29,7 +29,7 @@ TurnNode = Literal[
 _BY_ACT: dict[str, TurnNode] = {
     "phone": "identify",
     "bad_phone": "identify",
-    "need_phone": "identify",
+    "need_identity": "identify",
     "name": "register",
     "search": "search",
     "more": "search",

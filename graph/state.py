@@ -27,7 +27,7 @@ Task = Literal["book", "cancel", "reschedule"]
 Act = Literal[
     "phone",  # gave a valid phone number
     "bad_phone",  # gave an invalid one
-    "need_phone",  # asked for something before we know who they are
+    "need_identity",  # asked for something before we know their number or name
     "name",  # gave their name
     "search",  # wants slots for the current wish
     "more",  # wants other slots than the ones offered

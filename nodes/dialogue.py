@@ -54,7 +54,9 @@ def _track(state: CallState, heard: Understanding) -> dict[str, Any]:
     if state.user_id is None:
         return _identify(state, heard)
     if stage == "ask_name":
-        return {"act": "name", "caller_name": heard.name} if heard.name else {"act": "unclear"}
+        if heard.name:
+            return {"act": "name", "caller_name": heard.name}
+        return _remember_request(heard)
     if heard.intent == "list":
         return {"act": "list"}
     if stage == "confirm" and state.pending and (reply := _at_confirm(state, heard)) is not None:
@@ -85,12 +87,21 @@ def _identify(state: CallState, heard: Understanding) -> dict[str, Any]:
         return {"act": "phone", "phone": heard.phone}
     if heard.phone_invalid:
         return {"act": "bad_phone"}
+    return _remember_request(heard)
+
+
+def _remember_request(heard: Understanding) -> dict[str, Any]:
+    """A request made before we know who is calling is kept and carried out afterwards."""
     if heard.intent in ("book", "availability"):
-        return {"act": "need_phone", "task": "book", "wish": merge_wish(Wish(), heard.when)}
+        return {"act": "need_identity", "task": "book", "wish": merge_wish(Wish(), heard.when)}
     if heard.intent in ("cancel", "reschedule"):
-        return {"act": "need_phone", "task": heard.intent, "wish": merge_wish(Wish(), heard.when)}
+        return {
+            "act": "need_identity",
+            "task": heard.intent,
+            "wish": merge_wish(Wish(), heard.when),
+        }
     if heard.intent == "list":
-        return {"act": "need_phone"}
+        return {"act": "need_identity"}
     return {"act": "unclear"}
 
 

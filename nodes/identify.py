@@ -19,7 +19,9 @@ def identify(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, An
         attempts = state.phone_attempts + 1
         said = phrases.PHONE_GIVE_UP if attempts >= MAX_PHONE_ATTEMPTS else phrases.BAD_PHONE
         return {"speech": [said], "stage": "ask_phone", "phone_attempts": attempts}
-    if state.act == "need_phone" or state.phone is None:
+    if state.act == "need_identity" and state.user_id is not None:
+        return {"speech": [phrases.ASK_NAME_FIRST], "stage": "ask_name"}
+    if state.act == "need_identity" or state.phone is None:
         return {"speech": [phrases.ASK_PHONE_FIRST], "stage": "ask_phone"}
     store = runtime.context.store
     user = store.find_user_by_phone(state.phone)

@@ -14,6 +14,7 @@ PHONE_GIVE_UP = (
     "or ask for a callback."
 )
 ASK_NAME = "I don't have that number yet. What's your name?"
+ASK_NAME_FIRST = "Sure. First, may I have your name?"
 HOW_CAN_I_HELP = "How can I help you today?"
 ANYTHING_ELSE = "Is there anything else I can help with?"
 HELP = (

@@ -64,7 +64,7 @@ def test_request_before_identification_is_remembered() -> None:
     state = CallState(stage="ask_phone")
     heard = Understanding(text="book friday", intent="book", when=When(day=date(2026, 11, 27)))
     update = track(state, heard)
-    assert update["act"] == "need_phone"
+    assert update["act"] == "need_identity"
     assert update["task"] == "book"
     assert update["wish"] == {"day": "2026-11-27"}
 

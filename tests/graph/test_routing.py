@@ -23,7 +23,7 @@ def test_every_act_routes_to_a_node() -> None:
     expected = {
         "phone",
         "bad_phone",
-        "need_phone",
+        "need_identity",
         "name",
         "search",
         "more",

@@ -1,0 +1,84 @@
+"""The compiled graph on real SQLite checkpoints: steps, replays, restarts, long calls."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+
+from booking.app import Agent, embedded_agent, fixed_clock
+from business.calendar import BusinessCalendar
+from tests.conftest import NOW, SAM
+
+
+def _booked(agent: Agent) -> list[str]:
+    user = agent.store.find_user_by_phone(SAM)
+    assert user is not None
+    return [a.id for a in agent.store.list_appointments(user.id)]
+
+
+def test_each_utterance_is_one_checkpointed_step(agent: Agent) -> None:
+    """After every caller line the latest checkpoint holds it and waits for the next one."""
+    call = agent.conversation("steps")
+    call.start(caller_id=SAM)
+    for line in ["what do you have Monday morning", "the first one"]:
+        call.say(line)
+        snapshot = agent.graph.get_state(call.config)
+        assert snapshot.values["utterance"] == line
+        assert snapshot.next == ("listen",) and len(snapshot.interrupts) == 1
+
+
+def test_replaying_the_booking_step_does_not_book_twice(agent: Agent) -> None:
+    """Re-running the write step from its checkpoint returns the first booking, not a second."""
+    call = agent.conversation("replay")
+    call.start(caller_id=SAM)
+    call.say("book Monday at 10am")
+    call.say("yes")
+    first = _booked(agent)
+    assert len(first) == 1
+    before_book = next(s for s in agent.graph.get_state_history(call.config) if s.next == ("book",))
+    agent.graph.invoke(None, before_book.config, context=agent.context)
+    assert _booked(agent) == first
+
+
+def test_a_call_survives_a_worker_restart(db: Path) -> None:
+    """A second process opening the same file continues the call where it stopped."""
+    calendar, clock = BusinessCalendar(), fixed_clock(NOW)
+    with embedded_agent(db, calendar=calendar, clock=clock) as first:
+        first.store.create_user(phone=SAM, name="Sam Lee")
+        call = first.conversation("restart")
+        call.start(caller_id=SAM)
+        offered = call.say("what do you have Monday morning")
+        assert "Monday, November 30th" in offered
+    with embedded_agent(db, calendar=calendar, clock=clock) as second:
+        call = second.conversation("restart")
+        assert call.waiting() and call.last_reply() == offered
+        assert "Monday, November 30th at 9 AM" in call.say("the first one")
+        assert "booked" in call.say("yes")
+
+
+def test_state_does_not_grow_with_the_length_of_the_call(agent: Agent) -> None:
+    """Turn 80 checkpoints as much state as turn 10; the full transcript is in the store."""
+    call = agent.conversation("long")
+    call.start(caller_id=SAM)
+    sizes = {}
+    for turn in range(1, 81):
+        call.say("what do I have booked?")
+        if turn in (10, 80):
+            sizes[turn] = len(json.dumps(asdict(call.state())))
+    assert sizes[80] <= sizes[10] + 8  # only the turn and line counters gain digits
+    assert len(agent.store.transcript("long")) == 1 + 2 * 80
+
+
+def test_goodbye_stores_the_summary_once_and_ends_the_thread(agent: Agent) -> None:
+    """After goodbye the conversation is summarized and no longer waits for input."""
+    call = agent.conversation("bye")
+    call.start(caller_id=SAM)
+    call.say("book Monday at 10am")
+    call.say("yes")
+    assert "Goodbye" in call.say("no, that's all")
+    assert not call.waiting()
+    stored = agent.store.get_conversation("bye")
+    assert stored is not None and stored.outcome == "booked"
+    assert stored.appointments_discussed == _booked(agent)
+    assert [line["role"] for line in stored.transcript][:3] == ["agent", "caller", "agent"]

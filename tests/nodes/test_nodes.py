@@ -1,0 +1,131 @@
+"""Single nodes against a real in-memory store and a pinned clock."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+
+import pytest
+from langgraph.runtime import Runtime
+
+from business.calendar import BusinessCalendar
+from graph.context import CallContext
+from graph.state import CallState, Pending
+from nodes.book import book
+from nodes.confirm import confirm
+from nodes.guard import recovering
+from nodes.search import search
+from nodes.summarize import summarize
+from nodes.understanding.rules import RuleUnderstander
+from store.errors import StoreUnavailable
+from store.sqlite import SqliteStore
+from tests.conftest import NOW, SAM
+
+MONDAY_10 = "2026-11-30T10:00:00-08:00"
+
+
+@pytest.fixture
+def store() -> Iterator[SqliteStore]:
+    """Yield an in-memory store."""
+    with SqliteStore(":memory:") as opened:
+        yield opened
+
+
+@pytest.fixture
+def runtime(store: SqliteStore) -> Runtime[CallContext]:
+    """Return the runtime a node receives, with a pinned clock."""
+    ctx = CallContext(
+        store=store,
+        understander=RuleUnderstander(),
+        calendar=BusinessCalendar(),
+        clock=lambda: NOW,
+    )
+    return Runtime(context=ctx)
+
+
+@pytest.fixture
+def sam(store: SqliteStore) -> CallState:
+    """Return the state of a call with Sam identified."""
+    user = store.create_user(phone=SAM, name="Sam Lee")
+    store.start_conversation(conversation_id="c1", started_at=NOW)
+    return CallState(call_id="c1", user_id=user.id, phone=SAM, caller_name="Sam Lee", turn=3)
+
+
+def test_read_back_says_the_absolute_date_and_sets_a_stable_key(
+    sam: CallState, runtime: Runtime[CallContext]
+) -> None:
+    """The read-back names weekday, date and time; the same turn always gets the same key."""
+    sam.pending = Pending(kind="book", slot=MONDAY_10)
+    update = confirm(sam, runtime=runtime)
+    assert update["speech"] == ["Just to confirm: book you for Monday, November 30th at 10 AM?"]
+    assert update["pending"]["key"] == confirm(sam, runtime=runtime)["pending"]["key"]
+    assert update["stage"] == "confirm"
+
+
+def test_a_slot_taken_since_the_offer_is_not_booked_twice(
+    sam: CallState, runtime: Runtime[CallContext], store: SqliteStore
+) -> None:
+    """Booking a slot someone else just took says so and leaves one booking in the database."""
+    other = store.create_user(phone="+12125551234")
+    store.book(
+        user_id=other.id,
+        start=datetime.fromisoformat(MONDAY_10),
+        duration_min=30,
+        idempotency_key="other",
+    )
+    sam.pending = Pending(kind="book", slot=MONDAY_10, key="c1:3:book")
+    update = book(sam, runtime=runtime)
+    assert update["notice"] == "slot_taken"
+    assert "just taken" in update["speech"][0]
+    assert store.list_appointments(sam.user_id or "") == []
+
+
+def test_an_exact_free_wish_goes_straight_to_read_back(
+    sam: CallState, runtime: Runtime[CallContext]
+) -> None:
+    """A wish for a free exact time becomes the pending booking without a list of offers."""
+    sam.wish = {"day": "2026-11-30", "at": "10:00"}
+    update = search(sam, runtime=runtime)
+    assert update["pending"] == Pending(kind="book", slot=MONDAY_10)
+
+
+def test_a_past_wish_gets_the_reason_and_real_options(
+    sam: CallState, runtime: Runtime[CallContext]
+) -> None:
+    """A day already gone is named as such and only bookable slots are offered."""
+    sam.wish = {"day": "2026-11-20", "at": "10:00"}
+    update = search(sam, runtime=runtime)
+    assert update["speech"][0] == "That time has already passed."
+    assert all(datetime.fromisoformat(s) > NOW for s in update["offers"])
+
+
+def test_a_store_outage_becomes_a_sentence_and_keeps_the_read_back(
+    sam: CallState, runtime: Runtime[CallContext]
+) -> None:
+    """A failing store leaves the pending write in place and tells the caller nothing changed."""
+
+    def failing(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, object]:
+        raise StoreUnavailable("connection reset")
+
+    sam.stage, sam.question = "confirm", "Just to confirm: book you for Monday?"
+    update = recovering(failing)(sam, runtime=runtime)
+    assert update["notice"] == "store_down"
+    assert "nothing was changed" in update["speech"][0]
+    assert "stage" not in update and "pending" not in update
+
+
+def test_summary_names_what_was_done(
+    sam: CallState, runtime: Runtime[CallContext], store: SqliteStore
+) -> None:
+    """The stored summary says who called and what was booked, with an absolute date."""
+    sam.outcomes = [{"kind": "booked", "appointment_id": "a1", "start": MONDAY_10}]
+    sam.preferences = ["Monday, November 30th"]
+    summarize(sam, runtime=runtime)
+    stored = store.get_conversation("c1")
+    assert stored is not None
+    assert stored.outcome == "booked"
+    assert stored.summary == (
+        "Sam Lee (+14155550123) booked Monday, November 30th at 10 AM. "
+        "Asked about: Monday, November 30th."
+    )
+    assert stored.appointments_discussed == ["a1"]
