@@ -45,8 +45,13 @@ def track(state: CallState, heard: Understanding) -> dict[str, Any]:
 
 def _track(state: CallState, heard: Understanding) -> dict[str, Any]:
     stage, when = state.stage, heard.when
-    if stage == "take_message" and heard.intent not in ("goodbye", "repeat", "never_mind"):
-        return {"act": "message", "message": heard.text.strip()[:500]}
+    if stage == "take_message":
+        if heard.affirm is False and heard.when.is_empty():
+            return {"act": "never_mind"}  # "no thanks" to leaving a message
+        if heard.affirm is True and len(heard.text.split()) <= 3:
+            return {"act": "human"}  # "yes please": ask for the message itself
+        if heard.intent not in ("goodbye", "repeat", "never_mind"):
+            return {"act": "message", "message": heard.text.strip()[:500]}
     if heard.intent in _GLOBAL_ACTS:
         return {"act": _GLOBAL_ACTS[heard.intent]}
     if heard.intent == "never_mind" and not (heard.correction and not when.is_empty()):

@@ -10,7 +10,8 @@ from nodes import phrases
 
 def offer_handoff(state: CallState) -> dict[str, Any]:
     """Offer to pass a message to a person who calls back."""
-    return {"speech": [phrases.HUMAN], "stage": "take_message", "question": phrases.HUMAN}
+    said = phrases.WHAT_MESSAGE if state.stage == "take_message" else phrases.HUMAN
+    return {"speech": [said], "stage": "take_message", "question": said}
 
 
 def take_message(state: CallState) -> dict[str, Any]:

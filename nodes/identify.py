@@ -20,9 +20,17 @@ def identify(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, An
         said = phrases.PHONE_GIVE_UP if attempts >= MAX_PHONE_ATTEMPTS else phrases.BAD_PHONE
         return {"speech": [said], "stage": "ask_phone", "phone_attempts": attempts}
     if state.act == "need_identity" and state.user_id is not None:
-        return {"speech": [phrases.ASK_NAME_FIRST], "stage": "ask_name"}
+        return {
+            "speech": [phrases.ASK_NAME_FIRST],
+            "stage": "ask_name",
+            "question": phrases.WHAT_NAME,
+        }
     if state.act == "need_identity" or state.phone is None:
-        return {"speech": [phrases.ASK_PHONE_FIRST], "stage": "ask_phone"}
+        return {
+            "speech": [phrases.ASK_PHONE_FIRST],
+            "stage": "ask_phone",
+            "question": phrases.ASK_PHONE,
+        }
     store = runtime.context.store
     user = store.find_user_by_phone(state.phone)
     if user is None:
@@ -37,7 +45,7 @@ def identify(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, An
             **update,
             "speech": [phrases.ASK_NAME],
             "stage": "ask_name",
-            "question": phrases.ASK_NAME,
+            "question": phrases.WHAT_NAME,
         }
     return {**update, "caller_name": user.name, **_carry_on(state, phrases.welcome_back(user.name))}
 

@@ -15,6 +15,7 @@ PHONE_GIVE_UP = (
 )
 ASK_NAME = "I don't have that number yet. What's your name?"
 ASK_NAME_FIRST = "Sure. First, may I have your name?"
+WHAT_NAME = "May I have your name?"
 HOW_CAN_I_HELP = "How can I help you today?"
 ANYTHING_ELSE = "Is there anything else I can help with?"
 HELP = (
@@ -36,6 +37,7 @@ OFFER_CALLBACK = (
 HUMAN = (
     "I can take a message and have someone from our team call you back. What should I tell them?"
 )
+WHAT_MESSAGE = "Go ahead: what message should I pass on?"
 MESSAGE_TAKEN = "Thanks, I've passed that on. Someone will call you back at your number."
 GOODBYE = "Thanks for calling. Goodbye!"
 NO_APPOINTMENTS = "You don't have any upcoming appointments."
@@ -111,7 +113,7 @@ def cancelled(slot: str) -> str:
 
 def moved(slot: str) -> str:
     """Confirm a move."""
-    return f"Done. Your appointment is now on {slot}."
+    return f"Done. Your appointment is moved to {slot}."
 
 
 def your_appointments(items: str, count: int) -> str:
