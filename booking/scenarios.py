@@ -9,20 +9,25 @@ conversation and the checkpointed state. Each runs on its own fresh SQLite file.
 from __future__ import annotations
 
 import re
-import sqlite3
 import sys
 import tempfile
 import traceback
 from collections.abc import Iterable, Iterator
-from contextlib import closing
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from booking.app import embedded_agent, fixed_clock
+from booking.scenario_checks import (
+    ScenarioFailed,
+    check_fields,
+    check_final,
+    check_reply,
+    local_instant,
+)
 from booking.settings import parse_hours
 from business.calendar import BusinessCalendar
 from graph.conversation import Conversation
@@ -42,10 +47,6 @@ _Loader.yaml_implicit_resolvers = {
 _Loader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
-
-
-class ScenarioFailed(AssertionError):
-    """An expectation of a scenario did not hold."""
 
 
 @dataclass
@@ -117,7 +118,7 @@ def run_scenario(path: Path, *, workdir: Path) -> Result:
         spec = load(path)
         result.name = str(spec.get("name", path.stem))
         calendar = calendar_of(spec.get("calendar", {}))
-        now = _instant(spec["now"], calendar)
+        now = local_instant(spec["now"], calendar)
         db = workdir / f"{path.stem}.db"
         with embedded_agent(db, calendar=calendar, clock=fixed_clock(now)) as agent:
             seed(agent.store, spec, calendar)
@@ -151,7 +152,7 @@ def _book(
     )
     booked = store.book(
         user_id=user.id,
-        start=_instant(appt["start"], calendar),
+        start=local_instant(appt["start"], calendar),
         duration_min=calendar.slot_minutes,
         idempotency_key=key,
     )
@@ -190,91 +191,6 @@ def play(
             check_fields(vars(call.state()), turn["state"], f"{where} state")
 
 
-def check_reply(reply: str, turn: dict[str, Any], where: str) -> None:
-    """Check the reply against `agent` (must match) and `not` (must not match) patterns."""
-    for pattern in _listed(turn.get("agent")):
-        if not matches(pattern, reply):
-            raise ScenarioFailed(f"{where}: reply {reply!r} does not contain {pattern!r}")
-    for pattern in _listed(turn.get("not")):
-        if matches(pattern, reply):
-            raise ScenarioFailed(f"{where}: reply {reply!r} should not contain {pattern!r}")
-
-
-def matches(pattern: Any, text: str) -> bool:
-    """A /regex/ searches; any other string is a case-insensitive substring."""
-    pattern = str(pattern)
-    if len(pattern) > 1 and pattern.startswith("/") and pattern.endswith("/"):
-        return re.search(pattern[1:-1], text, re.IGNORECASE) is not None
-    return pattern.lower() in text.lower()
-
-
-def check_fields(actual: dict[str, Any], expected: dict[str, Any], where: str) -> None:
-    """Compare selected fields; strings may be /regex/, `null` means absent or None."""
-    for key, want in expected.items():
-        got = actual.get(key)
-        if isinstance(want, str) and isinstance(got, str):
-            ok = matches(want, got) if want.startswith("/") else got == want
-        elif isinstance(want, dict) and isinstance(got, dict):
-            check_fields(got, want, f"{where}.{key}")
-            ok = True
-        else:
-            ok = got == want
-        if not ok:
-            raise ScenarioFailed(f"{where}: {key} is {got!r}, expected {want!r}")
-
-
-def check_final(
-    call: Conversation, store: SqliteStore, spec: dict[str, Any], cal: BusinessCalendar, *, db: Path
-) -> None:
-    """Check the database, the stored conversation and the final checkpointed state."""
-    expect = spec.get("expect", {})
-    rows = all_appointments(db, cal)
-    for want in expect.get("appointments", []):
-        start = _instant(want["start"], cal).isoformat()
-        status = want.get("status", "booked")
-        found = [r for r in rows if r["phone"] == str(want["phone"]) and r["start"] == start]
-        if not any(r["status"] == status for r in found):
-            raise ScenarioFailed(
-                f"database: no {status} appointment for {want['phone']} at {start}; have {rows}"
-            )
-    if "booked" in expect:
-        booked = [r for r in rows if r["status"] == "booked"]
-        if len(booked) != expect["booked"]:
-            raise ScenarioFailed(
-                f"database: {len(booked)} booked, expected {expect['booked']}: {booked}"
-            )
-    if "conversation" in expect:
-        conversation = store.get_conversation(call.thread_id)
-        if conversation is None:
-            raise ScenarioFailed("database: the conversation was not stored")
-        check_fields(vars(conversation), expect["conversation"], "conversation")
-    if "users" in expect:
-        for want in expect["users"]:
-            user = store.find_user_by_phone(str(want["phone"]))
-            if user is None:
-                raise ScenarioFailed(f"database: no user {want['phone']}")
-            check_fields(vars(user), want, "user")
-    if "state" in expect:
-        check_fields(vars(call.state()), expect["state"], "final state")
-
-
-def all_appointments(db: Path, cal: BusinessCalendar) -> list[dict[str, str]]:
-    """Every appointment in the file, read as an analyst would, start in business time."""
-    with closing(sqlite3.connect(db)) as conn:
-        rows = conn.execute(
-            "SELECT u.phone_number, a.start_at, a.status"
-            " FROM appointments a JOIN users u ON u.id = a.user_id"
-        ).fetchall()
-    return [
-        {
-            "phone": phone,
-            "start": datetime.fromisoformat(start).astimezone(cal.tz).isoformat(),
-            "status": status,
-        }
-        for phone, start, status in rows
-    ]
-
-
 def run_paths(paths: list[str], *, verbose: bool = False) -> int:
     """Run scenarios, print a line each and a closing tally; return non-zero on any failure."""
     files = list(scenario_files(paths))
@@ -298,17 +214,5 @@ def run_paths(paths: list[str], *, verbose: bool = False) -> int:
     return 1 if failed else 0
 
 
-def _listed(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
 def _day(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
-
-
-def _instant(value: Any, cal: BusinessCalendar) -> datetime:
-    """Read a date-time; without an offset it is business-local time."""
-    instant = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-    return instant if instant.tzinfo else instant.replace(tzinfo=cal.tz)

@@ -44,6 +44,7 @@ _BY_ACT: dict[str, TurnNode] = {
     "human": "offer_handoff",
     "message": "take_message",
     "goodbye": "goodbye",
+    "ambiguous": "clarify",
     "unclear": "clarify",
 }
 

@@ -44,6 +44,7 @@ Act = Literal[
     "message",  # dictated the message for a callback
     "goodbye",  # ended the call
     "hangup",  # the line dropped or the caller hung up
+    "ambiguous",  # a date that could mean more than one day ("the 31st" in November)
     "unclear",  # nothing usable in the utterance
 ]
 

@@ -64,6 +64,8 @@ def _track(state: CallState, heard: Understanding) -> dict[str, Any]:
         return _remember_request(heard)
     if heard.intent == "list":
         return {"act": "list"}
+    if heard.when.ambiguous:
+        return {"act": "ambiguous"}
     if stage == "confirm" and state.pending and (reply := _at_confirm(state, heard)) is not None:
         return reply
     if stage == "offer_slots" and (reply := _at_offer(state, heard)) is not None:

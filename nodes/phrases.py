@@ -132,6 +132,11 @@ def no_appointment_then(day: str) -> str:
     return f"I don't see an appointment of yours on {day}."
 
 
+def which_day(phrase: str) -> str:
+    """Ask which day an ambiguous phrase means."""
+    return f'Sorry, I\'m not sure which day you mean by "{phrase}". Could you give me the date?'
+
+
 def back_to(question: str) -> str:
     """Return to the pending question after a digression."""
     return f"Now, back to where we were: {question}"

@@ -28,6 +28,9 @@ def repeat(state: CallState) -> dict[str, Any]:
 
 def clarify(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]:
     """Ask again in other words; after repeated failures, offer a callback instead."""
+    if state.act == "ambiguous":
+        phrase = str(state.heard.get("when", {}).get("ambiguous", "that"))
+        return {"speech": [phrases.which_day(phrase)]}
     if state.misunderstood >= runtime.context.max_misunderstandings:
         return {
             "speech": [phrases.OFFER_CALLBACK],
