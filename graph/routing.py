@@ -41,6 +41,7 @@ _BY_ACT: dict[str, TurnNode] = {
     "never_mind": "never_mind",
     "help": "help",
     "prompt": "help",
+    "chitchat": "help",
     "human": "offer_handoff",
     "message": "take_message",
     "goodbye": "goodbye",

@@ -40,6 +40,7 @@ Act = Literal[
     "never_mind",  # dropped the current task
     "help",  # asked what the agent can do
     "prompt",  # said yes to "anything else?" without saying what
+    "chitchat",  # small talk: "hello", "thanks"
     "human",  # asked for a person
     "message",  # dictated the message for a callback
     "goodbye",  # ended the call

@@ -32,6 +32,7 @@ _GLOBAL_ACTS: dict[str, Act] = {
     "goodbye": "goodbye",
     "human": "human",
     "help": "help",
+    "chitchat": "chitchat",
 }
 
 

@@ -23,6 +23,8 @@ HELP = (
     "move one, or cancel one. What would you like?"
 )
 PROMPT = "Sure, what can I do for you?"
+HELLO = "Hi there."
+WELCOME = "You're welcome."
 NEVER_MIND = "No problem, I've dropped that."
 ASK_WHEN = "What day and time would suit you?"
 ASK_MOVE_WHEN = "When would you like to move it to?"

@@ -73,7 +73,11 @@ def decline(state: CallState) -> dict[str, Any]:
 
 
 def help_caller(state: CallState) -> dict[str, Any]:
-    """Say what the agent can do, or invite the request after a bare yes."""
+    """Say what the agent can do, or invite the request after a bare yes or small talk."""
+    if state.act == "chitchat":
+        thanks = state.utterance.lower().startswith("thank")
+        said = phrases.WELCOME if thanks else phrases.HELLO
+        return {"speech": [said, state.question or phrases.HOW_CAN_I_HELP]}
     said = phrases.PROMPT if state.act == "prompt" else phrases.HELP
     update: dict[str, Any] = {"speech": [said]}
     if state.stage in ("ask_request", "start"):

@@ -5,7 +5,7 @@ optional so STT "thats" and typed "that's" both match).
 
 Intent precedence, most specific first (the first intent in this order that matched
 wins): human > reschedule > cancel > list > availability > book > help > repeat >
-goodbye > never_mind. A caller asking for a person is never kept in the machine; a
+goodbye > never_mind > chitchat. A caller asking for a person is never kept in the machine; a
 reschedule often mentions both cancel and book ("cancel it and book Friday instead"),
 so cancel + book together also mean reschedule; task intents beat conversational ones
 ("never mind, I'll book Friday" → book).
@@ -143,10 +143,19 @@ _INTENT_PATTERNS: tuple[tuple[Intent, tuple[str, ...]], ...] = (
             r"\bactually don'?t\b|\bdon'?t bother\b|\bdon'?t worry about it\b",
         ),
     ),
+    (
+        "chitchat",
+        (
+            r"^(?:hi|hello|hey|hiya|howdy|good (?:morning|afternoon|evening))(?: there)?$",
+            r"^(?:thanks|thank you)(?: so much| very much| a lot)?$",
+            r"^how are you(?: doing| today)?$",
+        ),
+    ),
 )
 INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = tuple(
     (intent, re.compile("|".join(patterns))) for intent, patterns in _INTENT_PATTERNS
 )
+
 
 _YES = re.compile(
     r"\b(?:yes|yeah|yea|yep|yup|ya|surely|correct|ok|okay|alright|all right|absolutely|"

@@ -21,6 +21,7 @@ Intent = Literal[
     "never_mind",  # drops the current task ("never mind", "forget it")
     "human",  # asks for a person / to leave a message
     "help",  # "what can you do?"
+    "chitchat",  # "hello", "thanks", "how are you": small talk with no request in it
 ]
 
 Expecting = Literal[

@@ -38,6 +38,7 @@ def test_every_act_routes_to_a_node() -> None:
         "human",
         "message",
         "goodbye",
+        "chitchat",
         "ambiguous",
         "unclear",
     }

@@ -285,7 +285,19 @@ def test_book_it_is_a_request_outside_yes_no() -> None:
     assert (result.when.day, result.when.at) == (date(2026, 11, 26), time(14))
 
 
-@pytest.mark.parametrize("text", ["the weather is lovely here", "good morning", "hello?"])
+@pytest.mark.parametrize("text", ["good morning", "hello?", "thank you so much", "how are you"])
+def test_small_talk_is_chitchat(text: str) -> None:
+    """Greetings and thanks with nothing else in them are small talk, not a request."""
+    result = understand(text)
+    assert result.intent == "chitchat" and result.when.is_empty()
+
+
+def test_thanks_with_a_goodbye_is_a_goodbye() -> None:
+    """ "Thanks, that's all" ends the call rather than being small talk."""
+    assert understand("thanks, that's all").intent == "goodbye"
+
+
+@pytest.mark.parametrize("text", ["the weather is lovely here", "purple monkey dishwasher"])
 def test_nothing_understood(text: str) -> None:
     """Small talk and greetings yield an empty frame that reports not understood."""
     assert not understand(text).understood
