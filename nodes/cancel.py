@@ -28,7 +28,6 @@ def cancel(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]
             idempotency_key=state.pending["key"],
         )
     except (AppointmentNotFound, AppointmentNotActive):
-        outcome_said = phrases.no_appointment_then(said)
-        return done(state, {"kind": "noop"}, outcome_said) | {"outcomes": state.outcomes}
+        return done(state, None, phrases.no_appointment_then(said))
     outcome = {"kind": "cancelled", "appointment_id": appointment.id, "start": start.isoformat()}
     return done(state, outcome, phrases.cancelled(said))

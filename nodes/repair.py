@@ -9,16 +9,7 @@ from langgraph.runtime import Runtime
 from graph.context import CallContext
 from graph.state import CallState
 from nodes import phrases
-
-_CLEAR_TASK: dict[str, Any] = {
-    "task": None,
-    "wish": {},
-    "offers": [],
-    "offered": [],
-    "target": None,
-    "choices": [],
-    "pending": None,
-}
+from nodes.writes import CLEARED_TASK
 
 
 def repeat(state: CallState) -> dict[str, Any]:
@@ -47,7 +38,7 @@ def never_mind(state: CallState) -> dict[str, Any]:
     if state.user_id is None:
         return {"speech": [phrases.NEVER_MIND, state.question]}
     return {
-        **_CLEAR_TASK,
+        **CLEARED_TASK,
         "speech": [phrases.NEVER_MIND, phrases.ANYTHING_ELSE],
         "stage": "ask_request",
         "question": phrases.ANYTHING_ELSE,
@@ -65,7 +56,7 @@ def decline(state: CallState) -> dict[str, Any]:
             "offers": [],
         }
     return {
-        **_CLEAR_TASK,
+        **CLEARED_TASK,
         "speech": [phrases.DECLINED, phrases.ANYTHING_ELSE],
         "stage": "ask_request",
         "question": phrases.ANYTHING_ELSE,

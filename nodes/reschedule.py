@@ -7,46 +7,38 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from business.slots import check_slot
 from business.spoken import say_slot
 from graph.context import CallContext
 from graph.state import CallState
 from nodes import phrases
-from nodes.book import slot_lost
-from nodes.writes import done
-from store.errors import (
-    AppointmentNotActive,
-    AppointmentNotFound,
-    SlotUnavailable,
-)
+from nodes.writes import claim, done, said_slot
+from store.errors import AppointmentNotActive, AppointmentNotFound
 
 
 def reschedule(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]:
     """Take the new slot and release the old one together, or change nothing."""
-    ctx = runtime.context
-    assert state.pending is not None and state.user_id is not None
-    start = datetime.fromisoformat(state.pending["slot"])
-    said = say_slot(start, today=ctx.now().date())
-    if check_slot(ctx.calendar, start, now=ctx.now()) is not None:
-        return slot_lost(said)
+    ctx, pending, user_id = runtime.context, state.pending, state.user_id
+    assert pending is not None and user_id is not None
     try:
-        appointment = ctx.store.reschedule(
-            user_id=state.user_id,
-            appointment_id=state.pending["appointment_id"],
-            new_start=start,
-            idempotency_key=state.pending["key"],
+        result = claim(
+            ctx,
+            pending,
+            lambda start: ctx.store.reschedule(
+                user_id=user_id,
+                appointment_id=pending["appointment_id"],
+                new_start=start,
+                idempotency_key=pending["key"],
+            ),
         )
-    except SlotUnavailable:
-        return slot_lost(said)
     except (AppointmentNotFound, AppointmentNotActive):
-        old = say_slot(datetime.fromisoformat(state.pending["appointment_start"]))
-        return done(state, {"kind": "noop"}, phrases.no_appointment_then(old)) | {
-            "outcomes": state.outcomes
-        }
+        old = say_slot(datetime.fromisoformat(pending["appointment_start"]))
+        return done(state, None, phrases.no_appointment_then(old))
+    if isinstance(result, dict):
+        return result
     outcome = {
         "kind": "rescheduled",
-        "appointment_id": appointment.id,
-        "from": state.pending["appointment_start"],
-        "start": start.isoformat(),
+        "appointment_id": result.id,
+        "from": pending["appointment_start"],
+        "start": pending["slot"],
     }
-    return done(state, outcome, phrases.moved(said))
+    return done(state, outcome, phrases.moved(said_slot(ctx, pending)))
