@@ -46,11 +46,11 @@ def say_slot(dt: datetime, *, today: date | None = None) -> str:
     return f"{say_date(dt, today=today)} at {say_time(dt)}"
 
 
-def say_options(items: Sequence[str]) -> str:
-    """Join spoken options: "A", "A or B", "A, B, or C"; "" when there are none."""
+def say_options(items: Sequence[str], *, word: str = "or") -> str:
+    """Join spoken options: "A", "A or B", "A, B, or C"; "and" for a list; "" for none."""
     if len(items) <= 2:
-        return " or ".join(items)
-    return f"{', '.join(items[:-1])}, or {items[-1]}"
+        return f" {word} ".join(items)
+    return f"{', '.join(items[:-1])}, {word} {items[-1]}"
 
 
 def say_slots(slots: Sequence[datetime], *, today: date | None = None) -> str:

@@ -29,6 +29,7 @@ def on_day(items: list[dict[str, str]], day: date) -> list[dict[str, str]]:
     return [i for i in items if datetime.fromisoformat(i["start"]).weekday() == day.weekday()]
 
 
-def say_appointments(items: list[dict[str, str]], *, today: date) -> str:
-    """Say a list of appointments ("Thursday, December 3rd at 2 PM or Friday, ...")."""
-    return say_options([say_slot(datetime.fromisoformat(i["start"]), today=today) for i in items])
+def say_appointments(items: list[dict[str, str]], *, today: date, word: str = "or") -> str:
+    """Say appointments as choices ("A or B") or, with word="and", as a list ("A and B")."""
+    said = [say_slot(datetime.fromisoformat(i["start"]), today=today) for i in items]
+    return say_options(said, word=word)

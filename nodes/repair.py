@@ -28,6 +28,8 @@ def clarify(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any
             "stage": "take_message",
             "question": phrases.OFFER_CALLBACK,
         }
+    if state.stage == "offer_slots" and state.heard.get("affirm") is True:
+        return {"speech": [phrases.WHICH_ONE, state.question]}
     if state.stage == "confirm":
         return {"speech": [phrases.NOT_UNDERSTOOD, phrases.CONFIRM_YES_NO, state.question]}
     return {"speech": [phrases.NOT_UNDERSTOOD, state.question or phrases.HOW_CAN_I_HELP]}

@@ -20,7 +20,9 @@ def retrieve(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, An
     assert state.user_id is not None
     mine = upcoming(ctx, state.user_id)
     if mine:
-        said = phrases.your_appointments(say_appointments(mine, today=ctx.now().date()), len(mine))
+        said = phrases.your_appointments(
+            say_appointments(mine, today=ctx.now().date(), word="and"), len(mine)
+        )
     else:
         said = phrases.NO_APPOINTMENTS
     if state.stage in MID_FLOW:

@@ -134,3 +134,9 @@ def test_say_slots_mixed_days_group_times() -> None:
 def test_say_slots_empty() -> None:
     """No slots say nothing."""
     assert say_slots([]) == ""
+
+
+def test_say_options_lists_facts_with_and() -> None:
+    """A list of the caller's appointments is joined with "and", a choice with "or"."""
+    assert say_options(["A", "B", "C"], word="and") == "A, B, and C"
+    assert say_options(["A", "B"], word="and") == "A and B"
