@@ -75,6 +75,9 @@ def _track(state: CallState, heard: Understanding) -> dict[str, Any]:
         return reply
     if heard.intent is not None:
         return _new_task(state, heard)
+    amend = _amend_last_write(state, heard) if heard.correction and state.task is None else None
+    if amend is not None:
+        return amend
     if not when.is_empty():
         if state.task == "cancel":
             return {"act": "select", "wish": merge_wish(Wish(), when), "target": None}
@@ -191,6 +194,23 @@ def _new_task(state: CallState, heard: Understanding) -> dict[str, Any]:
             "pending": None,
         }
     return {"act": "unclear"}
+
+
+def _amend_last_write(state: CallState, heard: Understanding) -> dict[str, Any] | None:
+    """ "Actually, make it 4pm" just after a booking moves that booking (after a read-back)."""
+    last = state.outcomes[-1] if state.outcomes else None
+    if heard.when.is_empty() or last is None or last.get("kind") not in ("booked", "rescheduled"):
+        return None
+    start = datetime.fromisoformat(last["start"])
+    base = Wish(day=start.date().isoformat(), at=start.strftime("%H:%M"))
+    return {
+        "act": "select",
+        "task": "reschedule",
+        "target": {"id": last["appointment_id"], "start": last["start"]},
+        "wish": merge_wish(base, heard.when),
+        "offered": [],
+        "pending": None,
+    }
 
 
 def _choose(state: CallState, slot: str) -> dict[str, Any]:

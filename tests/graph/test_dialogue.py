@@ -108,3 +108,23 @@ def test_message_stage_takes_any_words_as_the_message() -> None:
     state = CallState(**KNOWN, stage="take_message")
     update = track(state, Understanding(text="call me about my bill"))
     assert update == {"act": "message", "message": "call me about my bill", "misunderstood": 0}
+
+
+def test_a_correction_just_after_a_booking_moves_that_booking() -> None:
+    """ "Actually make it 3pm" after a booking targets that appointment, same day, new time."""
+    booked = {"kind": "booked", "appointment_id": "a9", "start": "2026-11-30T10:00:00-08:00"}
+    state = CallState(**KNOWN, stage="ask_request", outcomes=[booked])
+    heard = Understanding(text="actually make it 3pm", correction=True, when=When(at=time(15)))
+    update = track(state, heard)
+    assert update["act"] == "select" and update["task"] == "reschedule"
+    assert update["target"] == {"id": "a9", "start": booked["start"]}
+    assert update["wish"] == {"day": "2026-11-30", "at": "15:00"}
+
+
+def test_a_time_without_a_correction_cue_after_a_booking_is_a_new_booking() -> None:
+    """ "Friday at 3" after a booking is a new request, not a move of the last booking."""
+    booked = {"kind": "booked", "appointment_id": "a9", "start": "2026-11-30T10:00:00-08:00"}
+    state = CallState(**KNOWN, stage="ask_request", outcomes=[booked])
+    heard = Understanding(text="friday at 3", when=When(day=date(2026, 11, 27), at=time(15)))
+    update = track(state, heard)
+    assert update["act"] == "search" and update["task"] == "book"
