@@ -24,6 +24,10 @@ class CallEnded(RuntimeError):
     """The conversation has already said goodbye; start a new thread."""
 
 
+class CallAlreadyStarted(RuntimeError):
+    """The thread already holds a call; continue it with `say()`."""
+
+
 @dataclass
 class Conversation:
     """One call on one thread of a compiled, checkpointed graph."""
@@ -51,7 +55,13 @@ class Conversation:
         return values if isinstance(values, CallState) else CallState(**values)
 
     def start(self, *, caller_id: str | None = None) -> str:
-        """Open the call and return the greeting."""
+        """Open the call and return the greeting; a thread is opened only once.
+
+        Fresh input on a thread with a pending question would silently discard it and
+        restart the call, so a started thread refuses: resume it with `say()` instead.
+        """
+        if self.started():
+            raise CallAlreadyStarted(self.thread_id)
         return self._step({"call_id": self.thread_id, "caller_id": caller_id})
 
     def say(self, utterance: str) -> str:

@@ -6,8 +6,11 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
+import pytest
+
 from booking.app import Agent, embedded_agent, fixed_clock
 from business.calendar import BusinessCalendar
+from graph.conversation import CallAlreadyStarted, CallEnded
 from tests.conftest import NOW, SAM
 
 
@@ -82,3 +85,22 @@ def test_goodbye_stores_the_summary_once_and_ends_the_thread(agent: Agent) -> No
     assert stored is not None and stored.outcome == "booked"
     assert stored.appointments_discussed == _booked(agent)
     assert [line["role"] for line in stored.transcript][:3] == ["agent", "caller", "agent"]
+
+
+def test_starting_a_started_call_is_refused(agent: Agent) -> None:
+    """Opening a thread twice would discard its pending question, so it is refused."""
+    call = agent.conversation("twice")
+    call.start(caller_id=SAM)
+    call.say("book Monday at 10am")
+    with pytest.raises(CallAlreadyStarted):
+        call.start(caller_id=SAM)
+    assert call.state().stage == "confirm"
+
+
+def test_saying_something_after_goodbye_is_refused(agent: Agent) -> None:
+    """A finished call does not silently start over when spoken to."""
+    call = agent.conversation("over")
+    call.start(caller_id=SAM)
+    call.say("bye")
+    with pytest.raises(CallEnded):
+        call.say("hello?")
