@@ -6,12 +6,15 @@ import argparse
 import sys
 import uuid
 from datetime import datetime
+from pathlib import Path
 
+from booking import eval_dst
 from booking.app import embedded_agent, fixed_clock, system_clock
 from booking.chat import run_chat
 from booking.logs import configure as configure_logging
 from booking.scenarios import run_paths
 from booking.settings import get_settings
+from nodes.understanding.rules import RuleUnderstander
 
 
 def _instant(text: str) -> datetime:
@@ -41,6 +44,11 @@ def _parser() -> argparse.ArgumentParser:
     run = scenario_sub.add_parser("run", help="run YAML scenarios and check expectations")
     run.add_argument("paths", nargs="+", help="scenario files or folders")
     run.add_argument("-v", "--verbose", action="store_true", help="print every turn")
+    dst = sub.add_parser("eval-dst", help="date/time tracking accuracy on dialogues (JSONL)")
+    dst.add_argument(
+        "file", type=Path, help="cases, e.g. ../shared/datasets/sgd-services/cases.jsonl"
+    )
+    dst.add_argument("--errors", action="store_true", help="print each mismatching case")
     return parser
 
 
@@ -49,6 +57,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     settings = get_settings()
     configure_logging(settings.log_level)
+    if args.command == "eval-dst":
+        return eval_dst.run(args.file, errors=args.errors, engine=RuleUnderstander())
     if args.command == "scenarios":
         return run_paths(args.paths, verbose=args.verbose)
     clock = fixed_clock(args.now) if args.now else system_clock

@@ -184,6 +184,14 @@ def _new_task(state: CallState, heard: Understanding) -> dict[str, Any]:
         if state.task != task:
             update["offered"] = []
         return update
+    if (
+        intent == "reschedule"
+        and state.task == "book"
+        and state.target is None
+        and not when.is_empty()
+    ):
+        # "change that appointment to Friday" mid-booking amends the booking being made
+        return {"act": "search", "wish": merge_wish(state.wish, when), "pending": None}
     if intent in ("cancel", "reschedule"):
         return {
             "act": "select",
