@@ -11,9 +11,10 @@ from pathlib import Path
 from business.calendar import BusinessCalendar
 from graph.builder import build_graph
 from graph.checkpointer import sqlite_checkpointer
-from graph.context import CallContext
+from graph.context import CallContext, Prices
 from graph.conversation import CallGraph, Conversation
 from nodes.understanding.rules import RuleUnderstander
+from nodes.understanding.types import Understander
 from store.sqlite import SqliteStore
 
 
@@ -49,6 +50,9 @@ def embedded_agent(
     calendar: BusinessCalendar,
     clock: Callable[[], datetime] = system_clock,
     region: str = "US",
+    understander: Understander | None = None,
+    engine: str = "rules",
+    prices: Prices | None = None,
 ) -> Iterator[Agent]:
     """Open the store and the checkpoints in one SQLite file and compile the graph."""
     store = SqliteStore(db)
@@ -56,10 +60,12 @@ def embedded_agent(
         with sqlite_checkpointer(db) as saver:
             context = CallContext(
                 store=store,
-                understander=RuleUnderstander(),
+                understander=understander or RuleUnderstander(),
                 calendar=calendar,
                 clock=clock,
                 region=region,
+                engine=engine,
+                prices=prices or Prices(),
             )
             yield Agent(build_graph().compile(checkpointer=saver), context, store)
     finally:

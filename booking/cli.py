@@ -14,6 +14,7 @@ from booking.chat import run_chat
 from booking.logs import configure as configure_logging
 from booking.scenarios import run_paths
 from booking.settings import get_settings
+from booking.understanding import understander_from
 from nodes.understanding.rules import RuleUnderstander
 
 
@@ -44,6 +45,12 @@ def _parser() -> argparse.ArgumentParser:
     run = scenario_sub.add_parser("run", help="run YAML scenarios and check expectations")
     run.add_argument("paths", nargs="+", help="scenario files or folders")
     run.add_argument("-v", "--verbose", action="store_true", help="print every turn")
+    run.add_argument(
+        "--engine",
+        choices=["rules", "scripted-llm"],
+        default="rules",
+        help="understanding engine: the rules, or the LLM engine with a scripted offline model",
+    )
     dst = sub.add_parser("eval-dst", help="date/time tracking accuracy on dialogues (JSONL)")
     dst.add_argument(
         "file", type=Path, help="cases, e.g. ../shared/datasets/sgd-services/cases.jsonl"
@@ -60,13 +67,17 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "eval-dst":
         return eval_dst.run(args.file, errors=args.errors, engine=RuleUnderstander())
     if args.command == "scenarios":
-        return run_paths(args.paths, verbose=args.verbose)
+        return run_paths(args.paths, verbose=args.verbose, engine=args.engine)
     clock = fixed_clock(args.now) if args.now else system_clock
+    understander, engine = understander_from(settings)
     with embedded_agent(
         args.db or settings.booking_db,
         calendar=settings.calendar(),
         clock=clock,
         region=settings.phone_region,
+        understander=understander,
+        engine=engine,
+        prices=settings.prices(),
     ) as agent:
         call = agent.conversation(args.thread or str(uuid.uuid4()))
         return run_chat(

@@ -14,9 +14,9 @@ import tempfile
 import traceback
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 
@@ -28,9 +28,13 @@ from booking.scenario_checks import (
     check_reply,
     local_instant,
 )
+from booking.scripted_llm import ScriptedChatModel
 from booking.settings import parse_hours
 from business.calendar import BusinessCalendar
 from graph.conversation import Conversation
+from nodes.understanding.llm import LLMUnderstander
+from nodes.understanding.rules import RuleUnderstander
+from nodes.understanding.types import Understander
 from store.errors import StoreUnavailable
 from store.port import Store
 from store.sqlite import SqliteStore
@@ -57,6 +61,8 @@ class Result:
     path: Path
     failure: str | None = None
     transcript: list[str] = field(default_factory=list)
+    llm_calls: list[int] = field(default_factory=list)
+    """LLM calls made to understand each caller line, in order."""
 
 
 class DroppingStore:
@@ -111,7 +117,17 @@ def calendar_of(spec: dict[str, Any]) -> BusinessCalendar:
     return replace(cal, **changes)
 
 
-def run_scenario(path: Path, *, workdir: Path) -> Result:
+Engine = Literal["rules", "scripted-llm"]
+
+
+def engine_for(engine: Engine, *, now: datetime) -> tuple[Understander, str]:
+    """Return the understanding engine a scenario runs with, and its name."""
+    if engine == "scripted-llm":
+        return LLMUnderstander(ScriptedChatModel(now=now)), "scripted-llm"
+    return RuleUnderstander(), "rules"
+
+
+def run_scenario(path: Path, *, workdir: Path, engine: Engine = "rules") -> Result:
     """Run one scenario on a fresh database and check every expectation."""
     result = Result(name=path.stem, path=path)
     try:
@@ -120,7 +136,10 @@ def run_scenario(path: Path, *, workdir: Path) -> Result:
         calendar = calendar_of(spec.get("calendar", {}))
         now = local_instant(spec["now"], calendar)
         db = workdir / f"{path.stem}.db"
-        with embedded_agent(db, calendar=calendar, clock=fixed_clock(now)) as agent:
+        understander, name = engine_for(engine, now=now)
+        with embedded_agent(
+            db, calendar=calendar, clock=fixed_clock(now), understander=understander, engine=name
+        ) as agent:
             seed(agent.store, spec, calendar)
             dropping = DroppingStore(agent.store)
             agent.context = replace(agent.context, store=dropping)
@@ -183,7 +202,9 @@ def play(
             result.transcript.append("caller hung up")
             continue
         if "caller" in turn:
+            before = call.state().usage.get("llm_calls", 0)
             reply = call.say(str(turn["caller"]))
+            result.llm_calls.append(call.state().usage.get("llm_calls", 0) - before)
             result.transcript.append(f"caller: {turn['caller']}")
             result.transcript.append(f"agent: {reply}")
         check_reply(reply, turn, where)
@@ -191,16 +212,18 @@ def play(
             check_fields(vars(call.state()), turn["state"], f"{where} state")
 
 
-def run_paths(paths: list[str], *, verbose: bool = False) -> int:
+def run_paths(paths: list[str], *, verbose: bool = False, engine: Engine = "rules") -> int:
     """Run scenarios, print a line each and a closing tally; return non-zero on any failure."""
     files = list(scenario_files(paths))
     if not files:
         print("no scenario files found", file=sys.stderr)
         return 2
     passed = failed = 0
+    calls: list[int] = []
     with tempfile.TemporaryDirectory(prefix="scenarios-") as tmp:
         for path in files:
-            result = run_scenario(path, workdir=Path(tmp))
+            result = run_scenario(path, workdir=Path(tmp), engine=engine)
+            calls += result.llm_calls
             if result.failure is None:
                 passed += 1
                 print(f"PASS {path.stem}: {result.name}")
@@ -210,6 +233,11 @@ def run_paths(paths: list[str], *, verbose: bool = False) -> int:
             if verbose or result.failure:
                 for line in result.transcript:
                     print(f"    {line}")
+    if engine != "rules" and calls:
+        print(
+            f"LLM calls per caller turn: average {sum(calls) / len(calls):.2f} "
+            f"({sum(calls)} calls / {len(calls)} turns), max {max(calls)}"
+        )
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 

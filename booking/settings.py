@@ -6,10 +6,11 @@ import re
 from datetime import date, time
 from functools import lru_cache
 
-from pydantic import field_validator
+from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from business.calendar import BusinessCalendar
+from graph.context import Prices
 
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _HOURS = re.compile(r"^\s*(\w{3})(?:-(\w{3}))?\s+(\d{1,2}:\d{2})-(\d{1,2}:\d{2})\s*$")
@@ -49,11 +50,30 @@ class Settings(BaseSettings):
     phone_region: str = "US"
     log_level: str = "WARNING"
 
+    openai_api_key: SecretStr | None = None
+    """Turns on LLM understanding; never logged, never stored."""
+    openai_base_url: str | None = None
+    """Any OpenAI-compatible server; empty for OpenAI itself."""
+    openai_model: str = "gpt-4o-mini"
+    openai_timeout: float = 4.0
+    """Seconds before a turn gives up on the model and the rules answer it."""
+    openai_max_retries: int = 0
+    """Retries cost the caller waiting time; a failed turn falls back to rules instead."""
+    llm_price_input_per_mtok: float = 0.15
+    llm_price_output_per_mtok: float = 0.60
+
     @field_validator("business_hours")
     @classmethod
     def _hours_readable(cls, value: str) -> str:
         parse_hours(value)
         return value
+
+    def prices(self) -> Prices:
+        """Return the configured token prices."""
+        return Prices(
+            input_per_mtok=self.llm_price_input_per_mtok,
+            output_per_mtok=self.llm_price_output_per_mtok,
+        )
 
     def calendar(self) -> BusinessCalendar:
         """Return the business calendar these settings describe."""

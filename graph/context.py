@@ -3,12 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from business.calendar import BusinessCalendar
 from nodes.understanding.types import Understander
 from store.port import Store
+
+
+@dataclass(frozen=True)
+class Prices:
+    """What the understanding engine's tokens cost, per million, in US dollars."""
+
+    input_per_mtok: float = 0.15
+    output_per_mtok: float = 0.60
+    """Defaults: gpt-4o-mini's list prices; configure them for another model."""
+
+    def llm_usd(self, *, input_tokens: int, output_tokens: int) -> float:
+        """Return the price of a number of tokens."""
+        cost = input_tokens * self.input_per_mtok + output_tokens * self.output_per_mtok
+        return cost / 1_000_000
 
 
 @dataclass(frozen=True)
@@ -24,6 +38,9 @@ class CallContext:
     """Default region for phone numbers said without a country code."""
     max_misunderstandings: int = 3
     """After this many unclear utterances in a row the agent offers a callback."""
+    engine: str = "rules"
+    """Name of the understanding engine (the model's name when an LLM is on), for costs."""
+    prices: Prices = field(default_factory=Prices)
 
     def now(self) -> datetime:
         """Return the current time in the business timezone."""

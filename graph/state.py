@@ -143,6 +143,9 @@ class CallState:
     message: str | None = None
     """A message left for a human callback."""
 
+    usage: dict[str, int] = field(default_factory=dict)
+    """Understanding cost so far: llm_calls, fallbacks, input_tokens, output_tokens."""
+
     speech: Annotated[list[str], add_speech] = field(default_factory=list)
     """Sentences the agent says this turn, written by nodes."""
     reply: str = ""

@@ -47,6 +47,24 @@ def summary_of(state: CallState) -> str:
     return text
 
 
+def cost_breakdown(state: CallState, ctx: CallContext) -> dict[str, Any]:
+    """Price what understanding this call cost; voice costs join it in the voice bridge."""
+    usage = state.usage
+    llm_usd = ctx.prices.llm_usd(
+        input_tokens=usage.get("input_tokens", 0), output_tokens=usage.get("output_tokens", 0)
+    )
+    return {
+        "understanding": ctx.engine,
+        "turns": state.turn,
+        "llm_calls": usage.get("llm_calls", 0),
+        "llm_fallbacks": usage.get("fallbacks", 0),
+        "input_tokens": usage.get("input_tokens", 0),
+        "output_tokens": usage.get("output_tokens", 0),
+        "llm_usd": round(llm_usd, 6),
+        "total_usd": round(llm_usd, 6),
+    }
+
+
 def summarize(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]:
     """Store the conversation's summary; runs once, after the last reply."""
     ctx = runtime.context
@@ -60,6 +78,6 @@ def summarize(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, A
             o["appointment_id"] for o in state.outcomes if "appointment_id" in o
         ],
         preferences_mentioned=list(state.preferences),
-        cost_breakdown={"understanding": "rules", "llm_calls": 0, "total_usd": 0.0},
+        cost_breakdown=cost_breakdown(state, ctx),
     )
     return {"stage": "ended"}

@@ -12,7 +12,7 @@ from graph.context import CallContext
 from graph.state import CallState, Line
 from nodes import phrases
 from nodes.dialogue import EXPECTING, track
-from nodes.understanding.types import Understanding
+from nodes.understanding.types import Understanding, Usage
 from store.errors import StoreUnavailable
 from store.models import TranscriptLine
 
@@ -73,10 +73,23 @@ def understand(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, 
     update = track(state, heard)
     update.update(
         heard=heard_as_json(heard),
+        usage=add_usage(state.usage, heard.usage),
         line_no=state.line_no + 1,
         recent=_recent(state, Line(role="caller", text=text)),
     )
     return update
+
+
+def add_usage(total: dict[str, int], turn: Usage) -> dict[str, int]:
+    """Add one turn's understanding cost to the call's running totals."""
+    if not turn.llm_calls:
+        return total
+    return {
+        "llm_calls": total.get("llm_calls", 0) + turn.llm_calls,
+        "fallbacks": total.get("fallbacks", 0) + int(turn.fallback),
+        "input_tokens": total.get("input_tokens", 0) + turn.input_tokens,
+        "output_tokens": total.get("output_tokens", 0) + turn.output_tokens,
+    }
 
 
 def heard_as_json(heard: Understanding) -> dict[str, Any]:
@@ -95,4 +108,6 @@ def heard_as_json(heard: Understanding) -> dict[str, Any]:
     }
     if when:
         found["when"] = when
+    if heard.usage.llm_calls:  # the per-turn record of what understanding cost
+        found["usage"] = vars(heard.usage)
     return found

@@ -70,6 +70,17 @@ class When:
 
 
 @dataclass(frozen=True)
+class Usage:
+    """What understanding one utterance cost: zero for rules, tokens for an LLM call."""
+
+    llm_calls: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    fallback: bool = False
+    """The LLM call failed (timeout, API error, malformed answer) and rules answered."""
+
+
+@dataclass(frozen=True)
 class Understanding:
     """Everything the graph may use from one caller utterance."""
 
@@ -89,6 +100,8 @@ class Understanding:
     """The caller is changing a detail ("actually", "make it", "instead")."""
     more: bool = False
     """The caller wants other options ("anything else?", "something later?")."""
+    usage: Usage = field(default_factory=Usage)
+    """What producing this frame cost; not part of what was understood."""
 
     @property
     def understood(self) -> bool:

@@ -1,0 +1,32 @@
+"""Pick the understanding engine from settings: rules by default, an LLM with a key."""
+
+from __future__ import annotations
+
+from langchain_openai import ChatOpenAI
+
+from booking.settings import Settings
+from nodes.understanding.llm import LLMUnderstander
+from nodes.understanding.rules import RuleUnderstander
+from nodes.understanding.schema import response_format
+from nodes.understanding.types import Understander
+
+
+def chat_model(settings: Settings) -> ChatOpenAI:
+    """Return the OpenAI (or compatible) chat model the settings describe."""
+    assert settings.openai_api_key is not None
+    return ChatOpenAI(
+        model=settings.openai_model,
+        api_key=settings.openai_api_key,
+        base_url=settings.openai_base_url or None,
+        timeout=settings.openai_timeout,
+        max_retries=settings.openai_max_retries,
+        temperature=0,
+    )
+
+
+def understander_from(settings: Settings) -> tuple[Understander, str]:
+    """Return the engine and its name for cost reports."""
+    if settings.openai_api_key is None or not settings.openai_api_key.get_secret_value():
+        return RuleUnderstander(), "rules"
+    model = chat_model(settings).bind(response_format=response_format())
+    return LLMUnderstander(model), settings.openai_model

@@ -1,0 +1,147 @@
+"""`LLMUnderstander`: one structured-output LLM call per caller turn that rules cannot settle.
+
+A turn the rules settle with certainty (a plain yes or no, a phone number when one was
+asked for, "the second one") makes no call at all. Otherwise the model returns a `Heard`
+JSON object with the caller's own day and time words, which our deterministic resolver
+turns into dates: the model never does calendar arithmetic. A timeout, an API error or a
+malformed answer falls back to the rule engine for that turn, logged once.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import replace
+from datetime import datetime
+from typing import Any, Protocol
+
+from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
+from pydantic import ValidationError
+
+from nodes.understanding.phone import find_phone
+from nodes.understanding.prompts import SYSTEM, user_message
+from nodes.understanding.rules import RuleUnderstander
+from nodes.understanding.schema import Heard
+from nodes.understanding.types import Expecting, Understander, Understanding, Usage, When
+from nodes.understanding.when import resolve_when
+
+log = logging.getLogger(__name__)
+
+SHORT_ANSWER_WORDS = 5
+"""Longer answers may carry more than the rules saw ("yes, but can we do Friday?")."""
+
+
+class ChatModel(Protocol):
+    """Anything that answers a list of messages with one message (a chat model, bound)."""
+
+    def invoke(self, input: Any, config: Any = None, **kwargs: Any) -> BaseMessage:
+        """Answer the messages."""
+        ...
+
+
+def settled_by_rules(ruled: Understanding, expecting: Expecting) -> bool:
+    """Return True when the rules' reading is certain enough to skip the model."""
+    if len(ruled.text.split()) > SHORT_ANSWER_WORDS or ruled.intent is not None:
+        return False
+    if not ruled.when.is_empty() or ruled.correction or ruled.more or ruled.name:
+        return False
+    if expecting == "yes_no":
+        return ruled.affirm is not None and ruled.choice is None and ruled.phone is None
+    if expecting == "phone":
+        return ruled.phone is not None
+    if expecting in ("slot_choice", "appointment_choice"):
+        return ruled.choice is not None and ruled.affirm is None
+    return False
+
+
+class LLMUnderstander:
+    """Understand with a chat model; rules answer the certain turns and every failure."""
+
+    def __init__(self, model: ChatModel, *, rules: Understander | None = None) -> None:
+        self.model = model
+        self.rules = rules or RuleUnderstander()
+
+    def understand(
+        self, text: str, *, expecting: Expecting, now: datetime, region: str
+    ) -> Understanding:
+        """Parse `text`; `now` is aware and in the business timezone, `region` for phones."""
+        ruled = self.rules.understand(text, expecting=expecting, now=now, region=region)
+        if settled_by_rules(ruled, expecting):
+            return ruled
+        messages = [SystemMessage(SYSTEM), HumanMessage(user_message(text, expecting=expecting))]
+        answer: BaseMessage | None = None
+        try:
+            answer = self.model.invoke(messages)
+            heard = Heard.model_validate_json(_text_of(answer))
+        except (ValidationError, ValueError) as error:
+            return _fallback(ruled, answer, f"malformed answer ({type(error).__name__})")
+        except Exception as error:  # any client failure must cost one turn, not the call
+            return _fallback(ruled, answer, type(error).__name__)
+        frame = _frame(heard, ruled, expecting=expecting, now=now, region=region)
+        return replace(frame, usage=_usage(answer))
+
+
+def _frame(
+    heard: Heard, ruled: Understanding, *, expecting: Expecting, now: datetime, region: str
+) -> Understanding:
+    """Turn the model's report into our frame, resolving its words deterministically.
+
+    Day and time words the caller did not say (a model that "helpfully" converted them
+    into a date) are not trusted: the rules' reading of the utterance stands instead.
+    """
+    text = ruled.text
+    words = [w for w in (heard.day_words, heard.time_words) if w]
+    if not all(_said(w, text) for w in words):
+        when = ruled.when
+    else:
+        when = resolve_when(" ".join(words), now=now, expecting=expecting) if words else When()
+    phone, invalid = (None, False)
+    if heard.phone_words:
+        phone, invalid = find_phone(heard.phone_words, region=region, expecting_phone=True)
+    choice = heard.choice
+    if choice is not None:
+        choice = -1 if choice < 0 else choice - 1
+    name = " ".join(heard.name.split()[:3]).title() if heard.name else None
+    return Understanding(
+        text=text,
+        intent=heard.intent,
+        affirm=heard.affirm,
+        when=when,
+        choice=choice,
+        phone=phone,
+        phone_invalid=invalid,
+        name=name,
+        correction=heard.correction,
+        more=heard.more,
+    )
+
+
+def _said(words: str, text: str) -> bool:
+    """Keep only words the caller actually said: a model that converts dates is ignored."""
+    squash = re.compile(r"[^a-z0-9:]+")
+    return squash.sub(" ", words.lower()).strip() in squash.sub(" ", text.lower())
+
+
+def _fallback(ruled: Understanding, answer: BaseMessage | None, why: str) -> Understanding:
+    """Answer this turn with the rules and say so once in the log."""
+    log.warning("LLM understanding failed: %s; rules answered this turn", why)
+    return replace(ruled, usage=_usage(answer, fallback=True))
+
+
+def _text_of(message: BaseMessage) -> str:
+    content = message.content
+    if isinstance(content, str):
+        return content
+    parts = [p.get("text", "") if isinstance(p, dict) else str(p) for p in content]
+    return "".join(parts)
+
+
+def _usage(message: BaseMessage | None, *, fallback: bool = False) -> Usage:
+    """Count one call, with tokens from the API's usage report (no tokenizer download)."""
+    meta = getattr(message, "usage_metadata", None) or {}
+    return Usage(
+        llm_calls=1,
+        input_tokens=int(meta.get("input_tokens", 0)),
+        output_tokens=int(meta.get("output_tokens", 0)),
+        fallback=fallback,
+    )

@@ -1,0 +1,125 @@
+"""The LLM engine through the real ChatOpenAI HTTP path, against a local stub server."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+from datetime import date, time
+
+import pytest
+from pydantic import SecretStr
+
+from booking.settings import Settings
+from booking.understanding import understander_from
+from nodes.understanding.llm import LLMUnderstander
+from tests.conftest import NOW
+from tests.llm.stub_openai import Reply, Stub, serve
+
+
+def heard(**fields: object) -> str:
+    """Return a Heard JSON answer with every field, nulls by default."""
+    answer: dict[str, object] = {
+        "intent": None,
+        "affirm": None,
+        "day_words": None,
+        "time_words": None,
+        "choice": None,
+        "phone_words": None,
+        "name": None,
+        "correction": False,
+        "more": False,
+    }
+    answer.update(fields)
+    return json.dumps(answer)
+
+
+@pytest.fixture
+def stub() -> Iterator[Stub]:
+    """Yield a running stub server."""
+    with serve() as running:
+        yield running
+
+
+def engine(stub: Stub, *, timeout: float = 5.0) -> LLMUnderstander:
+    """Build the engine exactly as the composition root does, pointed at the stub."""
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]  # pydantic-settings init kwarg
+        openai_api_key=SecretStr("sk-test-not-a-real-key"),
+        openai_base_url=stub.base_url,
+        openai_timeout=timeout,
+    )
+    understander, name = understander_from(settings)
+    assert isinstance(understander, LLMUnderstander) and name == "gpt-4o-mini"
+    return understander
+
+
+def test_one_structured_call_resolves_the_callers_words(stub: Stub) -> None:
+    """The model's words go through our resolver: "next Friday" and "half past 3" become a slot."""
+    stub.replies.append(
+        Reply(heard(intent="book", day_words="next Friday", time_words="half past 3"))
+    )
+    result = engine(stub).understand(
+        "I'd like to come in next Friday at half past 3", expecting="request", now=NOW, region="US"
+    )
+    assert result.intent == "book"
+    assert (result.when.day, result.when.at) == (date(2026, 11, 27), time(15, 30))
+    assert (result.usage.llm_calls, result.usage.input_tokens, result.usage.output_tokens) == (
+        1,
+        120,
+        30,
+    )
+    request = stub.requests[0]
+    assert request["path"] == "/v1/chat/completions"
+    assert request["auth"] == "Bearer sk-test-not-a-real-key"
+    schema = request["body"]["response_format"]["json_schema"]
+    assert schema["strict"] is True and set(schema["schema"]["required"]) >= {"day_words", "intent"}
+
+
+def test_a_plain_yes_makes_no_call(stub: Stub) -> None:
+    """A turn the rules settle with certainty never reaches the model."""
+    result = engine(stub).understand("yes please", expecting="yes_no", now=NOW, region="US")
+    assert result.affirm is True and result.usage.llm_calls == 0
+    assert stub.requests == []
+
+
+def test_a_timeout_falls_back_to_rules_and_is_logged_once(
+    stub: Stub, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A model slower than the timeout costs one fallback turn, not the call."""
+    stub.replies.append(Reply(heard(intent="book"), delay=2.0))
+    with caplog.at_level(logging.WARNING):
+        result = engine(stub, timeout=0.3).understand(
+            "book me Monday at 10am", expecting="request", now=NOW, region="US"
+        )
+    assert result.intent == "book" and result.when.at == time(10)  # the rules' reading
+    assert result.usage.fallback and result.usage.llm_calls == 1
+    failures = [r for r in caplog.records if "LLM understanding failed" in r.getMessage()]
+    assert len(failures) == 1
+    assert "sk-test" not in caplog.text
+
+
+def test_a_malformed_answer_falls_back_to_rules(stub: Stub) -> None:
+    """Content that is not the schema's JSON is ignored and the rules answer."""
+    stub.replies.append(Reply("Sure! You want Monday."))
+    result = engine(stub).understand("what about Monday", expecting="request", now=NOW, region="US")
+    assert result.when.day == date(2026, 11, 30)
+    assert result.usage.fallback and result.usage.input_tokens == 120
+
+
+def test_a_server_error_falls_back_to_rules(stub: Stub) -> None:
+    """An HTTP 500 from the API is a fallback turn."""
+    stub.replies.append(Reply(status=500))
+    result = engine(stub).understand(
+        "cancel my appointment", expecting="request", now=NOW, region="US"
+    )
+    assert result.intent == "cancel" and result.usage.fallback
+
+
+def test_invented_dates_are_replaced_by_the_rules_reading(stub: Stub) -> None:
+    """A model that converts words into a date of its own is not trusted with the calendar."""
+    stub.replies.append(Reply(heard(intent="book", day_words="2026-12-11")))
+    result = engine(stub).understand(
+        "book me next Friday", expecting="request", now=NOW, region="US"
+    )
+    assert result.intent == "book" and result.when.day == date(2026, 11, 27)
