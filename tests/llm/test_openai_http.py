@@ -123,3 +123,18 @@ def test_invented_dates_are_replaced_by_the_rules_reading(stub: Stub) -> None:
         "book me next Friday", expecting="request", now=NOW, region="US"
     )
     assert result.intent == "book" and result.when.day == date(2026, 11, 27)
+
+
+def test_no_key_or_an_empty_key_means_the_rule_engine() -> None:
+    """An empty OPENAI_API_KEY (as in .env.example) keeps the offline rule engine."""
+    for key in (None, SecretStr("")):
+        settings = Settings(_env_file=None, openai_api_key=key)  # type: ignore[call-arg]  # pydantic-settings init kwarg
+        assert understander_from(settings)[1] == "rules"
+
+
+def test_the_key_never_shows_in_settings_output() -> None:
+    """Printing or logging the settings never reveals the API key."""
+    settings = Settings(_env_file=None, openai_api_key=SecretStr("sk-live-secret"))  # type: ignore[call-arg]  # pydantic-settings init kwarg
+    assert "sk-live-secret" not in repr(settings) and "sk-live-secret" not in str(
+        settings.model_dump()
+    )
