@@ -56,6 +56,12 @@ def _parser() -> argparse.ArgumentParser:
         "file", type=Path, help="cases, e.g. ../shared/datasets/sgd-services/cases.jsonl"
     )
     dst.add_argument("--errors", action="store_true", help="print each mismatching case")
+    dst.add_argument(
+        "--engine",
+        choices=["rules", "llm"],
+        default="rules",
+        help="llm: the engine OPENAI_API_KEY / OPENAI_BASE_URL / OPENAI_MODEL configure",
+    )
     return parser
 
 
@@ -65,7 +71,11 @@ def main(argv: list[str] | None = None) -> int:
     settings = get_settings()
     configure_logging(settings.log_level)
     if args.command == "eval-dst":
-        return eval_dst.run(args.file, errors=args.errors, engine=RuleUnderstander())
+        evaluated = understander_from(settings)[0] if args.engine == "llm" else RuleUnderstander()
+        if args.engine == "llm" and isinstance(evaluated, RuleUnderstander):
+            print("--engine llm needs OPENAI_API_KEY (see .env.example)", file=sys.stderr)
+            return 2
+        return eval_dst.run(args.file, errors=args.errors, engine=evaluated)
     if args.command == "scenarios":
         return run_paths(args.paths, verbose=args.verbose, engine=args.engine)
     clock = fixed_clock(args.now) if args.now else system_clock
