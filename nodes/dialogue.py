@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from graph.state import Act, CallState, Pending, Stage, Wish
 from nodes.appointments import on_day
-from nodes.understanding.types import Expecting, Understanding
+from nodes.understanding.types import Expecting, Understanding, When
 from nodes.wish import merge_wish
 
 EXPECTING: dict[Stage, Expecting] = {
@@ -66,7 +66,7 @@ def _track(state: CallState, heard: Understanding) -> dict[str, Any]:
     if heard.intent == "list":
         return {"act": "list"}
     if heard.when.ambiguous:
-        return {"act": "ambiguous"}
+        return _ambiguous(state, heard)
     if stage == "confirm" and state.pending and (reply := _at_confirm(state, heard)) is not None:
         return reply
     if stage == "offer_slots" and (reply := _at_offer(state, heard)) is not None:
@@ -114,6 +114,20 @@ def _remember_request(heard: Understanding) -> dict[str, Any]:
     if heard.intent == "list":
         return {"act": "need_identity"}
     return {"act": "unclear"}
+
+
+def _ambiguous(state: CallState, heard: Understanding) -> dict[str, Any]:
+    """Ask which day was meant, keeping the time said with it ("Tuesday the 13th at 3").
+
+    Only the day is in doubt; the caller's answer ("the 13th") then keeps the 3 PM.
+    """
+    when = heard.when
+    time_only = When(
+        at=when.at, earliest=when.earliest, latest=when.latest, part_of_day=when.part_of_day
+    )
+    if time_only.is_empty() or state.task not in (None, "book", "reschedule"):
+        return {"act": "ambiguous"}
+    return {"act": "ambiguous", "wish": merge_wish(state.wish, time_only)}
 
 
 def _at_confirm(state: CallState, heard: Understanding) -> dict[str, Any] | None:

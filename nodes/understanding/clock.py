@@ -2,12 +2,22 @@
 
 Conventions:
 
-* An hour without am/pm is read for business hours: 1-7 → afternoon (3 → 15:00), 8-11 →
-  morning, 12 → noon. Hours 13-23 and zero-padded hours ("08:00") are 24-hour clock.
-* A nearby "in the morning" / "in the afternoon" / "tonight" sets am/pm instead of a part
-  of day ("10 in the morning" → 10:00, no part of day). A separate "morning" / "afternoon"
-  sets the part of day and also decides am/pm for the times said with it ("tomorrow
-  morning at 7" → 07:00).
+* An hour without am/pm is read for business hours: 1-7 → afternoon (3 → 15:00, "6:45" →
+  18:45), 8-11 → morning, 12 → noon. Hours 13-23 and zero-padded hours ("08:00") are
+  24-hour clock. Appointments are booked in the day: nobody means 6:45 in the morning.
+* A part of day said right with the hour, after it ("10 in the morning") or before it
+  ("afternoon 3", "evening 4:30", "the morning 11"), only sets am/pm: an exact time, no
+  part of day. "afternoon 12" is noon. In that word order "by evening 6" is 18:00 (callers
+  who say it mean the time), while "by 6" stays "no later than 6". A separate "morning" /
+  "afternoon" sets the part of day and also decides am/pm for the times said with it
+  ("tomorrow morning at 7" → 07:00).
+* am/pm after "half past" / "quarter to" is said of the result ("half past 10 pm" → 22:30,
+  "quarter to 12 in the morning" → 11:45), and "quarter to 12 pm" is 11:45, before noon.
+* "3:15 pm on March 14th" is an exact time; only "from 3 on" said at the very end is a
+  lower bound. "I can't go until 4:30" / "not free until 2" / "busy until 3" are lower
+  bounds (free from then on); a plain "until 4" is an upper bound.
+* A time the caller rules out ("4 instead of 3", "not at 3", "instead of afternoon") does
+  not count (`lexicon.RULED_OUT`).
 * A bare number counts as a time only after a cue word ("at 3", "make it 4", "by 2") or
   when it is the whole answer ("no, 4"), never "2 weeks" or "the second one".
 * Ranges take am/pm from each other ("between 1 and 3pm" → 13:00-15:00) and must end after
@@ -21,7 +31,7 @@ from dataclasses import dataclass
 from datetime import time
 from typing import Literal
 
-from nodes.understanding.lexicon import blank
+from nodes.understanding.lexicon import RULED_OUT, blank
 from nodes.understanding.types import PartOfDay
 
 Meridiem = Literal["am", "pm"]
@@ -32,8 +42,8 @@ _UNIT_AFTER = (
 )
 _T = (
     r"\b(?:(?:12 )?(?:noon|midday)|midnight"
-    r"|(?:half|quarter|\d{1,2}) (?:past|after) \d{1,2}"
-    r"|quarter (?:to|til|till|before|of) \d{1,2}"
+    r"|(?:(?:half|quarter|\d{1,2}) (?:past|after)|quarter (?:to|til|till|before|of)) \d{1,2}"
+    r"(?: ?(?:am|pm)\b)?"
     r"|\d{1,2}(?::\d{2})? ?(?:am|pm)\b"
     r"|\d{1,2}:\d{2}"
     r"|\d{1,2} ?o'? ?clock"
@@ -42,20 +52,38 @@ _T = (
 )
 _PARSE = re.compile(
     r"(?P<noon>(?:12 )?(?:noon|midday))|(?P<midnight>midnight)"
-    r"|(?P<past>half|quarter|\d{1,2}) (?:past|after) (?P<past_h>\d{1,2})"
-    r"|quarter (?:to|til|till|before|of) (?P<to_h>\d{1,2})"
+    r"|(?:(?P<past>half|quarter|\d{1,2}) (?:past|after) (?P<past_h>\d{1,2})"
+    r"|quarter (?:to|til|till|before|of) (?P<to_h>\d{1,2}))(?: ?(?P<rel_mer>am|pm))?"
     r"|(?P<h>\d{1,2})(?::(?P<m>\d{2}))?(?: ?(?P<mer>am|pm)\b| ?o'? ?clock)?"
 )
+_PART_FIRST = re.compile(
+    r"\b(?:(at|in|for|around|about|by|after|before|until|from) )?(?:the )?"
+    r"(morning|afternoon|evening) (?:at |around |about )?(\d{1,2}(?::\d{2})?)"
+    rf"(?![\d:]| ?(?:am|pm)\b| ?o'? ?clock\b| (?:{_UNIT_AFTER})\b)"
+)
+"""'afternoon 3', 'in the evening 4:30': the part of day said first only settles am/pm."""
+
+
+def _part_last(m: re.Match[str]) -> str:
+    """Say 'at afternoon 3' as 'at 3 in the afternoon', keeping a bound's cue ('after')."""
+    # "by evening 6" / "by the morning 11:30" name the time itself when callers use this
+    # word order (unlike "by 6", a latest time), so "by" reads as "at" here.
+    cue = m[1] if m[1] not in (None, "in", "by") else "at"
+    return f"{cue} {m[3]} in the {m[2]}"
+
+
 _SUFFIX = re.compile(r" (?:in the (morning|afternoon|evening)|at night|tonight)$")
 
 _RANGE = re.compile(rf"\b(?:between|from) ({_T}) (?:and|to|till|til|until|through) ({_T})")
 _BOUND = re.compile(
     rf"\b(?:no|not) (?:later than|after) ({_T})"  # 1: latest
-    rf"|\b(?:no|not) (?:earlier than|before|sooner than) ({_T})"  # 2: earliest
+    r"|\b(?:(?:no|not) (?:earlier than|before|sooner than)"  # 2: earliest, also "I can't
+    r"|(?:not|can'?t|cannot|won'?t|busy|working|work)(?: \w+){0,3}? (?:until|till|til))"  # go
+    rf" ({_T})"  # until 4:30": the caller is free from then on, not until then
     r"|(?<!half )(?<!quarter )(?<!\d )\b(?:after|later than|from|starting(?: at| from)?|since"
     rf"|any ?time after) ({_T})"  # 3: earliest
     rf"|\b(?:before|by|until|till|til|up to|earlier than|sooner than) ({_T})"  # 4: latest
-    rf"|\b({_T}) (?:or|and) (?:later|after)\b|\b({_T}) (?:onwards?\b|and up\b|on(?= *$))"  # 5, 6
+    rf"|\b({_T}) (?:or|and) (?:later|after)\b|\b({_T}) (?:onwards?\b|and up\b|on$)"  # 5, 6
     rf"|\b({_T}) (?:or|and) (?:earlier|before|sooner)\b|\b({_T}) at the latest\b"  # 7, 8: latest
 )
 _BOUND_LATEST = frozenset((1, 4, 7, 8))
@@ -108,7 +136,7 @@ def _parse(text: str) -> _Raw | None:
     m = _PARSE.fullmatch(core)
     if m is None:
         return None
-    said: Meridiem | None = None
+    said: Meridiem | None = "am" if m["rel_mer"] == "am" else "pm" if m["rel_mer"] else None
     if suffix:
         said = "am" if suffix.group(1) == "morning" else "pm"
     if m["noon"]:
@@ -120,7 +148,9 @@ def _parse(text: str) -> _Raw | None:
         return _Raw(int(m["past_h"]), minute, said) if minute < 60 else None
     if m["to_h"]:
         hour = int(m["to_h"])
-        return _Raw(hour - 1 if hour > 1 else 12, 45, said)
+        if hour == 12 and said == "pm":  # a quarter before noon is still the morning
+            return _Raw(11, 45, "am")
+        return _Raw(hour - 1 if hour > 1 else 12, 45, said)  # am/pm is said of the result
     hour, minute = int(m["h"]), int(m["m"] or 0)
     meridiem: Meridiem | None = "am" if m["mer"] == "am" else "pm" if m["mer"] else said
     fixed = meridiem is None and (hour >= 13 or hour == 0 or m["h"].startswith("0"))
@@ -156,6 +186,7 @@ def _settle_range(start: _Raw, end: _Raw, hint: Meridiem | None) -> tuple[time, 
 
 def find_times(text: str, *, allow_bare: bool) -> TimeFacts:
     """Return the times named in normalised `text` (day phrases already blanked)."""
+    text = _PART_FIRST.sub(_part_last, text)
     ranges: list[tuple[_Raw, _Raw]] = []
     for m in list(_RANGE.finditer(text)):
         start, end = _parse(m.group(1)), _parse(m.group(2))
@@ -175,7 +206,8 @@ def find_times(text: str, *, allow_bare: bool) -> TimeFacts:
             continue  # a bare number needs a cue word
         raw = _parse(m.group(2))
         if raw:
-            exact.append(raw)
+            if not RULED_OUT.search(text, 0, m.start()):  # "4 instead of 3": not 3
+                exact.append(raw)
             text = blank(text, m.start(), m.end())
     if not exact and allow_bare and (alone := _BARE_ALONE.fullmatch(text.strip())):
         raw = _parse(alone.group(1))
@@ -204,7 +236,7 @@ def find_times(text: str, *, allow_bare: bool) -> TimeFacts:
 
 def _part_of_day(text: str) -> PartOfDay | None:
     """Return the last part of day said; "first thing" means morning."""
-    parts = _PART.findall(text)
+    parts = [m[1] for m in _PART.finditer(text) if not RULED_OUT.search(text, 0, m.start())]
     if parts:
         return _PARTS[parts[-1]]
     return "morning" if _FIRST_THING.search(text) else None

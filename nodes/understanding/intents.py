@@ -60,7 +60,7 @@ _INTENT_PATTERNS: tuple[tuple[Intent, tuple[str, ...]], ...] = (
         "list",
         (
             r"\bwhat (?:do|have) i (?:got )?(?:booked|scheduled)\b",
-            r"\bwhat do i have\b(?! to)",
+            r"\bwhat do i have\b(?! to| (?:available|free|open))",  # "...free?" asks what is
             rf"\bwhen(?:'?s| is| are) my (?:\w+ )?{_APPT}",
             rf"\bdo i have (?:any |an |a )?(?:\w+ )?{_APPT}",
             rf"\bwhat (?:are|is) my (?:\w+ )?{_APPT}",
@@ -75,6 +75,7 @@ _INTENT_PATTERNS: tuple[tuple[Intent, tuple[str, ...]], ...] = (
         "availability",
         (
             r"\bwhat (?:do you have|have you got|do you got|is (?:available|free|open))\b",
+            r"\bwhat do i have (?:available|free|open)\b",
             r"\bwhat (?:times?|slots?|days?|openings?)\b",
             r"\bwhat'?s (?:available|free|open)\b",
             r"\bwhen (?:are you|is it|can i come|could i come|do you have)\b",
@@ -100,6 +101,8 @@ _INTENT_PATTERNS: tuple[tuple[Intent, tuple[str, ...]], ...] = (
             r"\bcome (?:in|by)\b",
             r"\b(?:get|fit|squeeze|pencil|put) me in\b",
             r"\bsee (?:the |a )?(?:doctor|dentist)\b",
+            r"\b(?:proceed|go ahead|continue|go on) with (?:the |an |my |that |this )?"
+            rf"(?:\w+ )?{_APPT}",
         ),
     ),
     (
@@ -139,7 +142,7 @@ _INTENT_PATTERNS: tuple[tuple[Intent, tuple[str, ...]], ...] = (
         (
             r"\bnever ?mind\b",
             r"\bforget (?:it|that|about it|it all|the whole thing)\b",
-            r"\bscratch that\b|\bstart (?:over|again)\b",
+            r"\b(?:scratch|strike) that\b|\bstart (?:over|again)\b",
             r"\bactually don'?t\b|\bdon'?t bother\b|\bdon'?t worry about it\b",
         ),
     ),
@@ -180,7 +183,8 @@ _YES_NO_ONLY_YES = re.compile(r"^(?:(?:yes|yeah|yep) )?that(?:'?s| is) it$")
 _BOOK_IT = re.compile(r"\b(?:book|do) it\b|\bgo ahead\b|\bthat(?:'?s| is) it\b(?! thank| bye)")
 _CORRECTION = re.compile(
     r"\bactually\b|(?<!can't )(?<!cant )(?<!cannot )(?<!won't )(?<!wont )(?<!not )\bmake it\b"
-    r"|\b(?:change|move|switch|push) (?:it|that|this) to\b|\binstead\b|\brather\b|\bhow about\b"
+    r"|\b(?:change|move|switch|push) (?:it|that|this|the (?:time|date|day|appointment)) to\b"
+    r"|\bon second thoughts?\b|\bchanged? my mind\b|\binstead\b|\brather\b|\bhow about\b"
     r"|\bwhat about\b|\b(?:no|oh) wait\b|^wait\b|\bi meant?\b|\b(?:can|could) we (?:do|make it|"
     r"try|say)\b|\blet'?s (?:do|make it|say|try)\b|\b(?:yes|yeah|yep|ok|okay|sure)\b.*\bbut\b"
     r"|\bnot\b.*\bbut\b"

@@ -108,6 +108,20 @@ WEEKDAY = r"(?:" + "|".join(sorted(WEEKDAYS, key=len, reverse=True)) + r")s?"
 CHOICE_NOUN = r"(?:one|ones|option|slot|time|appointment|choice|booking)"
 """Words that make an ordinal a pick ("the second one") rather than a day."""
 
+RULED_OUT = re.compile(
+    r"\b(?:instead of|rather than|other than|except|(?<!if )(?<!why )not|since|busy"
+    r"|have (?:something|another \w+|a meeting|plans|work|class)(?: else)?)"
+    r" (?:(?:on|at|for|in|the) )*$"
+)
+"""Words just before a day or time that make it no wish: "instead of the 13th", "not at 3",
+a clash ("I have something else at 2", "I'm busy on Friday") and the story of a complaint
+("a toothache since yesterday"). "If not, Tuesday" / "why not Tuesday" still mean Tuesday.
+
+"I can't make it on Friday" is not among them: said to cancel, it names the appointment.
+
+Search it with ``endpos`` = the start of the phrase: ``RULED_OUT.search(text, 0, start)``.
+"""
+
 
 def ordinal_value(word: str) -> int:
     """Return the number an ordinal token stands for ("3rd" → 3, "third" → 3)."""
@@ -191,6 +205,7 @@ _ISH = re.compile(r"(?<=\d)ish\b")
 _PUNCT = re.compile(r"(?<!\d)[:/]|[:/](?!\d)|[^a-z0-9:/' ]")
 _STRAY_QUOTE = re.compile(r"(?<![a-z])'|'(?![a-z])")
 _SPACED_MERIDIEM = re.compile(r"(?<=\d) ?([ap]) ?m\b")
+_SPACED_CLOCK = re.compile(r"\b(1[0-2]|[1-9]) ([0-5]\d) ([ap]m)\b")  # STT "2 15 pm" = 2:15 pm
 _SPACES = re.compile(r"\s+")
 
 
@@ -209,7 +224,8 @@ def normalize(text: str) -> str:
     s = _ONE.sub(_one, s)
     s = _COUPLE.sub("2", s)
     s = _A_UNIT.sub(r"\1 1 \2", s)
-    return _SPACED_MERIDIEM.sub(r" \1m", s)
+    s = _SPACED_MERIDIEM.sub(r" \1m", s)
+    return _SPACED_CLOCK.sub(r"\1:\2 \3", s)
 
 
 def blank(text: str, start: int, end: int) -> str:

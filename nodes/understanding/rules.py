@@ -10,8 +10,8 @@ the other passes) → normalise → dates/times (`when`) → pick (`choice`) →
   and is neither availability nor book.
 * Corrections: a cue ("actually", "make it", "instead", "no wait", ...) with something
   new (a day/time, pick, phone or name) sets ``correction``. "never mind / scratch that"
-  followed by something new ("never mind, make it the 13th") is a correction, not a
-  never_mind intent.
+  followed by something new ("never mind, make it the 13th", "strike that, the 8th") is a
+  correction, not a never_mind intent.
 * Yes/no: the earlier of a yes word and a no word wins. "no, make it 4pm" → affirm False
   plus correction. A yes that goes on to change something ("yes but at 3", "ok, make it
   4") → correction, affirm None: the caller did not accept what was read back.

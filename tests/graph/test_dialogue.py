@@ -128,3 +128,22 @@ def test_a_time_without_a_correction_cue_after_a_booking_is_a_new_booking() -> N
     heard = Understanding(text="friday at 3", when=When(day=date(2026, 11, 27), at=time(15)))
     update = track(state, heard)
     assert update["act"] == "search" and update["task"] == "book"
+
+
+def test_an_ambiguous_day_is_asked_about_but_its_time_is_kept() -> None:
+    """ "Tuesday the 13th at 3" asks which day, and the answer "the 13th" keeps 3 PM."""
+    state = CallState(**KNOWN, stage="ask_request", task="book")
+    asked = When(day=date(2026, 12, 13), at=time(15), ambiguous="tuesday the 13th")
+    update = track(state, Understanding(text="Tuesday the 13th at 3", when=asked))
+    assert update["act"] == "ambiguous"
+    assert update["wish"] == {"at": "15:00"}
+    answered = CallState(**KNOWN, stage="ask_request", task="book", wish=update["wish"])
+    reply = track(answered, Understanding(text="the 13th", when=When(day=date(2026, 12, 13))))
+    assert reply["wish"] == {"day": "2026-12-13", "at": "15:00"}
+
+
+def test_an_ambiguous_day_alone_changes_nothing() -> None:
+    """ "the 31st" in November only asks; the wish so far stays as it was."""
+    state = CallState(**KNOWN, stage="ask_request", task="book", wish={"at": "10:00"})
+    update = track(state, Understanding(text="the 31st", when=When(ambiguous="the 31st")))
+    assert update == {"act": "ambiguous", "misunderstood": 0}

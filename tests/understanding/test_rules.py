@@ -66,6 +66,7 @@ INTENT_CASES: list[tuple[str, str]] = [
     ("never mind", "never_mind"),
     ("forget it", "never_mind"),
     ("scratch that", "never_mind"),
+    ("strike that", "never_mind"),
     ("start over", "never_mind"),
     ("actually don't", "never_mind"),
     ("can I talk to a person", "human"),
@@ -78,6 +79,10 @@ INTENT_CASES: list[tuple[str, str]] = [
     ("what can you do", "help"),
     ("help", "help"),
     ("what are my options", "help"),
+    ("what do I have available on the 11th?", "availability"),
+    ("what do I have free tomorrow", "availability"),
+    ("now we can proceed with the appointment", "book"),
+    ("let's go ahead with the dentist appointment", "book"),
 ]
 
 
@@ -150,6 +155,10 @@ def test_yes_repeating_the_detail_stays_yes() -> None:
         ("sorry, I meant Friday", date(2026, 11, 27), None),
         ("let's do 2:30", None, time(14, 30)),
         ("I'd rather Tuesday", date(2026, 12, 1), None),
+        ("strike that, the 8th at 11:30 please", date(2026, 12, 8), time(11, 30)),
+        ("on second thought, the 13th", date(2026, 12, 13), None),
+        ("please change the time to afternoon 3", None, time(15)),
+        ("I changed my mind, Friday", date(2026, 11, 27), None),
     ],
 )
 def test_corrections(text: str, day: date | None, at: time | None) -> None:
