@@ -1,4 +1,4 @@
-"""Compose the embedded agent: SQLite store, SQLite checkpoints, rule understanding, a clock."""
+"""Compose the agent: store, checkpoints, understanding engine, calendar and clock."""
 
 from __future__ import annotations
 
@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from booking.backends import Backend, open_checkpointer, open_store
 from business.calendar import BusinessCalendar
 from graph.builder import build_graph
-from graph.checkpointer import sqlite_checkpointer
 from graph.context import CallContext, Prices
 from graph.conversation import CallGraph, Conversation
 from nodes.understanding.rules import RuleUnderstander
 from nodes.understanding.types import Understander
-from store.sqlite import SqliteStore
+from store.port import Store
 
 
 def system_clock() -> datetime:
@@ -36,11 +36,36 @@ class Agent:
 
     graph: CallGraph
     context: CallContext
-    store: SqliteStore
+    store: Store
 
     def conversation(self, thread_id: str) -> Conversation:
         """Return the conversation on a thread (new or resumed)."""
         return Conversation(self.graph, self.context, thread_id)
+
+
+@contextmanager
+def open_agent(
+    backend: Backend,
+    *,
+    calendar: BusinessCalendar,
+    clock: Callable[[], datetime] = system_clock,
+    region: str = "US",
+    understander: Understander | None = None,
+    engine: str = "rules",
+    prices: Prices | None = None,
+) -> Iterator[Agent]:
+    """Open the backend's store and checkpoints and compile the graph on them."""
+    with open_store(backend) as store, open_checkpointer(backend) as saver:
+        context = CallContext(
+            store=store,
+            understander=understander or RuleUnderstander(),
+            calendar=calendar,
+            clock=clock,
+            region=region,
+            engine=engine,
+            prices=prices or Prices(),
+        )
+        yield Agent(build_graph().compile(checkpointer=saver), context, store)
 
 
 @contextmanager
@@ -54,19 +79,14 @@ def embedded_agent(
     engine: str = "rules",
     prices: Prices | None = None,
 ) -> Iterator[Agent]:
-    """Open the store and the checkpoints in one SQLite file and compile the graph."""
-    store = SqliteStore(db)
-    try:
-        with sqlite_checkpointer(db) as saver:
-            context = CallContext(
-                store=store,
-                understander=understander or RuleUnderstander(),
-                calendar=calendar,
-                clock=clock,
-                region=region,
-                engine=engine,
-                prices=prices or Prices(),
-            )
-            yield Agent(build_graph().compile(checkpointer=saver), context, store)
-    finally:
-        store.close()
+    """Open the embedded default: store and checkpoints in one SQLite file."""
+    with open_agent(
+        Backend(sqlite_path=db),
+        calendar=calendar,
+        clock=clock,
+        region=region,
+        understander=understander,
+        engine=engine,
+        prices=prices,
+    ) as agent:
+        yield agent

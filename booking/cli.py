@@ -9,9 +9,11 @@ from datetime import datetime
 from pathlib import Path
 
 from booking import eval_dst
-from booking.app import embedded_agent, fixed_clock, system_clock
+from booking.app import fixed_clock, open_agent, system_clock
+from booking.backends import Backend
 from booking.chat import run_chat
 from booking.logs import configure as configure_logging
+from booking.maintenance import run_migrate, run_prune
 from booking.scenarios import run_paths
 from booking.settings import get_settings
 from booking.understanding import understander_from
@@ -62,6 +64,15 @@ def _parser() -> argparse.ArgumentParser:
         default="rules",
         help="llm: the engine OPENAI_API_KEY / OPENAI_BASE_URL / OPENAI_MODEL configure",
     )
+    db = sub.add_parser("db", help="database maintenance")
+    db.add_subparsers(dest="action", required=True).add_parser(
+        "migrate", help="apply the Postgres migrations in store/migrations (safe to run twice)"
+    )
+    checkpoints = sub.add_parser("checkpoints", help="checkpoint retention")
+    prune = checkpoints.add_subparsers(dest="action", required=True).add_parser(
+        "prune", help="keep only the final checkpoint of calls that ended long ago"
+    )
+    prune.add_argument("--older-than-days", type=int, help="default: CHECKPOINT_RETENTION_DAYS")
     return parser
 
 
@@ -78,10 +89,16 @@ def main(argv: list[str] | None = None) -> int:
         return eval_dst.run(args.file, errors=args.errors, engine=evaluated)
     if args.command == "scenarios":
         return run_paths(args.paths, verbose=args.verbose, engine=args.engine)
+    backend = Backend.from_settings(settings, sqlite_path=getattr(args, "db", None))
+    if args.command == "db":
+        return run_migrate(backend)
+    if args.command == "checkpoints":
+        days = args.older_than_days or settings.checkpoint_retention_days
+        return run_prune(backend, older_than_days=days)
     clock = fixed_clock(args.now) if args.now else system_clock
     understander, engine = understander_from(settings)
-    with embedded_agent(
-        args.db or settings.booking_db,
+    with open_agent(
+        backend,
         calendar=settings.calendar(),
         clock=clock,
         region=settings.phone_region,

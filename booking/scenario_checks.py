@@ -11,7 +11,7 @@ from typing import Any
 
 from business.calendar import BusinessCalendar
 from graph.conversation import Conversation
-from store.sqlite import SqliteStore
+from store.port import Store
 
 
 class ScenarioFailed(AssertionError):
@@ -58,7 +58,7 @@ def check_fields(actual: dict[str, Any], expected: dict[str, Any], where: str) -
 
 
 def check_final(
-    call: Conversation, store: SqliteStore, spec: dict[str, Any], cal: BusinessCalendar, *, db: Path
+    call: Conversation, store: Store, spec: dict[str, Any], cal: BusinessCalendar, *, db: Path
 ) -> None:
     """Check the database, the stored conversation and the final checkpointed state."""
     expect = spec.get("expect", {})

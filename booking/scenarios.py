@@ -37,7 +37,6 @@ from nodes.understanding.rules import RuleUnderstander
 from nodes.understanding.types import Understander
 from store.errors import StoreUnavailable
 from store.port import Store
-from store.sqlite import SqliteStore
 
 
 class _Loader(yaml.SafeLoader):
@@ -153,7 +152,7 @@ def run_scenario(path: Path, *, workdir: Path, engine: Engine = "rules") -> Resu
     return result
 
 
-def seed(store: SqliteStore, spec: dict[str, Any], calendar: BusinessCalendar) -> None:
+def seed(store: Store, spec: dict[str, Any], calendar: BusinessCalendar) -> None:
     """Create the scenario's users and appointments."""
     for user in spec.get("users", []):
         created = store.create_user(phone=str(user["phone"]))
@@ -163,9 +162,7 @@ def seed(store: SqliteStore, spec: dict[str, Any], calendar: BusinessCalendar) -
         _book(store, appt, calendar, key=f"seed-{i}")
 
 
-def _book(
-    store: SqliteStore, appt: dict[str, Any], calendar: BusinessCalendar, *, key: str
-) -> None:
+def _book(store: Store, appt: dict[str, Any], calendar: BusinessCalendar, *, key: str) -> None:
     user = store.find_user_by_phone(str(appt["phone"])) or store.create_user(
         phone=str(appt["phone"])
     )
@@ -192,7 +189,7 @@ def play(
     for number, turn in enumerate(spec["turns"], start=1):
         where = f"turn {number}"
         if "book_elsewhere" in turn:
-            _book(dropping.inner, turn["book_elsewhere"], calendar, key=f"elsewhere-{number}")  # type: ignore[arg-type]  # the real store
+            _book(dropping.inner, turn["book_elsewhere"], calendar, key=f"elsewhere-{number}")
             continue
         if "store_down" in turn:
             dropping.down = bool(turn["store_down"])

@@ -41,6 +41,12 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
     booking_db: str = "booking.db"
+    database_url: SecretStr | None = None
+    """Postgres for the store and the checkpoints; it may hold a password, so secret."""
+    supabase_url: str | None = None
+    supabase_key: SecretStr | None = None
+    checkpoint_retention_days: int = 30
+    """`booking checkpoints prune` keeps only the final checkpoint of calls older than this."""
     business_timezone: str = "America/Los_Angeles"
     business_hours: str = "mon-fri 09:00-16:00"
     slot_minutes: int = 30

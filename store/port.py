@@ -111,3 +111,7 @@ class Store(Protocol):
     def get_conversation(self, conversation_id: str) -> Conversation | None:
         """Return a conversation, or None."""
         ...
+
+    def ended_before(self, cutoff: datetime) -> list[str]:
+        """Return the ids of conversations that ended before `cutoff` (for retention)."""
+        ...

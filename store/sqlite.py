@@ -250,3 +250,8 @@ class SqliteStore:
         """Return a conversation, or None."""
         with self._read() as c:
             return conversations.get(c, conversation_id)
+
+    def ended_before(self, cutoff: datetime) -> list[str]:
+        """Return the ids of conversations that ended before `cutoff` (for retention)."""
+        with self._read() as c:
+            return conversations.ended_before(c, cutoff)

@@ -86,6 +86,16 @@ def get(c: sqlite3.Connection, conversation_id: str) -> Conversation | None:
     return None if row is None else _conversation(row)
 
 
+def ended_before(c: sqlite3.Connection, cutoff: datetime) -> list[str]:
+    """Return ids of conversations that ended before `cutoff`, oldest first."""
+    found = c.execute(
+        "SELECT id FROM conversations WHERE ended_at IS NOT NULL AND ended_at < ?"
+        " ORDER BY ended_at",
+        (rows.utc(cutoff),),
+    ).fetchall()
+    return [r["id"] for r in found]
+
+
 def _conversation(row: sqlite3.Row) -> Conversation:
     """Build a Conversation from a conversations row, decoding its JSON columns."""
     ended = None if row["ended_at"] is None else rows.dt(row["ended_at"])

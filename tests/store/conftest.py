@@ -1,7 +1,11 @@
 """Store fixtures: every contract test runs once per backend listed in `BACKENDS`.
 
-A new backend (Postgres, Supabase) adds a factory to `_FACTORIES`; a factory that needs a
-server should `pytest.skip` when it is not configured.
+- sqlite: a fresh file per test;
+- postgres: one migrated throwaway database per session (`tests/pg.py` finds or starts
+  the server, and never skips), emptied before each test, with a fresh `PostgresStore`;
+- supabase: a `SupabaseStore` on the same database, its HTTP served by the PostgREST
+  emulator (`tests/store/postgrest_emulator.py`) that calls the real SQL functions.
+A backend that needs a server must not skip when it is missing: CI has to run it.
 """
 
 from __future__ import annotations
@@ -14,24 +18,63 @@ import pytest
 
 from store.models import User
 from store.port import Store
+from store.postgres import PostgresStore
 from store.sqlite import SqliteStore
+from tests.pg import throwaway_database, truncate
+from tests.store.supabase_backend import open_store as open_supabase_store
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """Yield the URL of one migrated throwaway database shared by the whole session."""
+    with throwaway_database() as url:
+        yield url
+
+
+@pytest.fixture
+def clean_postgres_url(postgres_url: str) -> str:
+    """Return the session database's URL after emptying every store table."""
+    truncate(postgres_url)
+    return postgres_url
 
 
 @contextmanager
-def _sqlite(tmp_path: Path) -> Iterator[Store]:
+def _sqlite(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     """Open a fresh SQLite store in a temporary file."""
     with SqliteStore(tmp_path / "s.db") as store:
         yield store
 
 
-_FACTORIES: dict[str, Callable[[Path], AbstractContextManager[Store]]] = {"sqlite": _sqlite}
-BACKENDS = list(_FACTORIES)
+@contextmanager
+def _postgres(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """Open a fresh PostgresStore on the emptied session database."""
+    url: str = request.getfixturevalue("clean_postgres_url")
+    with PostgresStore(url, max_size=4) as store:
+        yield store
+
+
+# --- supabase backend ----------------------------------------------------------------
+# A SupabaseStore whose HTTP calls an in-process PostgREST emulator serves from the same
+# session database, so the adapter's requests meet the real SQL functions.
+@contextmanager
+def _supabase(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """Open a Supabase store (over the PostgREST emulator) on the emptied session database."""
+    with open_supabase_store(request.getfixturevalue("clean_postgres_url")) as store:
+        yield store
+
+
+_FACTORIES: dict[str, Callable[[pytest.FixtureRequest, Path], AbstractContextManager[Store]]] = {
+    "sqlite": _sqlite,
+    "postgres": _postgres,
+    "supabase": _supabase,
+}
+BACKENDS = ["sqlite", "postgres", "supabase"]
 
 
 @pytest.fixture(params=BACKENDS)
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     """Yield a fresh, empty store of each backend in turn."""
-    with _FACTORIES[request.param](tmp_path) as opened:
+    with _FACTORIES[request.param](request, tmp_path) as opened:
         yield opened
 
 

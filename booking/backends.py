@@ -1,0 +1,94 @@
+"""Where the store and the checkpoints live: a SQLite file, Postgres, or a Supabase project.
+
+- nothing set: one SQLite file holds the store and the checkpoints (embedded default);
+- `DATABASE_URL`: Postgres holds both (also the recommended way to use a Supabase
+  project: its direct connection string gives real transactions and no HTTP per query);
+- `SUPABASE_URL` + `SUPABASE_KEY` (and no DATABASE_URL): the store goes through the
+  Supabase API with atomic writes as rpc() calls; the checkpoints, which need a database
+  connection, stay in the local SQLite file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from langgraph.checkpoint.base import BaseCheckpointSaver
+
+from booking.settings import Settings
+from graph.checkpointer import postgres_checkpointer, sqlite_checkpointer
+from store.port import Store
+from store.postgres import PostgresStore
+from store.sqlite import SqliteStore
+from store.supabase import SupabaseStore
+
+
+@dataclass(frozen=True)
+class Backend:
+    """Connection details for the store and the checkpoints (secrets stay in here)."""
+
+    sqlite_path: str | Path = "booking.db"
+    database_url: str | None = None
+    supabase_url: str | None = None
+    supabase_key: str | None = None
+
+    def __repr__(self) -> str:
+        """Name the backend without any connection string or key."""
+        return f"Backend({self.name})"
+
+    @classmethod
+    def from_settings(cls, settings: Settings, *, sqlite_path: str | None = None) -> Backend:
+        """Return the backend the settings select."""
+        return cls(
+            sqlite_path=sqlite_path or settings.booking_db,
+            database_url=_secret(settings.database_url),
+            supabase_url=settings.supabase_url or None,
+            supabase_key=_secret(settings.supabase_key),
+        )
+
+    @property
+    def name(self) -> Literal["postgres", "supabase", "sqlite"]:
+        """Return which store backend is in use."""
+        if self.database_url:
+            return "postgres"
+        if self.supabase_url and self.supabase_key:
+            return "supabase"
+        return "sqlite"
+
+
+@contextmanager
+def open_store(backend: Backend) -> Iterator[Store]:
+    """Open the store the backend names."""
+    store: PostgresStore | SupabaseStore | SqliteStore
+    if backend.database_url:
+        store = PostgresStore(backend.database_url)
+    elif backend.supabase_url and backend.supabase_key:
+        store = SupabaseStore(backend.supabase_url, backend.supabase_key)
+    else:
+        store = SqliteStore(backend.sqlite_path)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+@contextmanager
+def open_checkpointer(backend: Backend) -> Iterator[BaseCheckpointSaver[str]]:
+    """Open Postgres checkpoints with DATABASE_URL, else the SQLite file's."""
+    if backend.database_url:
+        with postgres_checkpointer(backend.database_url) as saver:
+            yield saver
+    else:
+        with sqlite_checkpointer(backend.sqlite_path) as sqlite_saver:
+            yield sqlite_saver
+
+
+def _secret(value: object) -> str | None:
+    """Unwrap a SecretStr (or None/empty) at the last moment it is needed."""
+    if value is None:
+        return None
+    raw = value.get_secret_value() if hasattr(value, "get_secret_value") else str(value)
+    return raw or None

@@ -1,0 +1,107 @@
+"""Checkpoints on SQLite and Postgres: calls continue across processes, retention keeps the end."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from booking.app import Agent, open_agent
+from booking.backends import Backend, open_checkpointer
+from business.calendar import BusinessCalendar
+from graph.checkpointer import prune
+from tests.conftest import NOW, SAM
+
+NOW_ISO = "2026-11-25T10:00:00-08:00"
+
+
+def chat(env: dict[str, str], lines: list[str], *extra: str) -> subprocess.CompletedProcess[str]:
+    """Run `booking chat` in a fresh process with the given environment."""
+    return subprocess.run(
+        [sys.executable, "-m", "booking.cli", "chat", "--now", NOW_ISO, *extra],
+        input="".join(f"{line}\n" for line in lines),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, **env},
+    )
+
+
+def test_a_call_continues_in_another_process_on_postgres(clean_pg: str, tmp_path: Path) -> None:
+    """A worker restart mid-call: the second process picks the thread up from Postgres and books."""
+    env = {"DATABASE_URL": clean_pg, "BOOKING_DB": str(tmp_path / "unused.db")}
+    first = chat(
+        env, ["Sam Lee", "what do you have Monday morning"], "--phone", SAM, "--thread", "pg-call"
+    )
+    assert first.returncode == 0, first.stderr
+    assert "Monday, November 30th" in first.stdout
+    second = chat(env, ["the first one", "yes", "bye"], "--thread", "pg-call")
+    assert second.returncode == 0, second.stderr
+    assert "booked" in second.stdout
+    with psycopg.connect(clean_pg) as conn:
+        rows = conn.execute(
+            "SELECT u.name, a.start_at, a.status"
+            " FROM appointments a JOIN users u ON u.id = a.user_id"
+        ).fetchall()
+        ended = conn.execute(
+            "SELECT outcome FROM conversations WHERE thread_id = 'pg-call'"
+        ).fetchone()
+    assert rows == [("Sam Lee", datetime(2026, 11, 30, 17, 0, tzinfo=UTC), "booked")]
+    assert ended == ("booked",)
+    assert not (tmp_path / "unused.db").exists()  # nothing fell back to the local file
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
+    """Yield each checkpoint backend."""
+    if request.param == "sqlite":
+        yield Backend(sqlite_path=tmp_path / "c.db")
+    else:
+        yield Backend(database_url=request.getfixturevalue("clean_pg"))
+
+
+def _finished_call(agent: Agent, thread: str) -> None:
+    agent.store.create_user(phone=SAM, name="Sam Lee")
+    call = agent.conversation(thread)
+    call.start(caller_id=SAM)
+    call.say("book Monday at 10am")
+    call.say("yes")
+    call.say("bye")
+
+
+def test_pruning_keeps_only_the_final_state_of_finished_calls(backend: Backend) -> None:
+    """After pruning, a finished call keeps one checkpoint holding its final state."""
+    clock = lambda: NOW  # noqa: E731  # the one-line clock reads best here
+    with open_agent(backend, calendar=BusinessCalendar(), clock=clock) as agent:
+        _finished_call(agent, "old")
+        config = agent.conversation("old").config
+        before = list(agent.graph.get_state_history(config))
+        final = agent.graph.get_state(config).values
+        assert len(before) > 10
+        later = NOW + timedelta(days=31)
+        assert agent.store.ended_before(later - timedelta(days=30)) == ["old"]
+        prune(agent.graph.checkpointer, agent.store.ended_before(later - timedelta(days=30)))  # type: ignore[arg-type]  # compiled with a saver
+        after = list(agent.graph.get_state_history(config))
+        assert len(after) == 1
+        assert agent.graph.get_state(config).values == final
+
+
+def test_pruning_leaves_recent_and_ongoing_calls_alone(backend: Backend) -> None:
+    """Calls that ended recently, or have not ended, keep their whole history."""
+    with open_agent(backend, calendar=BusinessCalendar(), clock=lambda: NOW) as agent:
+        _finished_call(agent, "recent")
+        ongoing = agent.conversation("ongoing")
+        ongoing.start(caller_id=SAM)
+        ongoing.say("what do you have Monday")
+        assert agent.store.ended_before(NOW - timedelta(days=30)) == []
+        with open_checkpointer(backend) as saver:
+            prune(saver, agent.store.ended_before(NOW - timedelta(days=30)))
+        assert len(list(agent.graph.get_state_history(ongoing.config))) > 3
+        assert ongoing.waiting()

@@ -1,0 +1,362 @@
+"""Postgres-specific guarantees: migrations, schema integrity, concurrency, RLS, failures."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import suppress
+from datetime import UTC, datetime, timedelta
+from functools import partial
+from typing import Any, TypeVar
+
+import psycopg
+import pytest
+from psycopg import errors as pgerr
+
+from store.errors import IdempotencyConflict, SlotUnavailable, StoreUnavailable
+from store.migrate import migrate, pending, versions
+from store.models import Appointment, User
+from store.port import Store
+from store.postgres import PostgresStore
+from tests.pg import throwaway_database
+
+SLOT = datetime(2030, 5, 6, 8, 0, tzinfo=UTC)
+T = TypeVar("T")
+
+
+@pytest.fixture
+def pg(clean_postgres_url: str) -> Iterator[PostgresStore]:
+    """Yield a PostgresStore on the emptied session database."""
+    with PostgresStore(clean_postgres_url, max_size=2) as store:
+        yield store
+
+
+@pytest.fixture
+def wide(clean_postgres_url: str) -> Iterator[PostgresStore]:
+    """Yield a PostgresStore with 50 open connections, one per concurrent caller."""
+    with PostgresStore(clean_postgres_url, min_size=50, max_size=50) as store:
+        yield store
+
+
+def raw(url: str) -> psycopg.Connection[tuple[Any, ...]]:
+    """Open a plain autocommit connection, bypassing the store."""
+    return psycopg.connect(url, autocommit=True)
+
+
+def at_once(calls: list[Callable[[], T]]) -> list[T | Exception]:
+    """Run every call in its own thread, released together; return results in call order."""
+    barrier = threading.Barrier(len(calls))
+    results: list[T | Exception] = [RuntimeError("did not run")] * len(calls)
+
+    def run(i: int) -> None:
+        barrier.wait()
+        try:
+            results[i] = calls[i]()
+        except Exception as exc:
+            results[i] = exc
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    return results
+
+
+def users(store: Store, n: int) -> list[User]:
+    """Create `n` callers."""
+    return [store.create_user(phone=f"+1555100{i:04d}") for i in range(n)]
+
+
+# migrations ---------------------------------------------------------------------------
+
+
+def test_store_satisfies_the_port(pg: PostgresStore) -> None:
+    """PostgresStore is structurally a Store (checked by mypy) and books on the session DB."""
+    store: Store = pg
+    user = store.create_user(phone="+15550000001")
+    store.book(user_id=user.id, start=SLOT, duration_min=30, idempotency_key="k")
+    assert store.booked_starts(SLOT, SLOT + timedelta(minutes=1)) == {SLOT}
+
+
+def test_migrations_apply_once_and_create_the_schema() -> None:
+    """A first migrate applies every file, a second applies none; tables, index, functions exist."""
+    with throwaway_database(migrated=False) as url:
+        assert pending(url) == versions()
+        assert migrate(url) == versions()
+        assert migrate(url) == []
+        assert pending(url) == []
+        with raw(url) as c:
+            for table in ("users", "appointments", "conversations", "conversation_turns"):
+                assert c.execute("SELECT to_regclass(%s)", (table,)).fetchone() == (table,)
+            ddl = c.execute(
+                "SELECT indexdef FROM pg_indexes WHERE indexname = %s",
+                ("appointments_one_booking_per_slot",),
+            ).fetchone()
+            assert ddl is not None
+            assert "UNIQUE" in ddl[0] and "WHERE (status = 'booked'::text)" in ddl[0]
+            names = {r[0] for r in c.execute("SELECT proname FROM pg_proc")}
+            assert {"book_appointment", "cancel_appointment", "reschedule_appointment"} <= names
+            recorded = [r[0] for r in c.execute("SELECT version FROM schema_migrations")]
+            assert sorted(recorded) == versions()
+
+
+def test_concurrent_migrations_apply_each_file_once() -> None:
+    """Two processes migrating at once apply every file exactly once between them."""
+    with throwaway_database(migrated=False) as url:
+        first, second = at_once([lambda: migrate(url), lambda: migrate(url)])
+        assert isinstance(first, list) and isinstance(second, list)
+        assert sorted(first + second) == versions()
+        assert pending(url) == []
+
+
+def test_missing_schema_names_the_migrate_command() -> None:
+    """Opening a store on an unmigrated database raises StoreUnavailable naming the fix."""
+    with (
+        throwaway_database(migrated=False) as url,
+        pytest.raises(StoreUnavailable, match="booking db migrate"),
+    ):
+        PostgresStore(url)
+
+
+# schema integrity ---------------------------------------------------------------------
+
+
+def test_partial_unique_index_refuses_raw_duplicate(pg: PostgresStore, postgres_url: str) -> None:
+    """The database itself refuses a second booked row for a slot, even via plain SQL."""
+    user = pg.create_user(phone="+15550000001")
+    pg.book(user_id=user.id, start=SLOT, duration_min=30, idempotency_key="k")
+    insert = (
+        "INSERT INTO appointments (user_id, date, time, start_at, duration_min, status)"
+        " VALUES (%s, '2030-05-06', '08:00', %s, 30, %s)"
+    )
+    with raw(postgres_url) as c:
+        with pytest.raises(pgerr.UniqueViolation):
+            c.execute(insert, (user.id, SLOT, "booked"))
+        # A cancelled row for the same slot is history, not a booking, so it is allowed.
+        c.execute(insert, (user.id, SLOT, "cancelled"))
+
+
+def test_updated_at_moves_on_update(pg: PostgresStore, postgres_url: str) -> None:
+    """The trigger sets updated_at on every update, leaving created_at alone."""
+    user = pg.create_user(phone="+15550000001")
+    appt = pg.book(user_id=user.id, start=SLOT, duration_min=30, idempotency_key="k")
+    query = "SELECT created_at, updated_at FROM appointments WHERE id = %s"
+    with raw(postgres_url) as c:
+        before = c.execute(query, (appt.id,)).fetchone()
+        pg.cancel(user_id=user.id, appointment_id=appt.id, idempotency_key="c")
+        after = c.execute(query, (appt.id,)).fetchone()
+    assert before is not None and after is not None
+    assert after[0] == before[0]
+    assert after[1] > before[1]
+
+
+def test_sub_second_starts_are_one_slot(pg: PostgresStore) -> None:
+    """Starts are compared to the second, as in the SQLite store."""
+    alice, bob = users(pg, 2)
+    made = pg.book(
+        user_id=alice.id, start=SLOT.replace(microsecond=400), duration_min=30, idempotency_key="a"
+    )
+    assert made.start == SLOT
+    with pytest.raises(SlotUnavailable):
+        pg.book(
+            user_id=bob.id, start=SLOT.replace(microsecond=9), duration_min=30, idempotency_key="b"
+        )
+
+
+# concurrency --------------------------------------------------------------------------
+
+
+def test_fifty_concurrent_bookings_of_one_slot(wide: PostgresStore) -> None:
+    """Fifty callers booking one slot at once: one booking, every loser gets SlotUnavailable."""
+    callers = users(wide, 50)
+    outcomes = at_once(
+        [
+            partial(wide.book, user_id=u.id, start=SLOT, duration_min=30, idempotency_key=u.id)
+            for u in callers
+        ]
+    )
+    won = [o for o in outcomes if isinstance(o, Appointment)]
+    assert len(won) == 1
+    assert all(isinstance(o, SlotUnavailable) for o in outcomes if o is not won[0])
+    assert wide.booked_starts(SLOT, SLOT + timedelta(minutes=1)) == {SLOT}
+    assert sum(len(wide.list_appointments(u.id, include_inactive=True)) for u in callers) == 1
+
+
+def test_fifty_concurrent_retries_of_one_booking(wide: PostgresStore) -> None:
+    """Fifty retries of one booking with the same key at once make one row and share its id."""
+    (user,) = users(wide, 1)
+    outcomes = at_once(
+        [
+            lambda: wide.book(user_id=user.id, start=SLOT, duration_min=30, idempotency_key="k")
+            for _ in range(50)
+        ]
+    )
+    assert all(isinstance(o, Appointment) for o in outcomes), outcomes
+    assert len({o.id for o in outcomes if isinstance(o, Appointment)}) == 1
+    assert len(wide.list_appointments(user.id, include_inactive=True)) == 1
+
+
+def test_concurrent_different_bookings_with_one_key(wide: PostgresStore) -> None:
+    """Two different bookings racing under one key: one wins, the other is IdempotencyConflict."""
+    (user,) = users(wide, 1)
+    for round_ in range(10):
+        starts = [SLOT + timedelta(days=round_, hours=h) for h in (1, 2)]
+        outcomes = at_once(
+            [
+                partial(
+                    wide.book,
+                    user_id=user.id,
+                    start=start,
+                    duration_min=30,
+                    idempotency_key=f"k{round_}",
+                )
+                for start in starts
+            ]
+        )
+        assert sum(isinstance(o, Appointment) for o in outcomes) == 1, outcomes
+        assert any(isinstance(o, IdempotencyConflict) for o in outcomes), outcomes
+
+
+def test_concurrent_moves_into_one_slot(wide: PostgresStore) -> None:
+    """Two callers moving into one free slot at once: one moves, the other keeps their booking."""
+    alice, bob = users(wide, 2)
+    for round_ in range(10):
+        target = SLOT + timedelta(days=round_)
+        olds = [
+            wide.book(
+                user_id=u.id,
+                start=target + timedelta(hours=h),
+                duration_min=30,
+                idempotency_key=f"{u.id}-{round_}",
+            )
+            for u, h in ((alice, 1), (bob, 2))
+        ]
+        outcomes = at_once(
+            [
+                partial(
+                    wide.reschedule,
+                    user_id=old.user_id,
+                    appointment_id=old.id,
+                    new_start=target,
+                    idempotency_key=f"m{old.id}",
+                )
+                for old in olds
+            ]
+        )
+        assert sum(isinstance(o, Appointment) for o in outcomes) == 1, outcomes
+        ((loser, error),) = [
+            (a, o) for a, o in zip(olds, outcomes, strict=True) if not isinstance(o, Appointment)
+        ]
+        assert isinstance(error, SlotUnavailable)
+        kept = wide.get_appointment(user_id=loser.user_id, appointment_id=loser.id)
+        assert kept.status == "booked"
+        day = wide.booked_starts(target, target + timedelta(hours=3))
+        assert day == {target, loser.start}
+
+
+def test_concurrent_retries_of_one_move(wide: PostgresStore) -> None:
+    """Twenty retries of one move with the same key at once all return the same new booking."""
+    (user,) = users(wide, 1)
+    old = wide.book(user_id=user.id, start=SLOT, duration_min=30, idempotency_key="k")
+    later = SLOT + timedelta(hours=1)
+    outcomes = at_once(
+        [
+            lambda: wide.reschedule(
+                user_id=user.id, appointment_id=old.id, new_start=later, idempotency_key="m"
+            )
+            for _ in range(20)
+        ]
+    )
+    assert all(isinstance(o, Appointment) for o in outcomes), outcomes
+    assert len({o.id for o in outcomes if isinstance(o, Appointment)}) == 1
+    assert len(wide.list_appointments(user.id, include_inactive=True)) == 2
+
+
+def test_concurrent_retries_of_one_cancel(wide: PostgresStore) -> None:
+    """Twenty retries of one cancel with the same key at once all return the cancelled row."""
+    (user,) = users(wide, 1)
+    appt = wide.book(user_id=user.id, start=SLOT, duration_min=30, idempotency_key="k")
+    outcomes = at_once(
+        [
+            lambda: wide.cancel(user_id=user.id, appointment_id=appt.id, idempotency_key="c")
+            for _ in range(20)
+        ]
+    )
+    assert all(isinstance(o, Appointment) and o.status == "cancelled" for o in outcomes), outcomes
+
+
+# row-level security -------------------------------------------------------------------
+
+
+def test_rls_hides_rows_from_other_roles(pg: PostgresStore, postgres_url: str) -> None:
+    """A role that neither owns the tables nor bypasses RLS sees no rows and cannot book."""
+    user = pg.create_user(phone="+15550000001")
+    pg.book(user_id=user.id, start=SLOT, duration_min=30, idempotency_key="k")
+    count = "SELECT count(*) FROM appointments"
+    with raw(postgres_url) as c:
+        c.execute(
+            "DO $$ BEGIN CREATE ROLE booking_rls_probe NOLOGIN NOBYPASSRLS;"
+            " EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+        )
+        try:
+            c.execute("GRANT SELECT ON appointments, users TO booking_rls_probe")
+            assert c.execute(count).fetchone() == (1,)
+            with c.transaction():
+                c.execute("SET LOCAL ROLE booking_rls_probe")
+                assert c.execute(count).fetchone() == (0,)
+                assert c.execute("SELECT count(*) FROM users").fetchone() == (0,)
+            with pytest.raises(pgerr.InsufficientPrivilege), c.transaction():
+                c.execute("SET LOCAL ROLE booking_rls_probe")
+                c.execute(
+                    "SELECT book_appointment(%s, %s, 30, 'x')", (user.id, SLOT + timedelta(days=1))
+                )
+        finally:
+            c.execute("DROP OWNED BY booking_rls_probe")
+            # A concurrent test session may still grant it something; that session drops it.
+            with suppress(pgerr.DependentObjectsStillExist):
+                c.execute("DROP ROLE IF EXISTS booking_rls_probe")
+
+
+# failures -----------------------------------------------------------------------------
+
+
+def test_unreachable_server_is_store_unavailable() -> None:
+    """A server that does not answer raises StoreUnavailable quickly, without the password."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    secret = "fake-pw-7f3a9c"
+    url = f"postgresql://booking:{secret}@127.0.0.1:{port}/booking?connect_timeout=1"
+    began = time.monotonic()
+    with pytest.raises(StoreUnavailable) as caught:
+        PostgresStore(url, timeout=1.0)
+    assert time.monotonic() - began < 10
+    chain: BaseException | None = caught.value
+    while chain is not None:
+        assert secret not in str(chain) and url not in str(chain)
+        chain = chain.__cause__ or chain.__context__
+
+
+def test_killed_connection_is_store_unavailable_then_recovers(clean_postgres_url: str) -> None:
+    """A connection the server drops fails that call with StoreUnavailable; the next call works."""
+    url = f"{clean_postgres_url}?application_name=booking_kill_probe"
+    with PostgresStore(url, min_size=1, max_size=1) as store, raw(clean_postgres_url) as c:
+        store.create_user(phone="+15550000001")
+        c.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE application_name = 'booking_kill_probe'"
+        )
+        with pytest.raises(StoreUnavailable):
+            store.find_user_by_phone("+15550000001")
+        assert store.find_user_by_phone("+15550000001") is not None
+
+
+def test_closed_store_is_unavailable(clean_postgres_url: str) -> None:
+    """Calls on a closed store raise StoreUnavailable."""
+    store = PostgresStore(clean_postgres_url)
+    store.close()
+    with pytest.raises(StoreUnavailable):
+        store.find_user_by_phone("+15550000001")
