@@ -24,7 +24,8 @@ from zoneinfo import ZoneInfo
 from langgraph.graph import START, StateGraph
 from langgraph.types import Command, interrupt
 
-from booking.app import embedded_agent, fixed_clock
+from booking.app import fixed_clock, open_agent
+from booking.backends import Backend
 from business.calendar import BusinessCalendar
 from graph.checkpointer import sqlite_checkpointer
 
@@ -94,9 +95,10 @@ class Call:
     steps: list[float]
 
 
-def call_steps(db: Path, lines: list[str], *, thread: str) -> Call:
-    """Time each caller line of one call through the full embedded agent."""
-    with embedded_agent(db, calendar=BusinessCalendar(), clock=fixed_clock(NOW)) as agent:
+def call_steps(db: Path | Backend, lines: list[str], *, thread: str) -> Call:
+    """Time each caller line of one call through the full agent (SQLite file or a backend)."""
+    backend = db if isinstance(db, Backend) else Backend(sqlite_path=db)
+    with open_agent(backend, calendar=BusinessCalendar(), clock=fixed_clock(NOW)) as agent:
         if agent.store.find_user_by_phone(PHONE) is None:
             agent.store.create_user(phone=PHONE, name="Sam Lee")
         call = agent.conversation(thread)

@@ -16,14 +16,11 @@ import argparse
 import os
 import statistics
 import tempfile
-import time
 from contextlib import nullcontext
 from pathlib import Path
 
-from bench.graph_step import NOW, PHONE
-from booking.app import fixed_clock, open_agent
+from bench.graph_step import call_steps
 from booking.backends import Backend
-from business.calendar import BusinessCalendar
 from tests.pg import throwaway_database
 
 TURNS = 200
@@ -32,17 +29,7 @@ LINES = ["what do I have booked?", "yes"] * (TURNS // 2)
 
 def one_call(backend: Backend, thread: str) -> list[float]:
     """Return the step times (ms) of one 200-turn call."""
-    with open_agent(backend, calendar=BusinessCalendar(), clock=fixed_clock(NOW)) as agent:
-        if agent.store.find_user_by_phone(PHONE) is None:
-            agent.store.create_user(phone=PHONE, name="Sam Lee")
-        call = agent.conversation(thread)
-        call.start(caller_id=PHONE)
-        steps = []
-        for line in LINES:
-            start = time.perf_counter()
-            call.say(line)
-            steps.append((time.perf_counter() - start) * 1000)
-    return steps
+    return [step * 1000 for step in call_steps(backend, LINES, thread=thread).steps]
 
 
 def report(name: str, calls: list[list[float]]) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from datetime import date, time
 from pathlib import Path
@@ -17,24 +16,13 @@ from graph.context import Prices
 from nodes.understanding.llm import LLMUnderstander, settled_by_rules
 from nodes.understanding.rules import RuleUnderstander
 from tests.conftest import NOW, SAM
-
-NULLS: dict[str, object] = {
-    "intent": None,
-    "affirm": None,
-    "day_words": None,
-    "time_words": None,
-    "choice": None,
-    "phone_words": None,
-    "name": None,
-    "correction": False,
-    "more": False,
-}
+from tests.llm.answers import heard_json
 
 
 def answer(**fields: object) -> AIMessage:
     """Return a model message carrying a Heard JSON object and a usage report."""
     usage = {"input_tokens": 200, "output_tokens": 40, "total_tokens": 240}
-    return AIMessage(content=json.dumps({**NULLS, **fields}), usage_metadata=usage)
+    return AIMessage(content=heard_json(**fields), usage_metadata=usage)
 
 
 def fake(*messages: AIMessage) -> GenericFakeChatModel:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterator
 from datetime import date, time
@@ -14,24 +13,8 @@ from booking.settings import Settings
 from booking.understanding import understander_from
 from nodes.understanding.llm import LLMUnderstander
 from tests.conftest import NOW
+from tests.llm.answers import heard_json
 from tests.llm.stub_openai import Reply, Stub, serve
-
-
-def heard(**fields: object) -> str:
-    """Return a Heard JSON answer with every field, nulls by default."""
-    answer: dict[str, object] = {
-        "intent": None,
-        "affirm": None,
-        "day_words": None,
-        "time_words": None,
-        "choice": None,
-        "phone_words": None,
-        "name": None,
-        "correction": False,
-        "more": False,
-    }
-    answer.update(fields)
-    return json.dumps(answer)
 
 
 @pytest.fixture
@@ -57,7 +40,7 @@ def engine(stub: Stub, *, timeout: float = 5.0) -> LLMUnderstander:
 def test_one_structured_call_resolves_the_callers_words(stub: Stub) -> None:
     """The model's words go through our resolver: "next Friday" and "half past 3" become a slot."""
     stub.replies.append(
-        Reply(heard(intent="book", day_words="next Friday", time_words="half past 3"))
+        Reply(heard_json(intent="book", day_words="next Friday", time_words="half past 3"))
     )
     result = engine(stub).understand(
         "I'd like to come in next Friday at half past 3", expecting="request", now=NOW, region="US"
@@ -87,7 +70,7 @@ def test_a_timeout_falls_back_to_rules_and_is_logged_once(
     stub: Stub, caplog: pytest.LogCaptureFixture
 ) -> None:
     """A model slower than the timeout costs one fallback turn, not the call."""
-    stub.replies.append(Reply(heard(intent="book"), delay=2.0))
+    stub.replies.append(Reply(heard_json(intent="book"), delay=2.0))
     with caplog.at_level(logging.WARNING):
         result = engine(stub, timeout=0.3).understand(
             "book me Monday at 10am", expecting="request", now=NOW, region="US"
@@ -118,7 +101,7 @@ def test_a_server_error_falls_back_to_rules(stub: Stub) -> None:
 
 def test_invented_dates_are_replaced_by_the_rules_reading(stub: Stub) -> None:
     """A model that converts words into a date of its own is not trusted with the calendar."""
-    stub.replies.append(Reply(heard(intent="book", day_words="2026-12-11")))
+    stub.replies.append(Reply(heard_json(intent="book", day_words="2026-12-11")))
     result = engine(stub).understand(
         "book me next Friday", expecting="request", now=NOW, region="US"
     )
