@@ -64,16 +64,29 @@ class Conversation:
             raise CallAlreadyStarted(self.thread_id)
         return self._step({"call_id": self.thread_id, "caller_id": caller_id})
 
-    def say(self, utterance: str) -> str:
-        """Send the caller's utterance as the answer to the pending question; return the reply."""
+    def say(self, utterance: str, *, heard: str | None = None) -> str:
+        """Send the caller's utterance as the answer to the pending question; return the reply.
+
+        `heard` is what the caller actually heard of the previous reply when they barged
+        in; the step records it in the checkpoint and the transcript, flagged interrupted.
+        """
         if not self.waiting():
             raise CallEnded(self.thread_id)
-        return self._step(Command(resume=utterance))
+        resume: Any = utterance if heard is None else {"text": utterance, "heard": heard}
+        return self._step(Command(resume=resume))
 
-    def hang_up(self) -> None:
+    def hang_up(self, *, heard: str | None = None) -> None:
         """Tell the graph the caller is gone so the summary is stored."""
         if self.waiting():
-            self._step(Command(resume=HANGUP))
+            self._step(Command(resume={**HANGUP, "heard": heard}))
+
+    def ended(self) -> bool:
+        """Return True once the call has said goodbye (or the caller hung up)."""
+        return self.started() and not self.waiting()
+
+    def last_turn_wrote(self) -> bool:
+        """Return True when the last step wrote (its reply confirms a booking, a move...)."""
+        return self.state().wrote
 
     def last_reply(self) -> str:
         """Return what the agent said last (to re-play it to a resumed caller)."""

@@ -8,7 +8,7 @@ step costs the same at turn 200 as at turn 2: the full transcript lives in the s
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Literal, TypedDict
+from typing import Annotated, Any, Literal, NotRequired, TypedDict
 
 Stage = Literal[
     "start",  # nothing said yet
@@ -80,6 +80,8 @@ class Line(TypedDict):
 
     role: Literal["caller", "agent"]
     text: str
+    interrupted: NotRequired[bool]
+    """The caller barged in: `text` is only what was played."""
 
 
 def add_speech(left: list[str], right: list[str] | None) -> list[str]:
@@ -149,6 +151,10 @@ class CallState:
     speech: Annotated[list[str], add_speech] = field(default_factory=list)
     """Sentences the agent says this turn, written by nodes."""
     reply: str = ""
-    """The reply of the last turn, as spoken."""
+    """The reply of the last turn, as the caller heard it (cut short by a barge-in)."""
+    reply_interrupted: bool = False
+    """The caller barged in, so `reply` holds only the part that was played."""
+    wrote: bool = False
+    """This turn booked, cancelled or moved something: its reply must reach the caller."""
     recent: list[Line] = field(default_factory=list)
     """The last few transcript lines (bounded window)."""

@@ -46,20 +46,41 @@ def respond(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any
     _record(ctx, state, TranscriptLine(index=state.line_no, role="agent", text=reply, at=ctx.now()))
     return {
         "reply": reply,
+        "reply_interrupted": False,
         "line_no": state.line_no + 1,
         "recent": _recent(state, Line(role="agent", text=reply)),
     }
 
 
-def listen(state: CallState) -> dict[str, Any]:
+def listen(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]:
     """Hand the reply to the caller and wait; the resume value is their next utterance.
 
     This node re-runs from the top on resume, so it does nothing before `interrupt()`.
+    A voice door resumes with {"text", "heard"} when the caller barged in: "heard" is the
+    part of the reply actually played, which replaces the reply in the checkpoint and in
+    the stored transcript, flagged as interrupted.
     """
     said = interrupt(state.reply)
-    if isinstance(said, dict) and said.get("event") == "hangup":
-        return {"act": "hangup", "speech": None, "notice": None}
-    return {"utterance": str(said), "turn": state.turn + 1, "speech": None, "notice": None}
+    update: dict[str, Any] = {"speech": None, "notice": None, "wrote": False}
+    if isinstance(said, dict):
+        if said.get("heard") is not None:
+            update.update(_cut_short(state, str(said["heard"]), runtime.context))
+        if said.get("event") == "hangup":
+            return {**update, "act": "hangup"}
+        said = said.get("text", "")
+    return {**update, "utterance": str(said), "turn": state.turn + 1}
+
+
+def _cut_short(state: CallState, heard: str, ctx: CallContext) -> dict[str, Any]:
+    """Record that the caller heard only `heard` of the last reply."""
+    line = TranscriptLine(
+        index=state.line_no - 1, role="agent", text=heard, at=ctx.now(), interrupted=True
+    )
+    _record(ctx, state, line)  # the same index: the stored line is replaced
+    recent = list(state.recent)
+    if recent and recent[-1]["role"] == "agent":
+        recent[-1] = Line(role="agent", text=heard, interrupted=True)
+    return {"reply": heard, "reply_interrupted": True, "recent": recent}
 
 
 def understand(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]:

@@ -69,4 +69,5 @@ def done(state: CallState, outcome: dict[str, str] | None, said: str) -> dict[st
         "question": phrases.ANYTHING_ELSE,
         "outcomes": outcomes[-MAX_OUTCOMES:],
         "notice": None,
+        "wrote": outcome is not None,
     }

@@ -104,3 +104,32 @@ def test_saying_something_after_goodbye_is_refused(agent: Agent) -> None:
     call.say("bye")
     with pytest.raises(CallEnded):
         call.say("hello?")
+
+
+def test_a_barge_in_leaves_what_the_caller_heard_in_checkpoint_and_transcript(agent: Agent) -> None:
+    """The reply cut short by the caller is stored as heard, flagged interrupted, not as sent."""
+    call = agent.conversation("barge")
+    call.start(caller_id=SAM)
+    full = call.say("what do you have Monday morning")
+    heard = full[:20]
+    call.say("the first one", heard=heard)
+    history = list(agent.graph.get_state_history(call.config))
+    at_listen = next(s for s in history if s.values.get("reply_interrupted"))
+    assert at_listen.values["reply"] == heard
+    assert {"role": "agent", "text": heard, "interrupted": True} in call.state().recent
+    lines = agent.store.transcript("barge")
+    cut = [line for line in lines if line.interrupted]
+    assert [(c.text, c.role) for c in cut] == [(heard, "agent")]
+    assert full not in [line.text for line in lines]
+
+
+def test_a_turn_that_books_is_flagged_so_its_reply_is_not_lost(agent: Agent) -> None:
+    """The reply confirming a write is marked so a voice door plays it uninterruptibly."""
+    call = agent.conversation("wrote")
+    call.start(caller_id=SAM)
+    call.say("book Monday at 10am")
+    assert not call.last_turn_wrote()
+    call.say("yes")
+    assert call.last_turn_wrote()
+    call.say("what do I have booked?")
+    assert not call.last_turn_wrote()
