@@ -1,4 +1,4 @@
-"""The `booking` command: `chat` for a text conversation, `scenarios run` for scripted ones."""
+"""The `booking` command: chat, scenarios, eval-dst, db migrate and checkpoints prune."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from booking.scenarios import run_paths
 from booking.settings import get_settings
 from booking.understanding import understander_from
 from nodes.understanding.rules import RuleUnderstander
+from store.errors import StoreUnavailable
 
 
 def _instant(text: str) -> datetime:
@@ -77,8 +78,15 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the `booking` command line."""
-    args = _parser().parse_args(argv)
+    """Run the `booking` command line; a backend that cannot be opened is one clear line."""
+    try:
+        return _run(_parser().parse_args(argv))
+    except StoreUnavailable as error:
+        print(f"booking: {error}", file=sys.stderr)
+        return 3
+
+
+def _run(args: argparse.Namespace) -> int:
     settings = get_settings()
     configure_logging(settings.log_level)
     if args.command == "eval-dst":

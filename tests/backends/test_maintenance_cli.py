@@ -66,3 +66,11 @@ def test_prune_keeps_the_final_checkpoint_of_old_calls(tmp_path: Path) -> None:
     assert count() == 1
     again = booking("chat", "--thread", "old", env=env, stdin="hello\n")
     assert again.returncode == 2 and "already ended" in again.stderr
+
+
+def test_chat_on_an_unmigrated_database_says_what_to_run() -> None:
+    """A Postgres without the schema gets one line naming `booking db migrate`, no traceback."""
+    with throwaway_database(migrated=False) as url:
+        done = booking("chat", env={"DATABASE_URL": url}, stdin="")
+    assert done.returncode == 3
+    assert "booking db migrate" in done.stderr and "Traceback" not in done.stderr
