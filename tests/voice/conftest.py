@@ -1,0 +1,114 @@
+"""Voice calls in-process: LiveKit's own `AgentSession` around the graph, no room, no keys.
+
+Text calls go through `AgentSession.run(user_input=...)`; audio calls add a silent TTS and
+a real-time speaker (`fakes`) so playout, barge-in and speech usage are LiveKit's own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+import pytest
+from livekit.agents import AgentSession, llm
+from livekit.agents.voice.run_result import RunResult
+from livekit.agents.voice.transcription.synchronizer import TranscriptSynchronizer
+from livekit.plugins import silero
+
+from booking.app import Agent
+from tests.conftest import SAM
+from tests.voice.fakes import QuietSTT, SilentTTS, Speaker
+from voice.agent import BookingAgent
+from voice.graph_llm import GraphLLM
+from voice.options import AgentOptions
+from voice.session import booking_session
+
+THREAD = "call-1"
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    """Run the async tests on asyncio, LiveKit's event loop."""
+    return "asyncio"
+
+
+@dataclass
+class VoiceCall:
+    """A running call: the session, the agent, and the rooms it asked to delete."""
+
+    session: AgentSession[None]
+    agent: BookingAgent
+    greeting: str
+    deleted_rooms: list[str] = field(default_factory=list)
+
+    async def say(self, text: str) -> str:
+        """Send one caller line and return what the agent said back."""
+        return said(await self.session.run(user_input=text))
+
+
+def said(result: RunResult[None]) -> str:
+    """Join the agent's messages of a run."""
+    return " ".join(
+        event.item.text_content or ""
+        for event in result.events
+        if event.type == "message"
+        and isinstance(event.item, llm.ChatMessage)
+        and event.item.role == "assistant"
+    )
+
+
+def text_session(*, silence_prompt_after: float | None = None) -> AgentSession[None]:
+    """Return a text-only session (no STT, TTS or audio), as in LiveKit's own tests."""
+    return AgentSession(llm=GraphLLM(), user_away_timeout=silence_prompt_after)
+
+
+@dataclass
+class AudioSession:
+    """A session speaking through a silent TTS to a real-time speaker, and its stand-ins."""
+
+    session: AgentSession[None]
+    stt: QuietSTT
+    tts: SilentTTS
+    """Set `tts.seconds_per_char` to slow the next replies down (0.06 is a person's pace)."""
+
+
+def audio_session() -> AudioSession:
+    """Return a session whose replies play in real time, quickly until slowed down."""
+    quiet, silent = QuietSTT(), SilentTTS(seconds_per_char=0.002)
+    session = booking_session(
+        stt=quiet,
+        tts=silent,
+        vad=silero.VAD.load(),
+        silence_prompt_after=None,
+        aec_warmup=None,
+        close_transcript_timeout=0.05,  # nothing is left to transcribe at the end of a test
+    )
+    # the room's transcript synchroniser: it decides what an interrupted reply "played"
+    sync = TranscriptSynchronizer(next_in_chain_audio=Speaker(), next_in_chain_text=None)
+    session.output.audio = sync.audio_output
+    session.output.transcription = sync.text_output
+    return AudioSession(session, quiet, silent)
+
+
+@asynccontextmanager
+async def voice_call(
+    booking: Agent,
+    *,
+    caller_id: str | None = SAM,
+    options: AgentOptions | None = None,
+    session: AgentSession[None] | None = None,
+) -> AsyncIterator[VoiceCall]:
+    """Start a call on `booking`'s graph and greet; close the session on exit."""
+    deleted: list[str] = []
+
+    async def delete_room() -> None:
+        deleted.append(THREAD)
+
+    agent = BookingAgent(
+        booking.conversation(THREAD), caller_id=caller_id, end_call=delete_room, options=options
+    )
+    session = session or text_session()
+    async with session:
+        started = await session.start(agent, capture_run=True)
+        yield VoiceCall(session, agent, said(started), deleted)

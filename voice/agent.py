@@ -1,0 +1,261 @@
+"""`BookingAgent`: the LiveKit voice agent whose every reply is one step of the booking graph.
+
+    BookingAgent(
+        call,                    # graph.conversation.Conversation: this call's checkpointed thread
+        caller_id=None,          # E.164 from SIP caller ID (voice.calls.caller_id_of); None: asked
+        end_call=None,           # async () -> None run once the goodbye has been spoken (e.g.
+                                 # delete the room); default: nothing (tests, console)
+        options=AgentOptions(),  # voice.options: filler threshold, silence hang-up, prices, latency
+    )
+
+It carries its own placeholder LLM and turns preemptive generation off, so any
+`AgentSession` runs it; `voice.session.booking_session(stt=, tts=, vad=)` builds one:
+
+    session = booking_session(stt=my_stt, tts=my_tts, vad=silero.VAD.load(), aec_warmup=None)
+    await session.start(BookingAgent(agent.conversation("call-1"), caller_id="+14155550123"))
+
+A call in livekit-agents 1.8.9 terms:
+- Greeting: `on_enter` opens the call on the graph (`Conversation.start`) and says its
+  greeting (`session.say`) before the caller speaks.
+- A caller turn: `llm_node` sends only the newest user message of LiveKit's chat context
+  (with any earlier one whose reply LiveKit dropped before it ran) into the graph
+  (`Conversation.say`, in a thread) and yields the reply; the chat context is transport
+  only. A step slower than `filler_after` first yields the filler and a `FlushSentinel`,
+  so the filler plays while the step runs.
+- Barge-in: the next step passes `heard=` what was played of the previous reply
+  (`voice.delivery`).
+- Confirmations and goodbyes: the speech carrying a reply whose step wrote or ended the
+  call is made non-interruptible (`SpeechHandle.allow_interruptions = False`) before its
+  text is yielded. If the caller cut in while such a step ran (LiveKit interrupts the
+  speech and cancels `llm_node`), the finished reply is said anyway, uninterruptibly: at
+  once (`session.say`), or first in the next reply when one is already on its way.
+- Ending: once the goodbye's speech is done, `end_call()` then `session.shutdown()`.
+- Silence: `voice.silence` ("Are you still there?", then a polite goodbye).
+- Exit (`on_exit`, however the session closes): `Conversation.hang_up(heard=...)` when the
+  graph never said goodbye, then the session's usage priced and merged into the stored
+  conversation with the per-turn latency (`voice.costs`, `voice.latency`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterable
+
+from livekit.agents import Agent, FlushSentinel, ModelSettings, SpeechCreatedEvent, llm
+from livekit.agents.voice import SpeechHandle
+
+from graph.conversation import Conversation
+from voice import phrases
+from voice.calls import EndCall, keep_room
+from voice.costs import finish_call
+from voice.delivery import Reply, Step, open_call, run_step, unanswered_caller_words
+from voice.graph_llm import GraphLLM
+from voice.latency import LatencyLog
+from voice.options import AgentOptions
+from voice.silence import SilenceWatch
+
+log = logging.getLogger(__name__)
+
+
+class BookingAgent(Agent):
+    """Speak for the booking graph: one caller turn in, one graph step, its reply out."""
+
+    def __init__(
+        self,
+        call: Conversation,
+        *,
+        caller_id: str | None = None,
+        end_call: EndCall | None = None,
+        options: AgentOptions | None = None,
+    ) -> None:
+        """Serve one call on `call`'s thread; see the module docstring."""
+        super().__init__(
+            instructions="",  # the graph holds the dialogue; no prompt is ever sent
+            llm=GraphLLM(),
+            # a speculative reply would run a checkpointed graph step twice
+            turn_handling={"preemptive_generation": {"enabled": False}},
+        )
+        self._call = call
+        self._caller_id = caller_id
+        self._end_call = end_call or keep_room
+        self._options = options or AgentOptions()
+        self.latency = LatencyLog(keep=self._options.latency_turns_kept)
+        """Per-turn timings of this call, kept with the conversation at exit."""
+        self._silence = SilenceWatch(
+            hangup_after=self._options.silence_hangup_after,
+            prompt=self._still_there,
+            give_up=self._give_up,
+        )
+        self._last: Reply | None = None
+        """The newest graph reply handed to LiveKit; its `heard()` goes into the next step."""
+        self._replay: Reply | None = None
+        """A confirmation the caller cut off while it was computed, said first next turn."""
+        self._step: asyncio.Future[Step] | None = None
+        self._turn_speech: SpeechHandle | None = None
+        """The speech LiveKit made for the newest caller turn (`speech_created`)."""
+        self._answered: str | None = None
+        """Id of the last caller message sent to the graph, so none is sent twice."""
+        self._closing = False
+        self._ending: asyncio.Task[None] | None = None
+        self._finished = False
+
+    async def on_enter(self) -> None:
+        """Open the call on the graph and greet the caller before they say anything."""
+        self.session.on("speech_created", self._on_speech_created)
+        self.session.on("user_state_changed", self._silence.on_user_state)
+        greeting, seconds = await asyncio.to_thread(open_call, self._call, self._caller_id)
+        speech = self.session.say(greeting)
+        self._last = Reply(greeting, handle=speech)
+        self.latency.turn(graph_step_s=seconds, speech=speech)
+
+    async def llm_node(
+        self, chat_ctx: llm.ChatContext, tools: list[llm.Tool], model_settings: ModelSettings
+    ) -> AsyncIterable[str | FlushSentinel]:
+        """Answer the newest caller utterance with one graph step."""
+        speech = self._turn_speech or self.session.current_speech
+        message, utterance = unanswered_caller_words(chat_ctx, self._answered)
+        if message is None or not utterance or self._closing:
+            return
+        self._answered = message.id
+        self._silence.cancel()  # the caller spoke: no hang-up for silence
+        replay = await self._settle_step()
+        if replay is not None and (speech is None or speech.interrupted):
+            self._unspoken(replay, speech)  # said on its own, at once
+            replay = None
+        heard = None if replay else (self._last.heard() if self._last else None)
+        step_task = asyncio.ensure_future(asyncio.to_thread(run_step, self._call, utterance, heard))
+        self._step = step_task
+        said = ""  # what this speech says before the graph's reply
+        try:
+            if replay is not None and speech is not None:
+                speech.allow_interruptions = False
+                said = f"{replay.text} "
+                yield said
+            done, _ = await asyncio.wait({step_task}, timeout=self._options.filler_after)
+            if not done and not said:
+                said = f"{phrases.FILLER} "
+                yield said
+                yield FlushSentinel()  # speak the filler now, not with the reply
+            step = await asyncio.shield(step_task)
+        except (asyncio.CancelledError, GeneratorExit):
+            self._unspoken_when_done(step_task, speech)
+            raise
+        except Exception:
+            # nothing was checkpointed, so the graph still waits for this very answer
+            log.exception("call %s: graph step failed", self._call.thread_id)
+            yield phrases.TROUBLE
+            return
+        reply = Reply(step.reply, wrote=step.wrote, ended=step.ended, prefix=said, handle=speech)
+        if speech is not None and speech.interrupted:
+            self._unspoken(reply, speech)
+            return
+        if speech is None:
+            log.warning("call %s: no speech handle for this turn", self._call.thread_id)
+        elif reply.protected:
+            speech.allow_interruptions = False
+        self._last = reply
+        filler = said.startswith(phrases.FILLER)
+        self.latency.turn(
+            graph_step_s=step.seconds, caller=message.metrics, filler=filler, speech=speech
+        )
+        if step.ended:
+            self._hang_up_after(speech)
+        if step.reply:
+            yield step.reply
+
+    async def on_exit(self) -> None:
+        """Tell the graph the caller is gone (if no goodbye) and keep the call's costs."""
+        self.session.off("speech_created", self._on_speech_created)
+        self.session.off("user_state_changed", self._silence.on_user_state)
+        self._silence.cancel()
+        if self._finished:
+            return
+        self._finished = True
+        await self._settle_step()
+        try:
+            await asyncio.to_thread(
+                finish_call,
+                self._call,
+                heard=self._last.heard() if self._last else None,
+                model_usage=self.session.usage.model_usage,
+                rates=self._options.rates,
+                latency=self.latency.summary(),
+            )
+        except Exception:
+            log.exception("call %s: summary or costs not stored", self._call.thread_id)
+
+    def _on_speech_created(self, event: SpeechCreatedEvent) -> None:
+        # emitted just before LiveKit runs llm_node for that speech, so llm_node finds it here
+        if event.source == "generate_reply":
+            self._turn_speech = event.speech_handle
+
+    async def _settle_step(self) -> Reply | None:
+        """Wait for a step still running from a cut-off turn; return a reply to say first."""
+        if self._step is not None and not self._step.done():
+            with contextlib.suppress(Exception):
+                await asyncio.shield(self._step)
+        replay, self._replay = self._replay, None
+        return replay
+
+    def _unspoken_when_done(
+        self, step_task: asyncio.Future[Step], speech: SpeechHandle | None
+    ) -> None:
+        """The turn was cut off while its step ran: settle its reply once the step is done."""
+
+        def settle(task: asyncio.Future[Step]) -> None:
+            if not task.cancelled() and task.exception() is None:
+                step = task.result()
+                self._unspoken(Reply(step.reply, wrote=step.wrote, ended=step.ended), speech)
+
+        step_task.add_done_callback(settle)
+
+    def _unspoken(self, reply: Reply, turn_speech: SpeechHandle | None) -> None:
+        """A reply never reached the caller: the graph hears so, but a write's is said anyway."""
+        reply.handle, reply.prefix = None, ""
+        self._last = reply
+        if not reply.protected:
+            return  # the next step tells the graph nothing of it was heard
+        newer = self._turn_speech
+        if newer is not None and newer is not turn_speech and not newer.done():
+            self._replay = reply  # a reply to the caller's newer turn is on its way: go first
+            return
+        reply.handle = self._say(reply.text, protected=True)
+        if reply.ended:
+            self._hang_up_after(reply.handle)
+
+    def _say(self, text: str, *, protected: bool = False) -> SpeechHandle | None:
+        """Say something outside a turn; None when the session is already closing."""
+        try:
+            return self.session.say(text, allow_interruptions=not protected)
+        except RuntimeError:  # closing: nothing more can be said, and nothing needs to be
+            log.info("call %s: session closing, not said: %s", self._call.thread_id, text)
+            return None
+
+    def _still_there(self) -> SpeechHandle | None:
+        return None if self._closing else self._say(phrases.STILL_THERE)
+
+    def _give_up(self) -> None:
+        if not self._closing:
+            self._hang_up_after(self._say(phrases.SILENCE_GOODBYE, protected=True))
+
+    def _hang_up_after(self, speech: SpeechHandle | None) -> None:
+        """End the call once `speech` (the goodbye) has been played."""
+        self._closing = True
+        self._silence.cancel()
+        if speech is None:
+            self._end()
+        else:
+            speech.add_done_callback(lambda _: self._end())
+
+    def _end(self) -> None:
+        if self._ending is None:
+            self._ending = asyncio.create_task(self._end_now())
+
+    async def _end_now(self) -> None:
+        try:
+            await self._end_call()
+        except Exception:
+            log.exception("call %s: could not hang up", self._call.thread_id)
+        self.session.shutdown()

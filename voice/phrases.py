@@ -1,0 +1,17 @@
+"""Everything the voice door says on its own; the graph's sentences live in nodes/phrases.py."""
+
+from __future__ import annotations
+
+FILLER = "One moment while I check the calendar."
+"""Said when a graph step runs past the filler threshold, before the reply itself."""
+
+STILL_THERE = "Are you still there?"
+"""Said once when the caller has been silent for the silence-prompt time."""
+
+SILENCE_GOODBYE = (
+    "I haven't heard anything, so I'll end the call now. Please call back anytime. Goodbye!"
+)
+"""Said when the caller stays silent after the prompt; the call then ends."""
+
+TROUBLE = "Sorry, something went wrong on my side. Could you say that again?"
+"""Said when a graph step fails unexpectedly; nothing was checkpointed, so a retry is safe."""

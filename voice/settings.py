@@ -1,0 +1,72 @@
+"""Voice settings from the environment (and `.env`), read only by `voice_bridge.py`.
+
+The store, calendar and understanding settings are `booking.settings.Settings`; these are
+the voice door's own. LiveKit's CLI reads LIVEKIT_URL / LIVEKIT_API_KEY /
+LIVEKIT_API_SECRET itself to register the worker; they are read here too for the server
+API call that hangs up (deleting the room).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from voice.options import AgentOptions, VoiceRates
+
+
+class VoiceSettings(BaseSettings):
+    """Every knob of the voice door; see the Voice section of .env.example."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    livekit_url: str = ""
+    livekit_api_key: SecretStr | None = None
+    livekit_api_secret: SecretStr | None = None
+    """Never logged; used only to delete the room when a call ends."""
+    livekit_agent_name: str = "booking-agent"
+    """The name rooms dispatch this worker by (the token API must use the same)."""
+
+    deepgram_api_key: SecretStr | None = None
+    deepgram_model: str = "nova-3"
+    deepgram_language: str = "en-US"
+    cartesia_api_key: SecretStr | None = None
+    cartesia_model: str = "sonic-3"
+    cartesia_voice: str = ""
+    """A Cartesia voice id; empty for the plugin's default voice."""
+
+    voice_filler_after_seconds: float = 1.2
+    voice_silence_prompt_seconds: float = 10.0
+    """Silence on both sides before "Are you still there?" (LiveKit's user_away_timeout)."""
+    voice_silence_hangup_seconds: float = 8.0
+    voice_interruption_mode: Literal["vad", "adaptive"] = "vad"
+    """"adaptive" needs LiveKit Cloud's inference; "vad" works anywhere."""
+    voice_min_endpointing_seconds: float = 0.5
+    voice_stt_usd_per_minute: float = 0.0077
+    voice_tts_usd_per_1k_chars: float = 0.04
+    voice_latency_turns_kept: int = 50
+
+    def agent_options(self) -> AgentOptions:
+        """Return the options `BookingAgent` runs on."""
+        return AgentOptions(
+            filler_after=self.voice_filler_after_seconds,
+            silence_hangup_after=self.voice_silence_hangup_seconds,
+            rates=VoiceRates(
+                stt_usd_per_minute=self.voice_stt_usd_per_minute,
+                tts_usd_per_1k_chars=self.voice_tts_usd_per_1k_chars,
+            ),
+            latency_turns_kept=self.voice_latency_turns_kept,
+        )
+
+
+@lru_cache
+def get_voice_settings() -> VoiceSettings:
+    """Return the process-wide voice settings, read once."""
+    return VoiceSettings()
+
+
+def secret(value: SecretStr | None) -> str:
+    """Unwrap a key at the last moment it is needed ("" when unset)."""
+    return value.get_secret_value() if value is not None else ""
