@@ -1,0 +1,1 @@
+"""LiveKit access tokens for web and app callers: settings, request models, limits, issuing."""

@@ -1,0 +1,115 @@
+"""HTTP edges of the token server: client auth, rate limit, per-settings CORS, short errors."""
+
+from __future__ import annotations
+
+import hmac
+import math
+from collections.abc import Sequence
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Header, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.middleware.cors import CORSMiddleware
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from tokens.ratelimit import SlidingWindowLimiter
+from tokens.settings import TokenSettings, get_settings
+
+MAX_BODY_BYTES = 64 * 1024
+Settings = Annotated[TokenSettings, Depends(get_settings)]
+
+
+def resolve_settings(app: FastAPI) -> TokenSettings:
+    """Return the settings the routes see, honouring a test's dependency override."""
+    provider = app.dependency_overrides.get(get_settings, get_settings)
+    settings: TokenSettings = provider()
+    return settings
+
+
+async def rate_limit(request: Request, settings: Settings) -> None:
+    """Answer 429 once a client address exceeds its requests per minute."""
+    limiter: SlidingWindowLimiter = request.app.state.limiter
+    host = request.client.host if request.client else "unknown"
+    wait = limiter.hit(host, limit=settings.token_rate_limit_per_minute)
+    if wait is not None:
+        raise HTTPException(
+            429,
+            detail="too many token requests; try again shortly",
+            headers={"Retry-After": str(max(1, math.ceil(wait)))},
+        )
+
+
+async def require_client_secret(
+    settings: Settings,
+    authorization: Annotated[str | None, Header()] = None,
+    x_api_key: Annotated[str | None, Header()] = None,
+) -> None:
+    """Answer 401 unless the client sends TOKEN_API_SECRET (when one is configured)."""
+    if settings.token_api_secret is None:
+        return
+    expected = settings.token_api_secret.get_secret_value().encode()
+    offered = x_api_key or ""
+    if authorization and authorization[:7].lower() == "bearer ":
+        offered = authorization[7:].strip()
+    if not hmac.compare_digest(offered.encode("utf-8", "replace"), expected):
+        raise HTTPException(
+            401, detail="missing or wrong API secret", headers={"WWW-Authenticate": "Bearer"}
+        )
+
+
+async def short_validation_error(_: Request, exc: Exception) -> JSONResponse:
+    """Turn a validation error into 422 with a one-line reason (no echo of the input)."""
+    errors: Sequence[Any] = exc.errors() if isinstance(exc, RequestValidationError) else ()
+    reasons = []
+    for error in errors[:3]:
+        where = ".".join(str(p)[:64] for p in error.get("loc", ()) if p != "body")
+        reasons.append(f"{where or 'body'}: {error.get('msg', 'invalid')}")
+    detail = "; ".join(reasons) or "invalid request"
+    # Lone surrogates in a dict key would otherwise make the response unencodable.
+    detail = detail.encode("utf-8", "backslashreplace").decode("utf-8")
+    return JSONResponse(status_code=422, content={"detail": detail})
+
+
+class SettingsCORSMiddleware:
+    """CORS for the origins in the current settings, so tests can change them per app."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        """Wrap the application; one CORSMiddleware is built per distinct origin list."""
+        self.app = app
+        self._by_origins: dict[tuple[str, ...], CORSMiddleware] = {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Delegate to the CORSMiddleware configured for the current settings."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        origins = tuple(resolve_settings(scope["app"]).cors_origins)
+        cors = self._by_origins.get(origins)
+        if cors is None:
+            cors = self._by_origins[origins] = CORSMiddleware(
+                self.app,
+                allow_origins=list(origins),
+                allow_methods=["GET", "POST", "OPTIONS"],
+                allow_headers=["Authorization", "Content-Type", "X-API-Key"],
+                max_age=600,
+            )
+        await cors(scope, receive, send)
+
+
+class BodySizeLimitMiddleware:
+    """Answer 413 to a request whose declared body exceeds MAX_BODY_BYTES."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        """Wrap the application."""
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Check Content-Length before the body is read."""
+        if scope["type"] == "http":
+            length = dict(scope["headers"]).get(b"content-length", b"0")
+            if not length.isdigit() or int(length) > MAX_BODY_BYTES:
+                response = JSONResponse({"detail": "request body too large"}, status_code=413)
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
