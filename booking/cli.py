@@ -16,6 +16,8 @@ from booking.logs import configure as configure_logging
 from booking.maintenance import run_migrate, run_prune
 from booking.scenarios import run_paths
 from booking.settings import get_settings
+from booking.threads import add_parser as add_threads_parser
+from booking.threads import run as run_threads
 from booking.understanding import understander_from
 from nodes.understanding.rules import RuleUnderstander
 from store.errors import StoreUnavailable
@@ -74,6 +76,7 @@ def _parser() -> argparse.ArgumentParser:
         "prune", help="keep only the final checkpoint of calls that ended long ago"
     )
     prune.add_argument("--older-than-days", type=int, help="default: CHECKPOINT_RETENTION_DAYS")
+    add_threads_parser(sub)
     return parser
 
 
@@ -103,6 +106,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "checkpoints":
         days = args.older_than_days or settings.checkpoint_retention_days
         return run_prune(backend, older_than_days=days)
+    if args.command == "threads":
+        return run_threads(args, backend)
     clock = fixed_clock(args.now) if args.now else system_clock
     understander, engine = understander_from(settings)
     with open_agent(

@@ -1,0 +1,213 @@
+"""Read conversations back from the checkpoints: threads, turns, steps and state diffs.
+
+Only the saver and graph APIs are used (`saver.list`, `graph.get_state_history`), so this
+works the same on SQLite and Postgres checkpoints.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from langchain_core.runnables import RunnableConfig
+from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.types import StateSnapshot
+
+from booking.logs import mask_phones
+from graph.conversation import CallGraph
+from store.port import Store
+
+OUTCOMES = ("booked", "cancelled", "rescheduled", "abandoned", "handed_off", "completed")
+IN_PROGRESS = "in progress"
+HELD = ("stage", "act", "task", "wish", "pending", "caller_name", "phone")
+
+
+@dataclass
+class Step:
+    """One checkpoint of a thread, oldest first."""
+
+    checkpoint_id: str
+    step: int
+    source: str
+    nodes: list[str]
+    """The node(s) whose writes this checkpoint holds (the previous checkpoint's `next`)."""
+    next: list[str]
+    at: datetime
+    latency_ms: float
+    values: dict[str, Any]
+
+
+@dataclass
+class Turn:
+    """One caller utterance and the agent's reply, with what ran and what it held after."""
+
+    number: int
+    utterance: str
+    reply: str
+    reply_interrupted: bool
+    nodes: list[str]
+    latency_ms: float
+    held: dict[str, Any]
+    lines: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class ThreadSummary:
+    """One row of `booking threads list`."""
+
+    thread_id: str
+    caller: str
+    started_at: datetime
+    turns: int
+    outcome: str
+    duration_s: float
+    phone: str | None = None
+
+
+def _values(snapshot: StateSnapshot) -> dict[str, Any]:
+    values = snapshot.values
+    if dataclasses.is_dataclass(values) and not isinstance(values, type):
+        return dataclasses.asdict(values)
+    return dict(values) if isinstance(values, dict) else {}
+
+
+def config_of(thread_id: str) -> RunnableConfig:
+    """Return the run config naming a thread."""
+    return {"configurable": {"thread_id": thread_id}}
+
+
+def thread_ids(saver: BaseCheckpointSaver[str]) -> list[str]:
+    """Return every thread id that has checkpoints, the most recently active first."""
+    latest: dict[str, str] = {}
+    for saved in saver.list(None):
+        conf = saved.config["configurable"]
+        if conf.get("checkpoint_ns", ""):
+            continue
+        thread = str(conf["thread_id"])
+        ts = str(saved.checkpoint["ts"])
+        if ts > latest.get(thread, ""):
+            latest[thread] = ts
+    return sorted(latest, key=lambda thread: latest[thread], reverse=True)
+
+
+def steps(graph: CallGraph, thread_id: str) -> list[Step]:
+    """Return every checkpoint of a thread, oldest first, with the nodes that wrote it."""
+    snapshots = list(graph.get_state_history(config_of(thread_id)))[::-1]
+    out: list[Step] = []
+    previous: StateSnapshot | None = None
+    for snapshot in snapshots:
+        at = datetime.fromisoformat(str(snapshot.created_at))
+        meta = snapshot.metadata or {}
+        source = str(meta.get("source", ""))
+        writes = meta.get("writes")
+        if isinstance(writes, dict) and writes:
+            nodes = sorted(writes)
+        elif previous is not None:
+            nodes = list(previous.next)
+        else:
+            nodes = [source]
+        latency = (at - out[-1].at).total_seconds() * 1000 if out else 0.0
+        out.append(
+            Step(
+                checkpoint_id=str(snapshot.config["configurable"]["checkpoint_id"]),
+                step=int(meta.get("step", -1)),
+                source=source,
+                nodes=nodes,
+                next=list(snapshot.next),
+                at=at,
+                latency_ms=latency,
+                values=_values(snapshot),
+            )
+        )
+        previous = snapshot
+    return out
+
+
+def held(values: dict[str, Any]) -> dict[str, Any]:
+    """Return the part of the state an analyst reads after a turn, phone numbers masked."""
+    kept = {key: values.get(key) for key in HELD}
+    if kept["phone"]:
+        kept["phone"] = mask_phones(str(kept["phone"]))
+    return kept
+
+
+def turns(history: list[Step]) -> list[Turn]:
+    """Group the checkpoints by caller turn (turn 0 is the greeting)."""
+    grouped: dict[int, list[Step]] = {}
+    for step in history:
+        if step.values:
+            grouped.setdefault(int(step.values.get("turn", 0)), []).append(step)
+    out: list[Turn] = []
+    for number, group in sorted(grouped.items()):
+        last = group[-1].values
+        out.append(
+            Turn(
+                number=number,
+                utterance=mask_phones(str(last.get("utterance", ""))) if number else "",
+                reply=mask_phones(str(last.get("reply", ""))),
+                reply_interrupted=bool(last.get("reply_interrupted", False)),
+                nodes=[node for step in group for node in step.nodes],
+                latency_ms=(group[-1].at - group[0].at).total_seconds() * 1000,
+                held=held(last),
+                lines=[
+                    {**line, "text": mask_phones(str(line.get("text", "")))}
+                    for line in last.get("recent", [])
+                    if line.get("interrupted")
+                ],
+            )
+        )
+    return out
+
+
+def summary(graph: CallGraph, store: Store | None, thread_id: str) -> ThreadSummary:
+    """Return the list row of a thread: checkpoints joined with the store's conversation."""
+    history = steps(graph, thread_id)
+    last = history[-1].values if history else {}
+    row = store.get_conversation(thread_id) if store is not None else None
+    if row is not None and row.outcome:
+        outcome = row.outcome
+    elif history and history[-1].next:
+        outcome = IN_PROGRESS
+    else:
+        outcome = "completed"
+    started = row.started_at if row is not None else history[0].at
+    phone = last.get("phone") or last.get("caller_id")
+    return ThreadSummary(
+        thread_id=thread_id,
+        caller=mask_phones(str(phone)) if phone else "unknown",
+        started_at=started,
+        turns=int(last.get("turn", 0)),
+        outcome=outcome,
+        duration_s=(history[-1].at - history[0].at).total_seconds() if history else 0.0,
+        phone=str(phone) if phone else None,
+    )
+
+
+def same_phone(given: str, phone: str | None) -> bool:
+    """Return True when two numbers match on their digits (a missing country code is fine)."""
+    wanted, held_digits = re.sub(r"\D", "", given), re.sub(r"\D", "", phone or "")
+    return bool(wanted and held_digits) and (
+        held_digits.endswith(wanted) or wanted.endswith(held_digits)
+    )
+
+
+def compact(value: Any, width: int = 60) -> str:
+    """Return a value as one short line, phone numbers masked."""
+    text = mask_phones(repr(value))
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> list[tuple[str, str, Any, Any]]:
+    """Return (change, key, old, new) for every key added, removed or changed."""
+    out: list[tuple[str, str, Any, Any]] = []
+    for key in sorted(set(before) | set(after)):
+        if key not in after:
+            out.append(("removed", key, before[key], None))
+        elif key not in before:
+            out.append(("added", key, None, after[key]))
+        elif before[key] != after[key]:
+            out.append(("changed", key, before[key], after[key]))
+    return out

@@ -1,0 +1,124 @@
+"""`booking threads` as an analyst uses it on a SQLite file holding real calls."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from booking.app import embedded_agent, fixed_clock
+from booking.cli import main
+from booking.settings import get_settings
+from business.calendar import BusinessCalendar
+from tests.conftest import NOW, SAM
+
+BOOKING = ["I'd like to book an appointment on Thursday afternoon", "the second one"]
+BOOKING += ["yes please", "no, that's all"]
+
+
+@pytest.fixture
+def calls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Record one finished booking call and one call still waiting, in a temp SQLite file."""
+    db = tmp_path / "calls.db"
+    with embedded_agent(db, calendar=BusinessCalendar(), clock=fixed_clock(NOW)) as agent:
+        user = agent.store.create_user(phone=SAM)
+        agent.store.set_user_name(user.id, "Sam Lee")
+        booked = agent.conversation("booked-call")
+        booked.start(caller_id=SAM)
+        for line in BOOKING:
+            booked.say(line)
+        agent.conversation("open-call").start(caller_id=None)
+    monkeypatch.setenv("BOOKING_DB", str(db))
+    get_settings.cache_clear()
+    yield db
+    get_settings.cache_clear()
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    """Run `booking threads ...` and return what it printed."""
+    assert main(["threads", *argv]) == 0
+    return capsys.readouterr().out
+
+
+def checkpoint_ids(out: str) -> list[str]:
+    """Return the checkpoint ids of `threads history` output, oldest first."""
+    return [line.split()[0] for line in out.splitlines()]
+
+
+def test_list_shows_both_calls_with_outcome_and_masked_caller(
+    calls: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The list names each call's outcome and never prints the caller's full number."""
+    out = run(capsys, "list")
+    booked = next(line for line in out.splitlines() if line.startswith("booked-call"))
+    assert "booked" in booked.split()[1:]
+    assert "***23" in booked and "5550123" not in out
+    assert "in progress" in next(line for line in out.splitlines() if "open-call" in line)
+
+
+def test_list_filters_and_json(calls: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--outcome, --caller and --since narrow the list; --json gives machine-readable rows."""
+    rows = json.loads(run(capsys, "list", "--json", "--outcome", "booked"))
+    assert [row["thread_id"] for row in rows] == ["booked-call"]
+    assert rows[0]["turns"] == 4 and rows[0]["caller"] == "***23"
+    assert "booked-call" in run(capsys, "list", "--caller", "415 555 0123")
+    assert "open-call" not in run(capsys, "list", "--caller", "415 555 0123")
+    assert "booked-call" not in run(capsys, "list", "--since", "2999-01-01")
+
+
+def test_show_prints_the_transcript_in_order_with_path_and_state(
+    calls: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """show gives each caller line then its reply, in order, with the nodes and the stage."""
+    out = run(capsys, "show", "booked-call")
+    said = [line for line in out.splitlines() if line.startswith(("caller:", "agent:"))]
+    assert said[0].startswith("agent: Thanks for calling")
+    assert [line.removeprefix("caller: ") for line in said[1::2]] == BOOKING
+    assert "You're booked" in said[6] and "Goodbye" in said[-1]
+    assert "path: listen > understand > book > respond" in out
+    assert "stage='ended'" in out and "5550123" not in out
+
+
+def test_show_json_holds_turns_and_state(calls: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """show --json gives the turns with the state held after each one."""
+    data = json.loads(run(capsys, "show", "booked-call", "--json"))
+    assert data["outcome"] == "booked"
+    assert data["turns"][1]["held"]["task"] == "book"
+    assert data["turns"][2]["held"]["pending"]["kind"] == "book"
+
+
+def test_history_and_diff_show_the_stage_change(
+    calls: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """history lists every checkpoint; diff between the first and last shows `stage` moved."""
+    out = run(capsys, "history", "booked-call")
+    assert "understand" in out and "summarize" in out
+    ids = checkpoint_ids(out)
+    changes = run(capsys, "diff", "booked-call", ids[len(ids) // 2], ids[-1])
+    assert any(line.startswith("~ stage:") for line in changes.splitlines())
+
+
+def test_export_csv_has_header_and_one_row_per_turn(
+    calls: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """export --all --format csv writes a header and the turns of every call."""
+    target = tmp_path / "calls.csv"
+    run(capsys, "export", "--all", "--format", "csv", "--out", str(target))
+    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
+    assert target.read_text(encoding="utf-8").startswith("thread_id,turn,caller,agent")
+    booked = [row for row in rows if row["thread_id"] == "booked-call"]
+    assert [row["caller"] for row in booked[1:]] == BOOKING
+    assert {row["outcome"] for row in booked} == {"booked"}
+    assert any(row["thread_id"] == "open-call" for row in rows)
+
+
+def test_unknown_thread_is_one_line_and_nonzero(
+    calls: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A thread id that is not in the checkpoints fails with a clear message."""
+    assert main(["threads", "show", "nope"]) == 1
+    assert "no such thread: nope" in capsys.readouterr().err
