@@ -18,8 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
-from booking.backends import Backend, open_checkpointer, open_store
-from booking.threads_data import (
+from analysts.data import (
     ThreadSummary,
     compact,
     diff,
@@ -29,6 +28,7 @@ from booking.threads_data import (
     thread_ids,
     turns,
 )
+from booking.backends import Backend, open_checkpointer, open_store
 from graph.builder import build_graph
 from graph.conversation import CallGraph
 from store.port import Store

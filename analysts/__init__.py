@@ -1,0 +1,1 @@
+"""The analysts' view: read, compare, replay and draw checkpointed conversations."""
