@@ -56,6 +56,12 @@ def _parser() -> argparse.ArgumentParser:
         default="rules",
         help="understanding engine: the rules, or the LLM engine with a scripted offline model",
     )
+    run.add_argument(
+        "--keep",
+        type=Path,
+        metavar="DIR",
+        help="keep each scenario's SQLite file (store and checkpoints) in DIR as <name>.db",
+    )
     dst = sub.add_parser("eval-dst", help="date/time tracking accuracy on dialogues (JSONL)")
     dst.add_argument(
         "file", type=Path, help="cases, e.g. ../shared/datasets/sgd-services/cases.jsonl"
@@ -99,7 +105,7 @@ def _run(args: argparse.Namespace) -> int:
             return 2
         return eval_dst.run(args.file, errors=args.errors, engine=evaluated)
     if args.command == "scenarios":
-        return run_paths(args.paths, verbose=args.verbose, engine=args.engine)
+        return run_paths(args.paths, verbose=args.verbose, engine=args.engine, keep=args.keep)
     backend = Backend.from_settings(settings, sqlite_path=getattr(args, "db", None))
     if args.command == "db":
         return run_migrate(backend)

@@ -209,8 +209,14 @@ def play(
             check_fields(vars(call.state()), turn["state"], f"{where} state")
 
 
-def run_paths(paths: list[str], *, verbose: bool = False, engine: Engine = "rules") -> int:
-    """Run scenarios, print a line each and a closing tally; return non-zero on any failure."""
+def run_paths(
+    paths: list[str], *, verbose: bool = False, engine: Engine = "rules", keep: Path | None = None
+) -> int:
+    """Run scenarios, print a line each and a closing tally; return non-zero on any failure.
+
+    Each scenario runs on its own SQLite file (store and checkpoints); with `keep` the files
+    stay in that folder, one `<scenario>.db` per scenario, for `booking threads` to read.
+    """
     files = list(scenario_files(paths))
     if not files:
         print("no scenario files found", file=sys.stderr)
@@ -218,8 +224,11 @@ def run_paths(paths: list[str], *, verbose: bool = False, engine: Engine = "rule
     passed = failed = 0
     calls: list[int] = []
     with tempfile.TemporaryDirectory(prefix="scenarios-") as tmp:
+        workdir = Path(tmp) if keep is None else keep
+        workdir.mkdir(parents=True, exist_ok=True)
         for path in files:
-            result = run_scenario(path, workdir=Path(tmp), engine=engine)
+            (workdir / f"{path.stem}.db").unlink(missing_ok=True)
+            result = run_scenario(path, workdir=workdir, engine=engine)
             calls += result.llm_calls
             if result.failure is None:
                 passed += 1
