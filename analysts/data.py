@@ -18,6 +18,8 @@ from langgraph.types import StateSnapshot
 
 from booking.logs import mask_phones
 from graph.conversation import CallGraph
+from nodes.greet import normalize_phone
+from store.models import CallOverview
 from store.port import Store
 
 OUTCOMES = ("booked", "cancelled", "rescheduled", "abandoned", "handed_off", "completed")
@@ -183,6 +185,48 @@ def summary(graph: CallGraph, store: Store | None, thread_id: str) -> ThreadSumm
         outcome=outcome,
         duration_s=(history[-1].at - history[0].at).total_seconds() if history else 0.0,
         phone=str(phone) if phone else None,
+    )
+
+
+def list_calls(
+    store: Store,
+    *,
+    outcome: str | None = None,
+    caller: str | None = None,
+    since: datetime | None = None,
+    limit: int | None = None,
+    region: str = "US",
+) -> list[ThreadSummary]:
+    """Return the call list from the store in one query, the latest call first.
+
+    `outcome` is one of OUTCOMES or IN_PROGRESS; `caller` a phone number as typed (a
+    national number is read in `region`). An unreadable number matches no call.
+    """
+    phone = None
+    if caller is not None:
+        phone = normalize_phone(caller, region=region)
+        if phone is None:
+            return []
+    rows = store.list_conversations(
+        since=since,
+        outcome=None if outcome in (None, IN_PROGRESS) else outcome,
+        open_only=outcome == IN_PROGRESS,
+        phone=phone,
+        limit=limit,
+    )
+    return [_listed(row) for row in rows]
+
+
+def _listed(row: CallOverview) -> ThreadSummary:
+    last = row.ended_at or row.last_at or row.started_at
+    return ThreadSummary(
+        thread_id=row.id,
+        caller=mask_phones(row.phone) if row.phone else "unknown",
+        started_at=row.started_at,
+        turns=row.caller_turns,
+        outcome=row.outcome or IN_PROGRESS,
+        duration_s=max((last - row.started_at).total_seconds(), 0.0),
+        phone=row.phone,
     )
 
 

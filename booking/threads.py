@@ -14,21 +14,25 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, TextIO
+from zoneinfo import ZoneInfo
+
+from langgraph.checkpoint.base import BaseCheckpointSaver
 
 from analysts.data import (
     ThreadSummary,
     compact,
+    config_of,
     diff,
-    same_phone,
+    list_calls,
     steps,
     summary,
-    thread_ids,
     turns,
 )
 from booking.backends import Backend, open_checkpointer, open_store
+from booking.settings import get_settings
 from graph.builder import build_graph
 from graph.conversation import CallGraph
 from store.port import Store
@@ -44,6 +48,9 @@ def add_parser(sub: Any) -> None:
     listing.add_argument("--outcome", help="booked, cancelled, ..., or 'in progress'")
     listing.add_argument("--caller", help="caller phone number")
     listing.add_argument("--since", type=date.fromisoformat, help="started on or after DATE")
+    listing.add_argument(
+        "--limit", type=int, default=50, help="at most N calls, the latest first (0: all)"
+    )
     show = actions.add_parser("show", help="a conversation turn by turn")
     show.add_argument("thread")
     show.add_argument("--json", action="store_true")
@@ -61,22 +68,25 @@ def add_parser(sub: Any) -> None:
 
 
 @contextmanager
-def _opened(backend: Backend) -> Iterator[tuple[CallGraph, Store, list[str]]]:
+def _opened(backend: Backend) -> Iterator[tuple[CallGraph, Store, BaseCheckpointSaver[str]]]:
     with open_store(backend) as store, open_checkpointer(backend) as saver:
-        yield build_graph().compile(checkpointer=saver), store, thread_ids(saver)
+        yield build_graph().compile(checkpointer=saver), store, saver
 
 
 def run(args: argparse.Namespace, backend: Backend, out: TextIO | None = None) -> int:
     """Run one `booking threads` action; an unknown thread is one line on stderr, code 1."""
     out = out or sys.stdout
-    with _opened(backend) as (graph, store, known):
+    with _opened(backend) as (graph, store, saver):
         if args.action == "list":
-            return _list(args, graph, store, known, out)
+            return _list(args, store, out)
         if args.action == "export" and not args.all and not args.thread:
             print("booking threads export: give THREAD or --all", file=sys.stderr)
             return 2
-        wanted = known if args.action == "export" and args.all else [args.thread]
-        missing = [thread for thread in wanted if thread not in known]
+        if args.action == "export" and args.all:
+            wanted = [row.thread_id for row in list_calls(store)]
+        else:
+            wanted = [args.thread]
+        missing = [thread for thread in wanted if saver.get_tuple(config_of(thread)) is None]
         if missing:
             print(f"booking threads: no such thread: {missing[0]}", file=sys.stderr)
             return 1
@@ -96,19 +106,19 @@ def run(args: argparse.Namespace, backend: Backend, out: TextIO | None = None) -
         return _export(args, graph, store, wanted, out)
 
 
-def _list(
-    args: argparse.Namespace, graph: CallGraph, store: Store, known: list[str], out: TextIO
-) -> int:
-    rows: list[ThreadSummary] = []
-    for thread in known:
-        row = summary(graph, store, thread)
-        if args.outcome and row.outcome != args.outcome:
-            continue
-        if args.caller and not same_phone(args.caller, row.phone):
-            continue
-        if args.since and row.started_at.date() < args.since:
-            continue
-        rows.append(row)
+def _list(args: argparse.Namespace, store: Store, out: TextIO) -> int:
+    settings = get_settings()
+    since = None
+    if args.since:  # midnight where the business is
+        since = datetime.combine(args.since, time(0), ZoneInfo(settings.business_timezone))
+    rows = list_calls(
+        store,
+        outcome=args.outcome,
+        caller=args.caller,
+        since=since,
+        limit=args.limit or None,
+        region=settings.phone_region,
+    )
     if args.json:
         print(json.dumps([_public(row) for row in rows], indent=2, default=str), file=out)
         return 0

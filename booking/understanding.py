@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from langchain_openai import ChatOpenAI
+from typing import TYPE_CHECKING
 
 from booking.settings import Settings
 from nodes.understanding.llm import LLMUnderstander
@@ -10,9 +10,14 @@ from nodes.understanding.rules import RuleUnderstander
 from nodes.understanding.schema import response_format
 from nodes.understanding.types import Understander
 
+if TYPE_CHECKING:  # the client costs ~0.4 s to import; only calls with a key need it
+    from langchain_openai import ChatOpenAI
+
 
 def chat_model(settings: Settings) -> ChatOpenAI:
     """Return the OpenAI (or compatible) chat model the settings describe."""
+    from langchain_openai import ChatOpenAI  # noqa: PLC0415  # see TYPE_CHECKING above
+
     assert settings.openai_api_key is not None
     return ChatOpenAI(
         model=settings.openai_model,

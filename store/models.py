@@ -59,3 +59,19 @@ class Conversation:
     preferences_mentioned: list[str] = field(default_factory=list)
     transcript: list[dict[str, Any]] = field(default_factory=list)
     cost_breakdown: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CallOverview:
+    """One row of the analysts' call list: who called, when, for how long, and the outcome."""
+
+    id: str
+    started_at: datetime
+    ended_at: datetime | None
+    last_at: datetime | None
+    """When the newest transcript line was said (a call still open has no ended_at)."""
+    outcome: str | None
+    phone: str | None
+    """The identified caller's number (E.164), or None if they were never identified."""
+    caller_turns: int
+    """Caller utterances stored for the call."""

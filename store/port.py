@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Protocol
 
-from store.models import Appointment, Conversation, TranscriptLine, User
+from store.models import Appointment, CallOverview, Conversation, TranscriptLine, User
 
 
 class Store(Protocol):
@@ -114,4 +114,21 @@ class Store(Protocol):
 
     def ended_before(self, cutoff: datetime) -> list[str]:
         """Return the ids of conversations that ended before `cutoff` (for retention)."""
+        ...
+
+    def list_conversations(
+        self,
+        *,
+        since: datetime | None = None,
+        outcome: str | None = None,
+        open_only: bool = False,
+        phone: str | None = None,
+        limit: int | None = None,
+    ) -> list[CallOverview]:
+        """Return conversations, the latest started first, for the analysts' list.
+
+        `since` keeps calls started at or after it, `outcome` those with that outcome,
+        `open_only` those not finished yet, `phone` those of the caller with that E.164
+        number; `limit` caps the rows (None: all). One query, however many calls there are.
+        """
         ...

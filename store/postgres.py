@@ -35,7 +35,7 @@ from store import postgres_rows as rows
 from store import postgres_users as users
 from store.errors import StoreUnavailable
 from store.migrate import applied_versions, versions
-from store.models import Appointment, Conversation, TranscriptLine, User
+from store.models import Appointment, CallOverview, Conversation, TranscriptLine, User
 from store.sqlite_users import E164
 
 
@@ -262,3 +262,18 @@ class PostgresStore:
         """Return the ids of conversations that ended before `cutoff` (for retention)."""
         with self._conn() as c:
             return conversations.ended_before(c, cutoff)
+
+    def list_conversations(
+        self,
+        *,
+        since: datetime | None = None,
+        outcome: str | None = None,
+        open_only: bool = False,
+        phone: str | None = None,
+        limit: int | None = None,
+    ) -> list[CallOverview]:
+        """Return conversations, the latest started first, for the analysts' list."""
+        with self._conn() as c:
+            return conversations.overview(
+                c, since=since, outcome=outcome, open_only=open_only, phone=phone, limit=limit
+            )

@@ -16,7 +16,7 @@ from psycopg.rows import DictRow
 from psycopg.types.json import Jsonb
 
 from store import postgres_rows as rows
-from store.models import Conversation, TranscriptLine
+from store.models import CallOverview, Conversation, TranscriptLine
 
 
 def insert(
@@ -120,3 +120,42 @@ def ended_before(c: Connection[DictRow], cutoff: datetime) -> list[str]:
         (rows.aware(cutoff),),
     ).fetchall()
     return [r["thread_id"] for r in found]
+
+
+def overview(
+    c: Connection[DictRow],
+    *,
+    since: datetime | None,
+    outcome: str | None,
+    open_only: bool,
+    phone: str | None,
+    limit: int | None,
+) -> list[CallOverview]:
+    """Return the analysts' call list, the latest started first (see Store.list_conversations)."""
+    found = c.execute(
+        "SELECT * FROM conversation_overview"
+        " WHERE (%(since)s::timestamptz IS NULL OR started_at >= %(since)s)"
+        " AND (%(outcome)s::text IS NULL OR outcome = %(outcome)s)"
+        " AND (NOT %(open_only)s OR ended_at IS NULL)"
+        " AND (%(phone)s::text IS NULL OR phone_number = %(phone)s)"
+        " ORDER BY started_at DESC, thread_id LIMIT %(limit)s",
+        {
+            "since": None if since is None else rows.aware(since),
+            "outcome": outcome,
+            "open_only": open_only,
+            "phone": phone,
+            "limit": limit,
+        },
+    ).fetchall()
+    return [
+        CallOverview(
+            id=r["thread_id"],
+            started_at=rows.dt(r["started_at"]),
+            ended_at=None if r["ended_at"] is None else rows.dt(r["ended_at"]),
+            last_at=None if r["last_at"] is None else rows.dt(r["last_at"]),
+            outcome=r["outcome"],
+            phone=r["phone_number"],
+            caller_turns=r["caller_turns"],
+        )
+        for r in found
+    ]

@@ -66,3 +66,13 @@ CREATE TABLE IF NOT EXISTS conversation_turns (
     interrupted     INTEGER NOT NULL DEFAULT 0 CHECK (interrupted IN (0, 1)),
     PRIMARY KEY (conversation_id, idx)
 );
+
+-- v2: the analysts' call list, newest first, in one indexed query.
+CREATE INDEX IF NOT EXISTS conversations_by_start ON conversations (started_at);
+
+CREATE VIEW IF NOT EXISTS conversation_overview AS
+SELECT c.id, c.started_at, c.ended_at, c.outcome, u.phone_number AS phone,
+       (SELECT count(*) FROM conversation_turns t
+         WHERE t.conversation_id = c.id AND t.role = 'caller') AS caller_turns,
+       (SELECT max(t.at) FROM conversation_turns t WHERE t.conversation_id = c.id) AS last_at
+FROM conversations c LEFT JOIN users u ON u.id = c.user_id;

@@ -26,9 +26,9 @@ from store import sqlite_conversations as conversations
 from store import sqlite_rows as rows
 from store import sqlite_users as users
 from store.errors import StoreUnavailable
-from store.models import Appointment, Conversation, TranscriptLine, User
+from store.models import Appointment, CallOverview, Conversation, TranscriptLine, User
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _SCHEMA = Path(__file__).with_name("schema_sqlite.sql")
 
 
@@ -255,3 +255,18 @@ class SqliteStore:
         """Return the ids of conversations that ended before `cutoff` (for retention)."""
         with self._read() as c:
             return conversations.ended_before(c, cutoff)
+
+    def list_conversations(
+        self,
+        *,
+        since: datetime | None = None,
+        outcome: str | None = None,
+        open_only: bool = False,
+        phone: str | None = None,
+        limit: int | None = None,
+    ) -> list[CallOverview]:
+        """Return conversations, the latest started first, for the analysts' list."""
+        with self._read() as c:
+            return conversations.overview(
+                c, since=since, outcome=outcome, open_only=open_only, phone=phone, limit=limit
+            )

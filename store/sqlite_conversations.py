@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from store import sqlite_rows as rows
-from store.models import Conversation, TranscriptLine
+from store.models import CallOverview, Conversation, TranscriptLine
 
 _LISTS = ("appointments_discussed", "preferences_mentioned", "transcript", "cost_breakdown")
 
@@ -108,3 +108,44 @@ def _conversation(row: sqlite3.Row) -> Conversation:
         row["summary"],
         **{k: json.loads(row[k]) for k in _LISTS},
     )
+
+
+def overview(
+    c: sqlite3.Connection,
+    *,
+    since: datetime | None,
+    outcome: str | None,
+    open_only: bool,
+    phone: str | None,
+    limit: int | None,
+) -> list[CallOverview]:
+    """Return the analysts' call list, the latest started first (see Store.list_conversations)."""
+    where, params = ["1 = 1"], []
+    if since is not None:
+        where.append("started_at >= ?")
+        params.append(rows.utc(since))
+    if outcome is not None:
+        where.append("outcome = ?")
+        params.append(outcome)
+    if open_only:
+        where.append("ended_at IS NULL")
+    if phone is not None:
+        where.append("phone = ?")
+        params.append(phone)
+    found = c.execute(
+        f"SELECT * FROM conversation_overview WHERE {' AND '.join(where)}"  # fixed fragments
+        " ORDER BY started_at DESC, id LIMIT ?",
+        (*params, -1 if limit is None else limit),
+    )
+    return [
+        CallOverview(
+            id=r["id"],
+            started_at=rows.dt(r["started_at"]),
+            ended_at=None if r["ended_at"] is None else rows.dt(r["ended_at"]),
+            last_at=None if r["last_at"] is None else rows.dt(r["last_at"]),
+            outcome=r["outcome"],
+            phone=r["phone"],
+            caller_turns=int(r["caller_turns"]),
+        )
+        for r in found
+    ]

@@ -10,10 +10,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from postgrest import SyncSelectRequestBuilder
 from postgrest.types import ReturnMethod
 
 from store import supabase_rows as rows
-from store.models import Conversation, TranscriptLine
+from store.models import CallOverview, Conversation, TranscriptLine
 from store.supabase_api import SupabaseApi
 
 
@@ -111,3 +112,30 @@ class SupabaseConversations(SupabaseApi):
             )
         )
         return [r["thread_id"] for r in found]
+
+    def list_conversations(
+        self,
+        *,
+        since: datetime | None = None,
+        outcome: str | None = None,
+        open_only: bool = False,
+        phone: str | None = None,
+        limit: int | None = None,
+    ) -> list[CallOverview]:
+        """Return conversations, the latest started first, for the analysts' list."""
+
+        def query() -> SyncSelectRequestBuilder:
+            found = self._db.table("conversation_overview").select(rows.OVERVIEW_COLS)
+            if since is not None:
+                found = found.gte("started_at", rows.utc(since))
+            if outcome is not None:
+                found = found.eq("outcome", outcome)
+            if open_only:
+                found = found.is_("ended_at", "null")
+            if phone is not None:
+                found = found.eq("phone_number", phone)
+            return found.order("started_at", desc=True).order("thread_id")
+
+        if limit is None:
+            return [rows.overview(r) for r in self._all(query)]
+        return [rows.overview(r) for r in self._rows(query().limit(limit))]

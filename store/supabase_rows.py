@@ -26,12 +26,13 @@ from store.errors import (
     StoreError,
     StoreUnavailable,
 )
-from store.models import Appointment, Conversation, TranscriptLine, User
+from store.models import Appointment, CallOverview, Conversation, TranscriptLine, User
 
 E164 = re.compile(r"\+[1-9]\d{1,14}")
 USER_COLS = "id,phone_number,name,created_at"
 APPT_COLS = "id,user_id,start_at,duration_min,status,notes,rescheduled_from"
 TURN_COLS = "idx,role,text,at,interrupted"
+OVERVIEW_COLS = "thread_id,started_at,ended_at,outcome,phone_number,caller_turns,last_at"
 CONV_COLS = (
     "thread_id,user_id,started_at,ended_at,outcome,summary,appointments_discussed,"
     "preferences_mentioned,transcript,cost_breakdown"
@@ -144,6 +145,20 @@ def conversation(row: dict[str, Any]) -> Conversation:
         preferences_mentioned=list(row["preferences_mentioned"]),
         transcript=list(row["transcript"]),
         cost_breakdown=dict(row["cost_breakdown"]),
+    )
+
+
+def overview(row: dict[str, Any]) -> CallOverview:
+    """Build a CallOverview from a conversation_overview row."""
+    ended, last = row["ended_at"], row["last_at"]
+    return CallOverview(
+        id=row["thread_id"],
+        started_at=dt(row["started_at"]),
+        ended_at=None if ended is None else dt(ended),
+        last_at=None if last is None else dt(last),
+        outcome=row["outcome"],
+        phone=row["phone_number"],
+        caller_turns=int(row["caller_turns"]),
     )
 
 

@@ -60,6 +60,11 @@ TABLES: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {
         frozenset({"thread_id", "idx", "role", "text", "at", "interrupted"}),
         ("thread_id", "idx"),
     ),
+    "conversation_overview": (  # a view: the adapter only reads it
+        frozenset({"thread_id", "started_at", "ended_at", "outcome", "phone_number"})
+        | {"caller_turns", "last_at"},
+        ("thread_id",),
+    ),
 }
 """Table -> (columns, primary key): what the adapter may name."""
 

@@ -337,3 +337,46 @@ def test_unknown_conversation_is_none(store: Store) -> None:
     """get_conversation returns None for an unknown id, and its transcript is empty."""
     assert store.get_conversation("nope") is None
     assert store.transcript("nope") == []
+
+
+def _calls(store: Store, alice: User, bob: User) -> None:
+    """Three calls: Alice booked (2 caller lines), Bob is still on the line, one anonymous."""
+    store.start_conversation(conversation_id="old", started_at=SLOT, user_id=alice.id)
+    for i, role in enumerate(["agent", "caller", "agent", "caller", "agent"]):
+        store.append_turn(conversation_id="old", line=line(i, f"line {i}", role))
+    store.finish_conversation(
+        conversation_id="old",
+        ended_at=SLOT + timedelta(minutes=2),
+        outcome="booked",
+        summary="s",
+        appointments_discussed=[],
+        preferences_mentioned=[],
+        cost_breakdown={},
+    )
+    store.start_conversation(conversation_id="open", started_at=LATER, user_id=bob.id)
+    store.append_turn(conversation_id="open", line=line(0, "hello", "agent"))
+    store.start_conversation(conversation_id="anon", started_at=LATER + timedelta(hours=1))
+
+
+def test_list_conversations_latest_first_with_counts(store: Store, alice: User, bob: User) -> None:
+    """The call list has every call, newest first, with caller, turns, outcome and times."""
+    _calls(store, alice, bob)
+    listed = store.list_conversations()
+    assert [c.id for c in listed] == ["anon", "open", "old"]
+    old = listed[2]
+    assert (old.phone, old.caller_turns, old.outcome) == (alice.phone, 2, "booked")
+    assert (old.started_at, old.ended_at) == (SLOT, SLOT + timedelta(minutes=2))
+    assert old.last_at == SLOT + timedelta(seconds=4)
+    assert (listed[1].phone, listed[1].caller_turns, listed[1].ended_at) == (bob.phone, 0, None)
+    assert (listed[0].phone, listed[0].last_at) == (None, None)
+
+
+def test_list_conversations_filters(store: Store, alice: User, bob: User) -> None:
+    """Filters by start, outcome, open calls and caller combine; the limit caps the rows."""
+    _calls(store, alice, bob)
+    assert [c.id for c in store.list_conversations(since=LATER)] == ["anon", "open"]
+    assert [c.id for c in store.list_conversations(outcome="booked")] == ["old"]
+    assert [c.id for c in store.list_conversations(open_only=True)] == ["anon", "open"]
+    assert [c.id for c in store.list_conversations(phone=bob.phone)] == ["open"]
+    assert [c.id for c in store.list_conversations(phone=alice.phone, open_only=True)] == []
+    assert [c.id for c in store.list_conversations(limit=1)] == ["anon"]
