@@ -18,6 +18,7 @@ from langgraph.types import StateSnapshot
 
 from booking.logs import mask_phones
 from graph.conversation import CallGraph
+from graph.state import CallState
 from nodes.greet import normalize_phone
 from store.models import CallOverview
 from store.port import Store
@@ -73,7 +74,10 @@ def _values(snapshot: StateSnapshot) -> dict[str, Any]:
     values = snapshot.values
     if dataclasses.is_dataclass(values) and not isinstance(values, type):
         return dataclasses.asdict(values)
-    return dict(values) if isinstance(values, dict) else {}
+    if not isinstance(values, dict) or not values:
+        return {}
+    # a channel never written is absent from the snapshot: show it at its default
+    return {**dataclasses.asdict(CallState()), **values}
 
 
 def config_of(thread_id: str) -> RunnableConfig:
@@ -151,7 +155,7 @@ def turns(history: list[Step]) -> list[Turn]:
                 utterance=mask_phones(str(last.get("utterance", ""))) if number else "",
                 reply=mask_phones(str(last.get("reply", ""))),
                 reply_interrupted=bool(last.get("reply_interrupted", False)),
-                nodes=[node for step in group for node in step.nodes],
+                nodes=[node for step in group for node in step.nodes if node != "input"],
                 latency_ms=(group[-1].at - group[0].at).total_seconds() * 1000,
                 held=held(last),
                 lines=[
