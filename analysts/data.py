@@ -25,7 +25,7 @@ from store.port import Store
 
 OUTCOMES = ("booked", "cancelled", "rescheduled", "abandoned", "handed_off", "completed")
 IN_PROGRESS = "in progress"
-HELD = ("stage", "act", "task", "wish", "pending", "caller_name", "phone")
+HELD = ("stage", "act", "heard", "task", "wish", "pending", "caller_name", "phone")
 
 
 @dataclass
@@ -55,6 +55,10 @@ class Turn:
     latency_ms: float
     held: dict[str, Any]
     lines: list[dict[str, Any]] = field(default_factory=list)
+    step_ms: list[dict[str, Any]] = field(default_factory=list)
+    """Each step after the caller spoke: {"node", "ms"} (the time that step took)."""
+    waited_ms: float = 0.0
+    """How long the agent waited for this utterance after its previous reply."""
 
 
 @dataclass
@@ -163,6 +167,11 @@ def turns(history: list[Step]) -> list[Turn]:
                     for line in last.get("recent", [])
                     if line.get("interrupted")
                 ],
+                step_ms=[
+                    {"node": ",".join(step.nodes), "ms": round(step.latency_ms, 1)}
+                    for step in group[1:]
+                ],
+                waited_ms=group[0].latency_ms if number else 0.0,
             )
         )
     return out

@@ -152,7 +152,9 @@ def _show(args: argparse.Namespace, graph: CallGraph, store: Store, out: TextIO)
             print(f"caller: {turn.utterance}", file=out)
         cut = " [interrupted]" if turn.reply_interrupted else ""
         print(f"agent: {turn.reply}{cut}", file=out)
-        print(f"  path: {' > '.join(turn.nodes)}", file=out)
+        timed = [f"{step['node']} {step['ms']:.0f}ms" for step in turn.step_ms]
+        waiting = turn.nodes[: len(turn.nodes) - len(timed)]  # listen: the caller's time
+        print(f"  path: {' > '.join([*waiting, *timed])}", file=out)
         state = "  ".join(f"{key}={compact(value, 40)}" for key, value in turn.held.items())
         print(f"  state: {state}", file=out)
     return 0
