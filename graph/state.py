@@ -158,3 +158,6 @@ class CallState:
     """This turn booked, cancelled or moved something: its reply must reach the caller."""
     recent: list[Line] = field(default_factory=list)
     """The last few transcript lines (bounded window)."""
+    now: str = ""
+    """The clock reading (ISO) when the agent last spoke, so a replay resolves dates as the
+    call did."""

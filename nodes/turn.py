@@ -43,12 +43,14 @@ def respond(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any
     """Join this turn's sentences into the reply and store it as a transcript line."""
     reply = " ".join(s for s in state.speech if s) or phrases.NOT_UNDERSTOOD
     ctx = runtime.context
-    _record(ctx, state, TranscriptLine(index=state.line_no, role="agent", text=reply, at=ctx.now()))
+    now = ctx.now()
+    _record(ctx, state, TranscriptLine(index=state.line_no, role="agent", text=reply, at=now))
     return {
         "reply": reply,
         "reply_interrupted": False,
         "line_no": state.line_no + 1,
         "recent": _recent(state, Line(role="agent", text=reply)),
+        "now": now.isoformat(),
     }
 
 
