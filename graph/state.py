@@ -8,7 +8,10 @@ step costs the same at turn 200 as at turn 2: the full transcript lives in the s
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Literal, NotRequired, TypedDict
+from typing import Annotated, Any, Literal, NotRequired
+
+# pydantic builds Studio's input form from this state and needs this TypedDict on 3.11
+from typing_extensions import TypedDict
 
 Stage = Literal[
     "start",  # nothing said yet
