@@ -20,6 +20,7 @@ from booking.logs import mask_phones
 from graph.conversation import CallGraph
 from graph.state import CallState
 from nodes.greet import normalize_phone
+from nodes.summarize import outcome_of
 from store.models import CallOverview
 from store.port import Store
 
@@ -186,8 +187,9 @@ def summary(graph: CallGraph, store: Store | None, thread_id: str) -> ThreadSumm
         outcome = row.outcome
     elif history and history[-1].next:
         outcome = IN_PROGRESS
-    else:
-        outcome = "completed"
+    else:  # ended but not in this store (a fork, whose store is its sandbox): from its state
+        known = {f.name for f in dataclasses.fields(CallState)}
+        outcome = outcome_of(CallState(**{k: v for k, v in last.items() if k in known}))
     started = row.started_at if row is not None else history[0].at
     phone = last.get("phone") or last.get("caller_id")
     return ThreadSummary(

@@ -285,6 +285,13 @@ def _fork(data: dict[str, Any]) -> Fork:
     )
 
 
+def default_forks_dir(backend: Backend) -> Path:
+    """Return where forks go by default: beside the SQLite file (`booking.forks`), else ./forks."""
+    if backend.name == "sqlite":
+        return Path(backend.sqlite_path).with_suffix(".forks")
+    return DEFAULT_FORKS_DIR
+
+
 def sandbox_path(forks_dir: Path, thread_id: str) -> Path:
     """Return the sandbox store file of a fork."""
     return _file(forks_dir, thread_id, ".db")

@@ -55,6 +55,8 @@ class Settings(BaseSettings):
     horizon_days: int = 60
     phone_region: str = "US"
     log_level: str = "WARNING"
+    analysts_secret: SecretStr | None = None
+    """Password of the analysts' page (`booking threads serve`); needed off 127.0.0.1."""
 
     openai_api_key: SecretStr | None = None
     """Turns on LLM understanding; never logged, never stored."""

@@ -31,8 +31,10 @@ from analysts.data import (
     summary,
     turns,
 )
+from analysts.replay import ForkOrigin, fork_of
 from booking.backends import Backend, open_checkpointer, open_store
 from booking.settings import get_settings
+from booking.threads_forks import run_forks, run_serve
 from graph.builder import build_graph
 from graph.conversation import CallGraph
 from store.port import Store
@@ -65,6 +67,21 @@ def add_parser(sub: Any) -> None:
     export.add_argument("--all", action="store_true")
     export.add_argument("--format", choices=["json", "csv"], default="json")
     export.add_argument("--out", type=Path)
+    fork = actions.add_parser(
+        "replay", help="fork a call at a checkpoint and say something else (sandbox store)"
+    )
+    fork.add_argument("thread")
+    fork.add_argument("--from", dest="checkpoint", required=True, help="checkpoint id")
+    fork.add_argument(
+        "--say", action="append", required=True, help="what the caller says (repeat for turns)"
+    )
+    fork.add_argument("--json", action="store_true")
+    fork.add_argument("--forks-dir", type=Path, help="default: <db>.forks, or ./forks")
+    page = actions.add_parser("serve", help="the read-only web page of the calls")
+    page.add_argument("--host", default="127.0.0.1", help="another host needs ANALYSTS_SECRET")
+    page.add_argument("--port", type=int, default=8082)
+    listed_forks = actions.add_parser("forks", help="replays made so far, the oldest first")
+    listed_forks.add_argument("--forks-dir", type=Path, help="default: <db>.forks, or ./forks")
 
 
 @contextmanager
@@ -76,6 +93,10 @@ def _opened(backend: Backend) -> Iterator[tuple[CallGraph, Store, BaseCheckpoint
 def run(args: argparse.Namespace, backend: Backend, out: TextIO | None = None) -> int:
     """Run one `booking threads` action; an unknown thread is one line on stderr, code 1."""
     out = out or sys.stdout
+    if args.action in ("replay", "forks"):
+        return run_forks(args, backend, out)
+    if args.action == "serve":
+        return run_serve(args, backend)
     with _opened(backend) as (graph, store, saver):
         if args.action == "list":
             return _list(args, store, out)
@@ -91,13 +112,14 @@ def run(args: argparse.Namespace, backend: Backend, out: TextIO | None = None) -
             print(f"booking threads: no such thread: {missing[0]}", file=sys.stderr)
             return 1
         if args.action == "show":
-            return _show(args, graph, store, out)
+            return _show(args, graph, store, fork_of(saver, args.thread), out)
         if args.action == "history":
             for step in steps(graph, args.thread):
                 nodes = ",".join(step.nodes) or "-"
                 print(
                     f"{step.checkpoint_id}  step {step.step:>3}  {nodes:<24}"
-                    f" {step.at.isoformat(timespec='milliseconds')}  +{step.latency_ms:.0f}ms",
+                    f" {step.at.isoformat(timespec='milliseconds')}  +{step.latency_ms:.0f}ms"
+                    + ("  (waits for the caller)" if step.next == ["listen"] else ""),
                     file=out,
                 )
             return 0
@@ -138,14 +160,26 @@ def _public(row: ThreadSummary) -> dict[str, Any]:
     return data
 
 
-def _show(args: argparse.Namespace, graph: CallGraph, store: Store, out: TextIO) -> int:
+def _show(
+    args: argparse.Namespace,
+    graph: CallGraph,
+    store: Store,
+    origin: ForkOrigin | None,
+    out: TextIO,
+) -> int:
     head = summary(graph, store, args.thread)
     listed = turns(steps(graph, args.thread))
     if args.json:
-        data = {**_public(head), "turns": [asdict(turn) for turn in listed]}
+        data = {
+            **_public(head),
+            "fork_of": None if origin is None else asdict(origin),
+            "turns": [asdict(turn) for turn in listed],
+        }
         print(json.dumps(data, indent=2, default=str), file=out)
         return 0
     print(f"thread {head.thread_id}  caller {head.caller}  outcome {head.outcome}", file=out)
+    if origin is not None:
+        print(f"fork of {origin.parent} at checkpoint {origin.checkpoint_id}", file=out)
     for turn in listed:
         print(f"--- turn {turn.number}  ({turn.latency_ms:.0f}ms)", file=out)
         if turn.number:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -88,3 +89,23 @@ def test_every_command_reads_the_scenario_call(
     )
     assert {r["thread_id"] for r in rows} == {thread}
     assert len(rows) == len(shown["turns"])
+
+    # replay: fork at the first question with other words; the real store stays as it was
+    waiting = next(line.split()[0] for line in history if "(waits for the caller)" in line)
+    before = appointment_rows(db)
+    forks = db.with_suffix(".forks")
+    forked = threads(
+        capsys, db, "replay", thread, "--from", waiting, "--say", "what do I have booked?"
+    )
+    assert forked.startswith(f"fork {thread}~fork-") and "\nagent: " in forked
+    assert appointment_rows(db) == before
+    (fork_line,) = threads(capsys, db, "forks", "--forks-dir", str(forks)).splitlines()
+    fork = fork_line.split()[0]
+    assert f"of {thread} at {waiting}" in fork_line
+    assert f"fork of {thread} at checkpoint {waiting}" in threads(capsys, db, "show", fork)
+
+
+def appointment_rows(db: Path) -> list[tuple[object, ...]]:
+    """Every appointment row of a SQLite store, every column, in id order."""
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT * FROM appointments ORDER BY id").fetchall()

@@ -123,3 +123,13 @@ def test_unknown_thread_is_one_line_and_nonzero(
     """A thread id that is not in the checkpoints fails with a clear message."""
     assert main(["threads", "show", "nope"]) == 1
     assert "no such thread: nope" in capsys.readouterr().err
+
+
+def test_serve_refuses_an_open_address_without_a_secret(
+    calls: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Transcripts are never served beyond this machine without ANALYSTS_SECRET."""
+    monkeypatch.delenv("ANALYSTS_SECRET", raising=False)
+    get_settings.cache_clear()
+    assert main(["threads", "serve", "--host", "0.0.0.0"]) == 2
+    assert "ANALYSTS_SECRET" in capsys.readouterr().err
