@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import uuid
 from datetime import datetime
@@ -93,6 +94,10 @@ def main(argv: list[str] | None = None) -> int:
     except StoreUnavailable as error:
         print(f"booking: {error}", file=sys.stderr)
         return 3
+    except BrokenPipeError:
+        # `booking threads show X | head`: the reader left; stop quietly, as Unix tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
 
 
 def _run(args: argparse.Namespace) -> int:
