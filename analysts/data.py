@@ -145,14 +145,19 @@ def held(values: dict[str, Any]) -> dict[str, Any]:
     return kept
 
 
-def turns(history: list[Step]) -> list[Turn]:
-    """Group the checkpoints by caller turn (turn 0 is the greeting)."""
+def by_turn(history: list[Step]) -> dict[int, list[Step]]:
+    """Group the checkpoints that hold state by caller turn, in turn order (0: the greeting)."""
     grouped: dict[int, list[Step]] = {}
     for step in history:
         if step.values:
             grouped.setdefault(int(step.values.get("turn", 0)), []).append(step)
+    return dict(sorted(grouped.items()))
+
+
+def turns(history: list[Step]) -> list[Turn]:
+    """Group the checkpoints by caller turn (turn 0 is the greeting)."""
     out: list[Turn] = []
-    for number, group in sorted(grouped.items()):
+    for number, group in by_turn(history).items():
         last = group[-1].values
         out.append(
             Turn(

@@ -6,8 +6,9 @@ channel version, then `put_writes` of the pending interrupt alone), so the paren
 checkpoints are never written: `graph.update_state`, or invoking with a checkpoint_id,
 would fork inside the parent's own thread instead. The copy's metadata names the parent
 (`fork_of`, `fork_checkpoint`), and a JSON sidecar in the forks directory records what was
-said and answered. The fork runs on a sandbox copy of the store (`analysts.sandbox`) with
-the clock pinned to when the parent's agent last spoke, so "tomorrow" means what it did.
+said and answered; `analysts.forks` reads both back. The fork runs on a sandbox copy of the
+store (`analysts.sandbox`) with the clock pinned to when the parent's agent last spoke, so
+"tomorrow" means what it did.
 
 A fork starts where the caller is asked something. A checkpoint that is not waiting for
 the caller moves on to the one of the same turn that is (right after the agent's reply),
@@ -16,11 +17,8 @@ so any checkpoint of turn N means "keep turns 0..N, then the caller says ... ins
 
 from __future__ import annotations
 
-import json
-import re
 import uuid
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
@@ -31,6 +29,7 @@ from langgraph.checkpoint.serde.types import INTERRUPT
 
 from analysts import sandbox
 from analysts.data import config_of
+from analysts.forks import DEFAULT_FORKS_DIR, Fork, fork_of, sandbox_path, write_sidecar
 from booking.app import fixed_clock
 from booking.backends import Backend, open_checkpointer
 from booking.settings import Settings, get_settings
@@ -43,43 +42,10 @@ from nodes.understanding.types import Understander
 from store.sqlite import SqliteStore
 
 FORK_MARK = "~fork-"
-DEFAULT_FORKS_DIR = Path("forks")
 
 
 class ReplayError(LookupError):
     """The thread or checkpoint cannot be forked; the message says why in one line."""
-
-
-@dataclass(frozen=True)
-class ForkOrigin:
-    """Where a fork came from: its parent thread and the parent checkpoint it copies."""
-
-    parent: str
-    checkpoint_id: str
-
-
-@dataclass(frozen=True)
-class Fork:
-    """One replay, as its sidecar records it."""
-
-    thread_id: str
-    """The fork's own thread, in the parent's checkpointer."""
-    parent: str
-    checkpoint_id: str
-    """The parent checkpoint copied: the one waiting for the caller."""
-    requested_checkpoint: str
-    """The checkpoint asked for; another one when that was not waiting for the caller."""
-    utterances: tuple[str, ...]
-    """What the caller said in the fork (those sent before the call ended)."""
-    replies: tuple[str, ...]
-    """The agent's reply to each utterance, in order."""
-    unsaid: tuple[str, ...]
-    """Utterances left over because the call had ended."""
-    clock: str
-    """The instant the fork's clock was pinned to (ISO)."""
-    created_at: str
-    sandbox: str
-    """The SQLite file the fork wrote its appointments and transcript to."""
 
 
 def replay(
@@ -140,8 +106,7 @@ def replay(
         created_at=datetime.now(UTC).isoformat(),
         sandbox=str(box),
     )
-    sidecar = _file(forks_dir, fork_id, ".json")
-    sidecar.write_text(json.dumps(asdict(fork), indent=2) + "\n", encoding="utf-8")
+    write_sidecar(forks_dir, fork)
     return fork
 
 
@@ -245,58 +210,3 @@ def _copy_store(
         for leftover in (box, *(box.with_name(box.name + end) for end in ("-wal", "-shm"))):
             leftover.unlink(missing_ok=True)
         raise
-
-
-def fork_of(saver: BaseCheckpointSaver[str], thread_id: str) -> ForkOrigin | None:
-    """Return what a thread was forked from, or None for a call of its own."""
-    for saved in saver.list(config_of(thread_id), filter={"source": "fork"}):
-        meta: dict[str, Any] = dict(saved.metadata)
-        if "fork_of" in meta:
-            return ForkOrigin(
-                parent=str(meta["fork_of"]), checkpoint_id=str(meta["fork_checkpoint"])
-            )
-    return None
-
-
-def forks(forks_dir: Path = DEFAULT_FORKS_DIR) -> list[Fork]:
-    """Return the forks recorded in a forks directory, the oldest first."""
-    found: list[Fork] = []
-    for sidecar in forks_dir.glob("*.json"):
-        try:
-            found.append(_fork(json.loads(sidecar.read_text(encoding="utf-8"))))
-        except (OSError, ValueError, KeyError, TypeError):
-            continue  # not a sidecar of ours
-    return sorted(found, key=lambda fork: fork.created_at)
-
-
-def _fork(data: dict[str, Any]) -> Fork:
-    """Read a sidecar back; a missing field raises KeyError."""
-    return Fork(
-        thread_id=str(data["thread_id"]),
-        parent=str(data["parent"]),
-        checkpoint_id=str(data["checkpoint_id"]),
-        requested_checkpoint=str(data["requested_checkpoint"]),
-        utterances=tuple(map(str, data["utterances"])),
-        replies=tuple(map(str, data["replies"])),
-        unsaid=tuple(map(str, data["unsaid"])),
-        clock=str(data["clock"]),
-        created_at=str(data["created_at"]),
-        sandbox=str(data["sandbox"]),
-    )
-
-
-def default_forks_dir(backend: Backend) -> Path:
-    """Return where forks go by default: beside the SQLite file (`booking.forks`), else ./forks."""
-    if backend.name == "sqlite":
-        return Path(backend.sqlite_path).with_suffix(".forks")
-    return DEFAULT_FORKS_DIR
-
-
-def sandbox_path(forks_dir: Path, thread_id: str) -> Path:
-    """Return the sandbox store file of a fork."""
-    return _file(forks_dir, thread_id, ".db")
-
-
-def _file(forks_dir: Path, thread_id: str, suffix: str) -> Path:
-    """Name a fork's file after its thread (characters a file name cannot hold replaced)."""
-    return forks_dir / (re.sub(r"[^\w.~-]", "_", thread_id) + suffix)

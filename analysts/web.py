@@ -12,8 +12,8 @@ on the internet, this one shows transcripts, which are personal data. So:
   nothing but this app's own stylesheet and script (no inline code, no other origin),
   `X-Content-Type-Options: nosniff`, `Referrer-Policy: no-referrer` and no framing;
 - phone numbers are masked everywhere (analysts.data masks what it returns; the raw
-  `phone` field is never rendered, the stored summary is masked here), and every text is
-  HTML-escaped (jinja2 autoescape; the SVG drawings escape their own labels);
+  `phone` field is never rendered, analysts.pages masks the stored summary), and every
+  text is HTML-escaped (jinja2 autoescape; the SVG drawings escape their own labels);
 - it works offline: its stylesheet and script are served by itself, pictures are inline SVG.
 """
 
@@ -26,8 +26,7 @@ import ipaddress
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import ExitStack, asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
-from itertools import pairwise
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -42,21 +41,10 @@ from langgraph.checkpoint.base import BaseCheckpointSaver
 from markupsafe import Markup
 from starlette.exceptions import HTTPException
 
-from analysts import data, drawing
-from analysts.data import (
-    IN_PROGRESS,
-    OUTCOMES,
-    Step,
-    ThreadSummary,
-    Turn,
-    compact,
-    diff,
-    steps,
-    summary,
-    turns,
-)
+from analysts import data, drawing, layout
+from analysts.data import IN_PROGRESS, OUTCOMES, ThreadSummary
+from analysts.pages import call_view, seconds, when
 from booking.backends import Backend, open_checkpointer, open_store
-from booking.logs import mask_phones
 from booking.settings import get_settings
 from graph.builder import build_graph
 from graph.conversation import CallGraph
@@ -87,7 +75,7 @@ class Reader:
     store: Store
     saver: BaseCheckpointSaver[str]
     graph: CallGraph
-    shape: drawing.Shape
+    shape: layout.Shape
 
 
 def list_calls(
@@ -113,119 +101,6 @@ def list_calls(
     )
 
 
-@dataclass
-class TurnView:
-    """One turn as the call page shows it."""
-
-    turn: Turn
-    heard: str | None
-    """What the caller heard of this turn's reply before they barged in, if they did."""
-    unheard: str
-    """The rest of that reply, which the caller did not hear."""
-    state: list[tuple[str, str, str | None]]
-    """(key, value, value before) of the held state; before is None when unchanged."""
-    changes: list[tuple[str, str, str, str]]
-    """(change, key, old, new) over every field of the checkpoint."""
-    segments: list[tuple[str, float]]
-    """(node, milliseconds) of each step the turn ran."""
-
-
-@dataclass
-class CallView:
-    """One call as the call page shows it."""
-
-    head: ThreadSummary
-    history: list[Step]
-    turns: list[TurnView]
-    summary: str
-    costs: list[tuple[str, str]]
-    total: str
-    usage: dict[str, Any]
-
-
-def call_view(graph: CallGraph, store: Store, thread_id: str) -> CallView | None:
-    """Read one call for its page; None when no checkpoint has that thread id."""
-    history = steps(graph, thread_id)
-    if not history:
-        return None
-    heard = _cut_replies(history)
-    segments = drawing.segments(history)
-    shown: list[TurnView] = []
-    before_held: dict[str, Any] | None = None
-    before: dict[str, Any] = {}
-    for turn, last in zip(turns(history), _last_values(history), strict=True):
-        # the greeting has nothing before it to compare with
-        was = turn.held if before_held is None else before_held
-        state = [
-            (key, _shown(value), None if value == was[key] else _shown(was[key]))
-            for key, value in turn.held.items()
-        ]
-        changes = [(c, k, _shown(old), _shown(new)) for c, k, old, new in diff(before, last)]
-        cut, rest = heard.get(turn.number, (None, ""))
-        shown.append(TurnView(turn, cut, rest, state, changes, segments.get(turn.number, [])))
-        before_held, before = turn.held, last
-    row = store.get_conversation(thread_id)
-    costs = row.cost_breakdown if row is not None else {}
-    total = costs.get("total_usd")
-    return CallView(
-        head=summary(graph, store, thread_id),
-        history=history,
-        turns=shown,
-        summary=mask_phones(row.summary or "") if row is not None else "",
-        costs=_flat(costs),
-        total=f"${total:.4f}" if isinstance(total, int | float) else "not stored yet",
-        usage=dict(history[-1].values.get("usage") or {}),
-    )
-
-
-def _last_values(history: list[Step]) -> list[dict[str, Any]]:
-    """Return the state after each turn, in the grouping `data.turns` uses."""
-    grouped: dict[int, dict[str, Any]] = {}
-    for step in history:
-        if step.values:
-            grouped[int(step.values.get("turn") or 0)] = step.values
-    return [values for _, values in sorted(grouped.items())]
-
-
-def _cut_replies(history: list[Step]) -> dict[int, tuple[str, str]]:
-    """Return turn → (heard, not heard) of its reply, for replies cut short by a barge-in.
-
-    The cut is recorded by the `listen` step that follows the reply (the next turn's, or the
-    same turn's on a hang-up), so it belongs to the turn of the step before it.
-    """
-    cut: dict[int, tuple[str, str]] = {}
-    for before, step in pairwise(history):
-        if "listen" in step.nodes and step.values.get("reply_interrupted"):
-            heard = mask_phones(str(step.values.get("reply", "")))
-            full = mask_phones(str(before.values.get("reply", "")))
-            rest = full[len(heard) :] if full.startswith(heard) else ""
-            cut[int(before.values.get("turn") or 0)] = (heard, rest)
-    return cut
-
-
-def _shown(value: Any) -> str:
-    """Return a state value for the page: words as words, the rest as Python, numbers masked."""
-    if value is None:
-        return "—"
-    if isinstance(value, str) and value:
-        text = mask_phones(value)
-        return text if len(text) <= 160 else text[:157] + "..."
-    return compact(value, 160)
-
-
-def _flat(costs: dict[str, Any], prefix: str = "") -> list[tuple[str, str]]:
-    """Flatten the nested cost breakdown into (name, value) rows."""
-    rows: list[tuple[str, str]] = []
-    for key, value in costs.items():
-        if isinstance(value, dict):
-            rows += _flat(value, f"{prefix}{key} · ")
-        elif isinstance(value, float) and key.endswith("usd"):
-            rows.append((f"{prefix}{key}", f"${value:.6f}"))
-        else:
-            rows.append((f"{prefix}{key}", _shown(value)))
-    return rows
-
-
 def create_app(backend: Backend, *, secret: str | None = None) -> FastAPI:
     """Return the analysts' app reading `backend`; with `secret`, every request needs it."""
     secret = secret or None
@@ -236,7 +111,7 @@ def create_app(backend: Backend, *, secret: str | None = None) -> FastAPI:
             store = stack.enter_context(open_store(backend))
             saver = stack.enter_context(open_checkpointer(backend))
             graph = build_graph().compile(checkpointer=saver)
-            app.state.reader = Reader(store, saver, graph, drawing.shape_of(graph.get_graph()))
+            app.state.reader = Reader(store, saver, graph, layout.shape_of(graph.get_graph()))
             yield
 
     app = FastAPI(
@@ -254,7 +129,7 @@ def create_app(backend: Backend, *, secret: str | None = None) -> FastAPI:
         lstrip_blocks=True,
     )
     pages.filters.update(
-        when=_when, seconds=_seconds, ms=drawing.ms, quoted=lambda s: quote(str(s), safe="")
+        when=when, seconds=seconds, ms=drawing.ms, quoted=lambda s: quote(str(s), safe="")
     )
 
     def page(name: str, status: int = 200, **values: Any) -> HTMLResponse:
@@ -319,7 +194,7 @@ def create_app(backend: Backend, *, secret: str | None = None) -> FastAPI:
         return page(
             "call.html",
             view=view,
-            graph=Markup(drawing.graph_svg(drawing.layout(reader.shape), path)),
+            graph=Markup(drawing.graph_svg(layout.layout(reader.shape), path)),
             latency=Markup(drawing.latency_svg([(t.turn.number, t.segments) for t in view.turns])),
         )
 
@@ -337,14 +212,6 @@ def _authorised(header: str | None, secret: str) -> bool:
     except (binascii.Error, UnicodeDecodeError):
         return False
     return hmac.compare_digest(password.encode(), secret.encode())
-
-
-def _when(value: datetime) -> str:
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-
-
-def _seconds(value: float) -> str:
-    return f"{value:.1f} s" if value < 120 else f"{int(value // 60)} min {int(value % 60)} s"
 
 
 def is_loopback(host: str) -> bool:

@@ -31,7 +31,7 @@ from analysts.data import (
     summary,
     turns,
 )
-from analysts.replay import ForkOrigin, fork_of
+from analysts.forks import ForkOrigin, fork_of
 from booking.backends import Backend, open_checkpointer, open_store
 from booking.settings import get_settings
 from booking.threads_forks import run_forks, run_serve

@@ -8,7 +8,8 @@ import sys
 from dataclasses import asdict
 from typing import TextIO
 
-from analysts.replay import ReplayError, default_forks_dir, forks, replay
+from analysts.forks import default_forks_dir, forks
+from analysts.replay import ReplayError, replay
 from analysts.sandbox import SandboxUnavailable
 from analysts.web import UnsafeHost, serve
 from booking.backends import Backend

@@ -17,14 +17,8 @@ import pytest
 from langgraph.checkpoint.serde.types import INTERRUPT
 
 from analysts.data import config_of, steps
-from analysts.replay import (
-    ForkOrigin,
-    ReplayError,
-    fork_of,
-    forks,
-    replay,
-    waiting_checkpoint,
-)
+from analysts.forks import ForkOrigin, fork_of, forks
+from analysts.replay import ReplayError, replay, waiting_checkpoint
 from analysts.sandbox import SandboxUnavailable
 from booking.app import open_agent
 from booking.backends import Backend, open_checkpointer
