@@ -7,21 +7,21 @@ works the same on SQLite and Postgres checkpoints.
 from __future__ import annotations
 
 import dataclasses
-import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from langchain_core.runnables import RunnableConfig
-from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.types import StateSnapshot
 
 from booking.logs import mask_phones
+from booking.settings import Settings, get_settings
 from graph.conversation import CallGraph
 from graph.state import CallState
 from nodes.greet import normalize_phone
 from nodes.summarize import outcome_of
-from store.models import CallOverview
+from store.models import CallOverview, Conversation
 from store.port import Store
 
 OUTCOMES = ("booked", "cancelled", "rescheduled", "abandoned", "handed_off", "completed")
@@ -88,20 +88,6 @@ def _values(snapshot: StateSnapshot) -> dict[str, Any]:
 def config_of(thread_id: str) -> RunnableConfig:
     """Return the run config naming a thread."""
     return {"configurable": {"thread_id": thread_id}}
-
-
-def thread_ids(saver: BaseCheckpointSaver[str]) -> list[str]:
-    """Return every thread id that has checkpoints, the most recently active first."""
-    latest: dict[str, str] = {}
-    for saved in saver.list(None):
-        conf = saved.config["configurable"]
-        if conf.get("checkpoint_ns", ""):
-            continue
-        thread = str(conf["thread_id"])
-        ts = str(saved.checkpoint["ts"])
-        if ts > latest.get(thread, ""):
-            latest[thread] = ts
-    return sorted(latest, key=lambda thread: latest[thread], reverse=True)
 
 
 def steps(graph: CallGraph, thread_id: str) -> list[Step]:
@@ -183,11 +169,13 @@ def turns(history: list[Step]) -> list[Turn]:
     return out
 
 
-def summary(graph: CallGraph, store: Store | None, thread_id: str) -> ThreadSummary:
-    """Return the list row of a thread: checkpoints joined with the store's conversation."""
-    history = steps(graph, thread_id)
+def summary(thread_id: str, history: list[Step], row: Conversation | None) -> ThreadSummary:
+    """Return the head of a thread: its checkpoints joined with the store's conversation.
+
+    `history` is the thread's `steps()`, `row` its stored conversation (None for a fork,
+    whose store is its sandbox); the caller has read both already for the turns it shows.
+    """
     last = history[-1].values if history else {}
-    row = store.get_conversation(thread_id) if store is not None else None
     if row is not None and row.outcome:
         outcome = row.outcome
     elif history and history[-1].next:
@@ -213,22 +201,27 @@ def list_calls(
     *,
     outcome: str | None = None,
     caller: str | None = None,
-    since: datetime | None = None,
+    since: date | None = None,
     limit: int | None = None,
-    region: str = "US",
+    settings: Settings | None = None,
 ) -> list[ThreadSummary]:
     """Return the call list from the store in one query, the latest call first.
 
     `outcome` is one of OUTCOMES or IN_PROGRESS; `caller` a phone number as typed (a
-    national number is read in `region`). An unreadable number matches no call.
+    national number is read in the settings' region; an unreadable one matches no call);
+    `since` a day, from midnight where the business is.
     """
+    settings = settings or get_settings()
     phone = None
     if caller is not None:
-        phone = normalize_phone(caller, region=region)
+        phone = normalize_phone(caller, region=settings.phone_region)
         if phone is None:
             return []
+    start = None
+    if since is not None:
+        start = datetime.combine(since, time(0), ZoneInfo(settings.business_timezone))
     rows = store.list_conversations(
-        since=since,
+        since=start,
         outcome=None if outcome in (None, IN_PROGRESS) else outcome,
         open_only=outcome == IN_PROGRESS,
         phone=phone,
@@ -247,14 +240,6 @@ def _listed(row: CallOverview) -> ThreadSummary:
         outcome=row.outcome or IN_PROGRESS,
         duration_s=max((last - row.started_at).total_seconds(), 0.0),
         phone=row.phone,
-    )
-
-
-def same_phone(given: str, phone: str | None) -> bool:
-    """Return True when two numbers match on their digits (a missing country code is fine)."""
-    wanted, held_digits = re.sub(r"\D", "", given), re.sub(r"\D", "", phone or "")
-    return bool(wanted and held_digits) and (
-        held_digits.endswith(wanted) or wanted.endswith(held_digits)
     )
 
 

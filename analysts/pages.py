@@ -73,7 +73,7 @@ def call_view(graph: CallGraph, store: Store, thread_id: str) -> CallView | None
     costs = row.cost_breakdown if row is not None else {}
     total = costs.get("total_usd")
     return CallView(
-        head=summary(graph, store, thread_id),
+        head=summary(thread_id, history, row),
         history=history,
         turns=shown,
         summary=mask_phones(row.summary or "") if row is not None else "",

@@ -26,11 +26,10 @@ import ipaddress
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import ExitStack, asynccontextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
 import uvicorn
 from fastapi import FastAPI, Request
@@ -42,10 +41,9 @@ from markupsafe import Markup
 from starlette.exceptions import HTTPException
 
 from analysts import data, drawing, layout
-from analysts.data import IN_PROGRESS, OUTCOMES, ThreadSummary
+from analysts.data import IN_PROGRESS, OUTCOMES
 from analysts.pages import call_view, seconds, when
 from booking.backends import Backend, open_checkpointer, open_store
-from booking.settings import get_settings
 from graph.builder import build_graph
 from graph.conversation import CallGraph
 from store.port import Store
@@ -76,29 +74,6 @@ class Reader:
     saver: BaseCheckpointSaver[str]
     graph: CallGraph
     shape: layout.Shape
-
-
-def list_calls(
-    reader: Reader,
-    *,
-    outcome: str | None = None,
-    caller: str | None = None,
-    since: date | None = None,
-    limit: int | None = None,
-) -> list[ThreadSummary]:
-    """Return the calls the filters keep, the latest first, from one store query."""
-    settings = get_settings()
-    start = None
-    if since is not None:  # midnight where the business is
-        start = datetime.combine(since, time(0), ZoneInfo(settings.business_timezone))
-    return data.list_calls(
-        reader.store,
-        outcome=outcome,
-        caller=caller,
-        since=start,
-        limit=limit,
-        region=settings.phone_region,
-    )
 
 
 def create_app(backend: Backend, *, secret: str | None = None) -> FastAPI:
@@ -166,8 +141,8 @@ def create_app(backend: Backend, *, secret: str | None = None) -> FastAPI:
             day = date.fromisoformat(since) if since else None
         except ValueError:
             day, problem = None, f"“{since}” is not a date; write it as YYYY-MM-DD."
-        rows = list_calls(
-            request.app.state.reader,
+        rows = data.list_calls(
+            request.app.state.reader.store,
             outcome=outcome or None,
             caller=caller or None,
             since=day,

@@ -14,15 +14,15 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
-from datetime import date, datetime, time
+from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
-from zoneinfo import ZoneInfo
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
 
 from analysts.data import (
     ThreadSummary,
+    Turn,
     compact,
     config_of,
     diff,
@@ -33,7 +33,6 @@ from analysts.data import (
 )
 from analysts.forks import ForkOrigin, fork_of
 from booking.backends import Backend, open_checkpointer, open_store
-from booking.settings import get_settings
 from booking.threads_forks import run_forks, run_serve
 from graph.builder import build_graph
 from graph.conversation import CallGraph
@@ -129,17 +128,8 @@ def run(args: argparse.Namespace, backend: Backend, out: TextIO | None = None) -
 
 
 def _list(args: argparse.Namespace, store: Store, out: TextIO) -> int:
-    settings = get_settings()
-    since = None
-    if args.since:  # midnight where the business is
-        since = datetime.combine(args.since, time(0), ZoneInfo(settings.business_timezone))
     rows = list_calls(
-        store,
-        outcome=args.outcome,
-        caller=args.caller,
-        since=since,
-        limit=args.limit or None,
-        region=settings.phone_region,
+        store, outcome=args.outcome, caller=args.caller, since=args.since, limit=args.limit or None
     )
     if args.json:
         print(json.dumps([_public(row) for row in rows], indent=2, default=str), file=out)
@@ -152,6 +142,12 @@ def _list(args: argparse.Namespace, store: Store, out: TextIO) -> int:
             file=out,
         )
     return 0
+
+
+def _read(graph: CallGraph, store: Store, thread: str) -> tuple[ThreadSummary, list[Turn]]:
+    """Read a thread's checkpoint history once, for its head and its turns."""
+    history = steps(graph, thread)
+    return summary(thread, history, store.get_conversation(thread)), turns(history)
 
 
 def _public(row: ThreadSummary) -> dict[str, Any]:
@@ -167,8 +163,7 @@ def _show(
     origin: ForkOrigin | None,
     out: TextIO,
 ) -> int:
-    head = summary(graph, store, args.thread)
-    listed = turns(steps(graph, args.thread))
+    head, listed = _read(graph, store, args.thread)
     if args.json:
         data = {
             **_public(head),
@@ -221,7 +216,7 @@ def _export(
     args: argparse.Namespace, graph: CallGraph, store: Store, wanted: list[str], out: TextIO
 ) -> int:
     buffer = io.StringIO()
-    heads = [(summary(graph, store, thread), turns(steps(graph, thread))) for thread in wanted]
+    heads = [_read(graph, store, thread) for thread in wanted]
     if args.format == "json":
         data = [
             {**_public(head), "turns": [asdict(turn) for turn in listed]} for head, listed in heads
