@@ -29,12 +29,10 @@ from nodes.understanding.rules import RuleUnderstander
 from nodes.understanding.types import Expecting, Understanding
 from store.sqlite import SqliteStore
 from store.sqlite_rows import utc
-from tests.conftest import NOW, SAM
+from tests.conftest import BOOKING_CALL, NOW, SAM
 from tests.pg import throwaway_database
 
 LA = ZoneInfo("America/Los_Angeles")
-BOOKING = ["I'd like to book an appointment on Thursday afternoon", "the second one"]
-BOOKING += ["yes please", "no, that's all"]
 MOVE_THEN_CANCEL = ["move my appointment to Tuesday at 10am", "yes", "cancel my appointment"]
 MOVE_THEN_CANCEL += ["yes", "bye"]
 SETTINGS = Settings(_env_file=None, openai_api_key=None)  # type: ignore[call-arg]  # pydantic-settings init kwarg
@@ -131,14 +129,14 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]
 def booked(tmp_path: Path) -> Backend:
     """A SQLite file holding a call that booked Thursday at 12:30 PM."""
     backend = Backend(sqlite_path=tmp_path / "calls.db")
-    record_call(backend, BOOKING)
+    record_call(backend, BOOKING_CALL)
     return backend
 
 
 @pytest.fixture
 def booked_anywhere(backend: Backend) -> Backend:
     """A call that booked Thursday at 12:30 PM, on each backend in turn."""
-    record_call(backend, BOOKING)
+    record_call(backend, BOOKING_CALL)
     return backend
 
 
@@ -170,7 +168,8 @@ def test_no_at_the_confirmation_books_nothing(booked_anywhere: Backend, tmp_path
         ended = sandbox.get_conversation("call")
         lines = [line.text for line in sandbox.transcript("call")]
     assert ended is not None and ended.outcome == "completed"
-    assert lines[:4] == [lines[0], BOOKING[0], lines[2], BOOKING[1]]  # the parent's, copied
+    # the parent's first lines, copied into the sandbox
+    assert lines[:4] == [lines[0], BOOKING_CALL[0], lines[2], BOOKING_CALL[1]]
     assert lines[5:] == ["no", fork.replies[0], "bye", fork.replies[1]]
     assert slots(booked_anywhere) == [(THURSDAY_1230, "booked"), (MONDAY_10, "booked")]
 
@@ -352,7 +351,7 @@ def test_the_postgres_copy_keeps_the_callers_and_the_calls_rows(tmp_path: Path) 
     """Postgres rows (uuid keys, thread-keyed conversations) arrive in the SQLite sandbox."""
     with throwaway_database() as url:
         backend = Backend(database_url=url, sqlite_path=tmp_path / "unused.db")
-        record_call(backend, BOOKING, thread="pg-call")
+        record_call(backend, BOOKING_CALL, thread="pg-call")
         fork = run(
             backend, tmp_path / "forks", waiting(backend, "pg-call")[3], "bye", thread="pg-call"
         )
@@ -368,6 +367,6 @@ def test_the_postgres_copy_keeps_the_callers_and_the_calls_rows(tmp_path: Path) 
         datetime(2026, 11, 26, 20, 30, tzinfo=UTC),
         datetime(2026, 11, 30, 18, tzinfo=UTC),
     ]
-    assert lines[1::2] == [*BOOKING[:3], "bye"]
+    assert lines[1::2] == [*BOOKING_CALL[:3], "bye"]
     assert call is not None and call.user_id == sam.id and call.outcome == "booked"
     assert not (tmp_path / "unused.db").exists()

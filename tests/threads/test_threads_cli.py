@@ -11,28 +11,17 @@ from pathlib import Path
 
 import pytest
 
-from booking.app import embedded_agent, fixed_clock
+from booking.backends import Backend
 from booking.cli import main
 from booking.settings import get_settings
-from business.calendar import BusinessCalendar
-from tests.conftest import NOW, SAM
-
-BOOKING = ["I'd like to book an appointment on Thursday afternoon", "the second one"]
-BOOKING += ["yes please", "no, that's all"]
+from tests.conftest import BOOKING_CALL, record_booking
 
 
 @pytest.fixture
 def calls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """Record one finished booking call and one call still waiting, in a temp SQLite file."""
     db = tmp_path / "calls.db"
-    with embedded_agent(db, calendar=BusinessCalendar(), clock=fixed_clock(NOW)) as agent:
-        user = agent.store.create_user(phone=SAM)
-        agent.store.set_user_name(user.id, "Sam Lee")
-        booked = agent.conversation("booked-call")
-        booked.start(caller_id=SAM)
-        for line in BOOKING:
-            booked.say(line)
-        agent.conversation("open-call").start(caller_id=None)
+    record_booking(Backend(sqlite_path=db), "booked-call", open_thread="open-call")
     monkeypatch.setenv("BOOKING_DB", str(db))
     get_settings.cache_clear()
     yield db
@@ -78,7 +67,7 @@ def test_show_prints_the_transcript_in_order_with_path_and_state(
     out = run(capsys, "show", "booked-call")
     said = [line for line in out.splitlines() if line.startswith(("caller:", "agent:"))]
     assert said[0].startswith("agent: Thanks for calling")
-    assert [line.removeprefix("caller: ") for line in said[1::2]] == BOOKING
+    assert [line.removeprefix("caller: ") for line in said[1::2]] == BOOKING_CALL
     assert "You're booked" in said[6] and "Goodbye" in said[-1]
     assert re.search(r"path: listen > understand \d+ms > book \d+ms > respond \d+ms", out)
     assert "stage='ended'" in out and "5550123" not in out
@@ -112,7 +101,7 @@ def test_export_csv_has_header_and_one_row_per_turn(
     rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
     assert target.read_text(encoding="utf-8").startswith("thread_id,turn,caller,agent")
     booked = [row for row in rows if row["thread_id"] == "booked-call"]
-    assert [row["caller"] for row in booked[1:]] == BOOKING
+    assert [row["caller"] for row in booked[1:]] == BOOKING_CALL
     assert {row["outcome"] for row in booked} == {"booked"}
     assert any(row["thread_id"] == "open-call" for row in rows)
 

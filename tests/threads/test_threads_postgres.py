@@ -9,31 +9,18 @@ from collections.abc import Iterator
 
 import pytest
 
-from booking.app import fixed_clock, open_agent
 from booking.backends import Backend
 from booking.cli import main
 from booking.settings import get_settings
-from business.calendar import BusinessCalendar
-from tests.conftest import NOW, SAM
+from tests.conftest import BOOKING_CALL, record_booking
 from tests.pg import throwaway_database
-
-BOOKING = ["I'd like to book an appointment on Thursday afternoon", "the second one"]
-BOOKING += ["yes please", "no, that's all"]
 
 
 @pytest.fixture(scope="module")
 def pg_calls() -> Iterator[str]:
     """A migrated database holding one booked call and one call still waiting."""
     with throwaway_database() as url:
-        backend = Backend(database_url=url)
-        with open_agent(backend, calendar=BusinessCalendar(), clock=fixed_clock(NOW)) as agent:
-            user = agent.store.create_user(phone=SAM)
-            agent.store.set_user_name(user.id, "Sam Lee")
-            booked = agent.conversation("pg-booked")
-            booked.start(caller_id=SAM)
-            for line in BOOKING:
-                booked.say(line)
-            agent.conversation("pg-open").start(caller_id=None)
+        record_booking(Backend(database_url=url), "pg-booked", open_thread="pg-open")
         yield url
 
 
@@ -69,7 +56,7 @@ def test_list_and_filters_on_postgres(capsys: pytest.CaptureFixture[str]) -> Non
 def test_show_history_diff_export_on_postgres(capsys: pytest.CaptureFixture[str]) -> None:
     """Turn-by-turn view, checkpoints, a diff and exports read Postgres checkpoints."""
     shown = json.loads(threads(capsys, "show", "pg-booked", "--json"))
-    assert [t["utterance"] for t in shown["turns"][1:]] == BOOKING
+    assert [t["utterance"] for t in shown["turns"][1:]] == BOOKING_CALL
     assert "book" in shown["turns"][3]["nodes"]
     assert shown["turns"][3]["held"]["pending"] is None  # the read-back was written
     history = threads(capsys, "history", "pg-booked").splitlines()
