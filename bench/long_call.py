@@ -13,15 +13,13 @@ per-step cost does not grow with the call (bounded state; transcript lines in th
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import tempfile
-from contextlib import nullcontext
 from pathlib import Path
 
 from bench.graph_step import call_steps
+from bench.pg import add_keep_url, bench_database
 from booking.backends import Backend
-from tests.pg import throwaway_database
 
 TURNS = 200
 LINES = ["what do I have booked?", "yes"] * (TURNS // 2)
@@ -49,13 +47,9 @@ def main() -> None:
     """Run both backends and print the comparison."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--calls", type=int, default=5, help="200-turn calls per backend")
-    parser.add_argument("--keep-url", action="store_true", help="use DATABASE_URL as is")
+    add_keep_url(parser)
     args = parser.parse_args()
-    given = os.environ.get("DATABASE_URL") if args.keep_url else None
-    with (
-        tempfile.TemporaryDirectory() as tmp,
-        nullcontext(given) if given else throwaway_database() as url,
-    ):
+    with tempfile.TemporaryDirectory() as tmp, bench_database(args.keep_url) as url:
         sqlite = Backend(sqlite_path=Path(tmp) / "long.db")
         postgres = Backend(database_url=url)
         one_call(sqlite, "warm-sqlite")

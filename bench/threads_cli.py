@@ -26,17 +26,16 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from contextlib import nullcontext
 from pathlib import Path
 
 import psycopg
 
 from bench.graph_step import call_steps
+from bench.pg import add_keep_url, bench_database
 from booking.backends import Backend, open_checkpointer
 from booking.cli import _parser
 from booking.threads import run
 from graph.builder import build_graph
-from tests.pg import throwaway_database
 
 BOOKING = ["I'd like to book an appointment on Thursday afternoon", "the second one", "yes"]
 BOOKING += ["no, that's all"]
@@ -192,13 +191,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--calls", type=int, default=10_000, help="conversations to list")
     parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--keep-url", action="store_true", help="use DATABASE_URL as is")
+    add_keep_url(parser)
     args = parser.parse_args()
-    given = os.environ.get("DATABASE_URL") if args.keep_url else None
-    with (
-        tempfile.TemporaryDirectory() as tmp,
-        nullcontext(given) if given else throwaway_database() as url,
-    ):
+    with tempfile.TemporaryDirectory() as tmp, bench_database(args.keep_url) as url:
         measure("sqlite", Backend(sqlite_path=Path(tmp) / "calls.db"), args.calls, args.repeats)
         measure("postgres", Backend(database_url=url), args.calls, args.repeats)
 
