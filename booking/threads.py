@@ -92,6 +92,10 @@ def _opened(backend: Backend) -> Iterator[tuple[CallGraph, Store, BaseCheckpoint
 def run(args: argparse.Namespace, backend: Backend, out: TextIO | None = None) -> int:
     """Run one `booking threads` action; an unknown thread is one line on stderr, code 1."""
     out = out or sys.stdout
+    if not backend.database_url and not Path(backend.sqlite_path).exists():
+        # Reading must not leave an empty database behind a mistyped --db.
+        print(f"booking threads: no database at {backend.sqlite_path}", file=sys.stderr)
+        return 1
     if args.action in ("replay", "forks"):
         return run_forks(args, backend, out)
     if args.action == "serve":

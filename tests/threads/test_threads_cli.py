@@ -122,3 +122,14 @@ def test_serve_refuses_an_open_address_without_a_secret(
     get_settings.cache_clear()
     assert main(["threads", "serve", "--host", "0.0.0.0"]) == 2
     assert "ANALYSTS_SECRET" in capsys.readouterr().err
+
+
+def test_missing_database_file_is_one_line_and_not_created(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A mistyped --db says there is no database there and leaves no empty file behind."""
+    typo = tmp_path / "calsl.db"
+    for argv in (["list"], ["show", "booked-call"], ["serve", "--port", "0"]):
+        assert main(["threads", "--db", str(typo), *argv]) == 1
+        assert f"no database at {typo}" in capsys.readouterr().err
+    assert not typo.exists()
