@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -202,6 +202,7 @@ def list_calls(
     outcome: str | None = None,
     caller: str | None = None,
     since: date | None = None,
+    until: date | None = None,
     limit: int | None = None,
     settings: Settings | None = None,
 ) -> list[ThreadSummary]:
@@ -209,7 +210,7 @@ def list_calls(
 
     `outcome` is one of OUTCOMES or IN_PROGRESS; `caller` a phone number as typed (a
     national number is read in the settings' region; an unreadable one matches no call);
-    `since` a day, from midnight where the business is.
+    `since` and `until` the first and last day (both included), in the business's zone.
     """
     settings = settings or get_settings()
     phone = None
@@ -217,11 +218,12 @@ def list_calls(
         phone = normalize_phone(caller, region=settings.phone_region)
         if phone is None:
             return []
-    start = None
-    if since is not None:
-        start = datetime.combine(since, time(0), ZoneInfo(settings.business_timezone))
+    zone = ZoneInfo(settings.business_timezone)
+    start = None if since is None else datetime.combine(since, time(0), zone)
+    end = None if until is None else datetime.combine(until + timedelta(days=1), time(0), zone)
     rows = store.list_conversations(
         since=start,
+        before=end,
         outcome=None if outcome in (None, IN_PROGRESS) else outcome,
         open_only=outcome == IN_PROGRESS,
         phone=phone,

@@ -134,27 +134,27 @@ def create_app(backend: Backend, *, secret: str | None = None) -> FastAPI:
         return PlainTextResponse(str(exc.detail), status_code=exc.status_code)
 
     @app.get("/", response_class=HTMLResponse)
-    def calls(request: Request, outcome: str = "", caller: str = "", since: str = "") -> Response:
-        """List the calls, the latest first, narrowed by outcome, caller and start date."""
-        problem = ""
-        try:
-            day = date.fromisoformat(since) if since else None
-        except ValueError:
-            day, problem = None, f"“{since}” is not a date; write it as YYYY-MM-DD."
+    def calls(
+        request: Request, outcome: str = "", caller: str = "", since: str = "", until: str = ""
+    ) -> Response:
+        """List the calls, the latest first, narrowed by outcome, caller and start dates."""
+        problems: list[str] = []
+        first, last = _day(since, problems), _day(until, problems)
         rows = data.list_calls(
             request.app.state.reader.store,
             outcome=outcome or None,
             caller=caller or None,
-            since=day,
+            since=first,
+            until=last,
             limit=LIST_LIMIT,
         )
         return page(
             "calls.html",
-            400 if problem else 200,
+            400 if problems else 200,
             rows=rows,
             outcomes=[*OUTCOMES, IN_PROGRESS],
-            chosen={"outcome": outcome, "caller": caller, "since": since},
-            problem=problem,
+            chosen={"outcome": outcome, "caller": caller, "since": since, "until": until},
+            problem=" ".join(problems),
             limit=LIST_LIMIT,
         )
 
@@ -175,6 +175,17 @@ def create_app(backend: Backend, *, secret: str | None = None) -> FastAPI:
 
     app.mount("/static", StaticFiles(directory=Path(__file__).with_name("static")), "static")
     return app
+
+
+def _day(text: str, problems: list[str]) -> date | None:
+    """Read a YYYY-MM-DD filter; an unreadable one is ignored and says why in `problems`."""
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        problems.append(f"“{text}” is not a date; write it as YYYY-MM-DD.")
+        return None
 
 
 def _authorised(header: str | None, secret: str) -> bool:

@@ -49,6 +49,7 @@ def add_parser(sub: Any) -> None:
     listing.add_argument("--outcome", help="booked, cancelled, ..., or 'in progress'")
     listing.add_argument("--caller", help="caller phone number")
     listing.add_argument("--since", type=date.fromisoformat, help="started on or after DATE")
+    listing.add_argument("--until", type=date.fromisoformat, help="started on or before DATE")
     listing.add_argument(
         "--limit", type=int, default=50, help="at most N calls, the latest first (0: all)"
     )
@@ -133,7 +134,12 @@ def run(args: argparse.Namespace, backend: Backend, out: TextIO | None = None) -
 
 def _list(args: argparse.Namespace, store: Store, out: TextIO) -> int:
     rows = list_calls(
-        store, outcome=args.outcome, caller=args.caller, since=args.since, limit=args.limit or None
+        store,
+        outcome=args.outcome,
+        caller=args.caller,
+        since=args.since,
+        until=args.until,
+        limit=args.limit or None,
     )
     if args.json:
         print(json.dumps([_public(row) for row in rows], indent=2, default=str), file=out)

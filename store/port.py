@@ -120,6 +120,7 @@ class Store(Protocol):
         self,
         *,
         since: datetime | None = None,
+        before: datetime | None = None,
         outcome: str | None = None,
         open_only: bool = False,
         phone: str | None = None,
@@ -127,8 +128,9 @@ class Store(Protocol):
     ) -> list[CallOverview]:
         """Return conversations, the latest started first, for the analysts' list.
 
-        `since` keeps calls started at or after it, `outcome` those with that outcome,
-        `open_only` those not finished yet, `phone` those of the caller with that E.164
-        number; `limit` caps the rows (None: all). One query, however many calls there are.
+        `since` keeps calls started at or after it, `before` those started before it,
+        `outcome` those with that outcome, `open_only` those not finished yet, `phone` those
+        of the caller with that E.164 number; `limit` caps the rows (None: all). One query,
+        however many calls there are.
         """
         ...

@@ -267,6 +267,7 @@ class PostgresStore:
         self,
         *,
         since: datetime | None = None,
+        before: datetime | None = None,
         outcome: str | None = None,
         open_only: bool = False,
         phone: str | None = None,
@@ -275,5 +276,11 @@ class PostgresStore:
         """Return conversations, the latest started first, for the analysts' list."""
         with self._conn() as c:
             return conversations.overview(
-                c, since=since, outcome=outcome, open_only=open_only, phone=phone, limit=limit
+                c,
+                since=since,
+                before=before,
+                outcome=outcome,
+                open_only=open_only,
+                phone=phone,
+                limit=limit,
             )

@@ -126,6 +126,7 @@ def overview(
     c: Connection[DictRow],
     *,
     since: datetime | None,
+    before: datetime | None,
     outcome: str | None,
     open_only: bool,
     phone: str | None,
@@ -135,12 +136,14 @@ def overview(
     found = c.execute(
         "SELECT * FROM conversation_overview"
         " WHERE (%(since)s::timestamptz IS NULL OR started_at >= %(since)s)"
+        " AND (%(before)s::timestamptz IS NULL OR started_at < %(before)s)"
         " AND (%(outcome)s::text IS NULL OR outcome = %(outcome)s)"
         " AND (NOT %(open_only)s OR ended_at IS NULL)"
         " AND (%(phone)s::text IS NULL OR phone_number = %(phone)s)"
         " ORDER BY started_at DESC, thread_id LIMIT %(limit)s",
         {
             "since": None if since is None else rows.aware(since),
+            "before": None if before is None else rows.aware(before),
             "outcome": outcome,
             "open_only": open_only,
             "phone": phone,

@@ -260,6 +260,7 @@ class SqliteStore:
         self,
         *,
         since: datetime | None = None,
+        before: datetime | None = None,
         outcome: str | None = None,
         open_only: bool = False,
         phone: str | None = None,
@@ -268,5 +269,11 @@ class SqliteStore:
         """Return conversations, the latest started first, for the analysts' list."""
         with self._read() as c:
             return conversations.overview(
-                c, since=since, outcome=outcome, open_only=open_only, phone=phone, limit=limit
+                c,
+                since=since,
+                before=before,
+                outcome=outcome,
+                open_only=open_only,
+                phone=phone,
+                limit=limit,
             )

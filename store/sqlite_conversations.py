@@ -114,6 +114,7 @@ def overview(
     c: sqlite3.Connection,
     *,
     since: datetime | None,
+    before: datetime | None,
     outcome: str | None,
     open_only: bool,
     phone: str | None,
@@ -124,6 +125,9 @@ def overview(
     if since is not None:
         where.append("started_at >= ?")
         params.append(rows.utc(since))
+    if before is not None:
+        where.append("started_at < ?")
+        params.append(rows.utc(before))
     if outcome is not None:
         where.append("outcome = ?")
         params.append(outcome)

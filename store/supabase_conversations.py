@@ -117,6 +117,7 @@ class SupabaseConversations(SupabaseApi):
         self,
         *,
         since: datetime | None = None,
+        before: datetime | None = None,
         outcome: str | None = None,
         open_only: bool = False,
         phone: str | None = None,
@@ -128,6 +129,8 @@ class SupabaseConversations(SupabaseApi):
             found = self._db.table("conversation_overview").select(rows.OVERVIEW_COLS)
             if since is not None:
                 found = found.gte("started_at", rows.utc(since))
+            if before is not None:
+                found = found.lt("started_at", rows.utc(before))
             if outcome is not None:
                 found = found.eq("outcome", outcome)
             if open_only:

@@ -86,7 +86,7 @@ def test_list_shows_the_call_with_outcome_and_masked_number(client: TestClient) 
 
 
 def test_list_filters_by_outcome_caller_and_date(client: TestClient) -> None:
-    """Outcome, caller and since narrow the list; a bad date is a 400 with a reason."""
+    """Outcome, caller and the start days narrow the list; a bad date is a 400 with a reason."""
     assert BOOKED in client.get("/", params={"outcome": "booked"}).text
     assert BOOKED not in client.get("/", params={"outcome": "cancelled"}).text
     assert BOOKED in client.get("/", params={"caller": "415 555 0123"}).text
@@ -94,6 +94,9 @@ def test_list_filters_by_outcome_caller_and_date(client: TestClient) -> None:
     assert BOOKED in client.get("/", params={"since": "2026-01-01"}).text
     late = client.get("/", params={"since": "2999-01-01"})
     assert BOOKED not in late.text and "No calls match" in late.text
+    day = {"since": "2026-11-25", "until": "2026-11-25"}  # the scenario's call is that day
+    assert BOOKED in client.get("/", params=day).text
+    assert BOOKED not in client.get("/", params={"until": "2026-11-24"}).text
     bad = client.get("/", params={"since": "yesterday"})
     assert bad.status_code == 400 and "is not a date" in bad.text
 

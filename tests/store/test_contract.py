@@ -372,9 +372,12 @@ def test_list_conversations_latest_first_with_counts(store: Store, alice: User, 
 
 
 def test_list_conversations_filters(store: Store, alice: User, bob: User) -> None:
-    """Filters by start, outcome, open calls and caller combine; the limit caps the rows."""
+    """Filters by start window, outcome, open calls and caller combine; the limit caps rows."""
     _calls(store, alice, bob)
     assert [c.id for c in store.list_conversations(since=LATER)] == ["anon", "open"]
+    assert [c.id for c in store.list_conversations(before=LATER)] == ["old"]
+    window = store.list_conversations(since=LATER, before=LATER + timedelta(minutes=30))
+    assert [c.id for c in window] == ["open"]
     assert [c.id for c in store.list_conversations(outcome="booked")] == ["old"]
     assert [c.id for c in store.list_conversations(open_only=True)] == ["anon", "open"]
     assert [c.id for c in store.list_conversations(phone=bob.phone)] == ["open"]

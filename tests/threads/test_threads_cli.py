@@ -58,6 +58,9 @@ def test_list_filters_and_json(calls: Path, capsys: pytest.CaptureFixture[str]) 
     assert "booked-call" in run(capsys, "list", "--caller", "415 555 0123")
     assert "open-call" not in run(capsys, "list", "--caller", "415 555 0123")
     assert "booked-call" not in run(capsys, "list", "--since", "2999-01-01")
+    # both calls started on 2026-11-25 in the business's zone; --until includes that day
+    assert "booked-call" in run(capsys, "list", "--since", "2026-11-25", "--until", "2026-11-25")
+    assert "booked-call" not in run(capsys, "list", "--until", "2026-11-24")
 
 
 def test_show_prints_the_transcript_in_order_with_path_and_state(
