@@ -154,16 +154,33 @@ def _list(args: argparse.Namespace, store: Store, out: TextIO) -> int:
     return 0
 
 
-def _read(graph: CallGraph, store: Store, thread: str) -> tuple[ThreadSummary, list[Turn]]:
-    """Read a thread's checkpoint history once, for its head and its turns."""
+def _read(graph: CallGraph, store: Store, thread: str) -> tuple[dict[str, Any], list[Turn]]:
+    """Read a thread's checkpoint history once, for its head (with its cost) and its turns."""
     history = steps(graph, thread)
-    return summary(thread, history, store.get_conversation(thread)), turns(history)
+    row = store.get_conversation(thread)
+    head = _public(summary(thread, history, row))
+    head["caller_turns"] = head.pop("turns")  # "turns" holds the turns themselves here
+    # The breakdown is written when the call ends; a call still open has none yet.
+    head["cost"] = row.cost_breakdown if row is not None and row.ended_at else None
+    return head, turns(history)
 
 
 def _public(row: ThreadSummary) -> dict[str, Any]:
     data = asdict(row)
     data.pop("phone")
     return data
+
+
+def _cost_line(cost: dict[str, Any] | None) -> str:
+    """Return the cost of a call in one line: the total, then what it is made of."""
+    if not cost:
+        return "cost: not stored yet (it is written when the call ends)"
+    total = cost.get("total_usd")
+    parts = [f"${total:.4f}" if isinstance(total, int | float) else "no total"]
+    for key in ("understanding", "llm_calls", "input_tokens", "output_tokens"):
+        if key in cost:
+            parts.append(f"{key} {cost[key]}")
+    return "cost: " + "  ".join(parts)
 
 
 def _show(
@@ -176,15 +193,20 @@ def _show(
     head, listed = _read(graph, store, args.thread)
     if args.json:
         data = {
-            **_public(head),
+            **head,
             "fork_of": None if origin is None else asdict(origin),
             "turns": [asdict(turn) for turn in listed],
         }
         print(json.dumps(data, indent=2, default=str), file=out)
         return 0
-    print(f"thread {head.thread_id}  caller {head.caller}  outcome {head.outcome}", file=out)
+    print(
+        f"thread {head['thread_id']}  caller {head['caller']}  outcome {head['outcome']}"
+        f"  turns {head['caller_turns']}  duration {head['duration_s']:.1f}s",
+        file=out,
+    )
     if origin is not None:
         print(f"fork of {origin.parent} at checkpoint {origin.checkpoint_id}", file=out)
+    print(_cost_line(head["cost"]), file=out)
     for turn in listed:
         print(f"--- turn {turn.number}  ({turn.latency_ms:.0f}ms)", file=out)
         if turn.number:
@@ -228,9 +250,7 @@ def _export(
     buffer = io.StringIO()
     heads = [_read(graph, store, thread) for thread in wanted]
     if args.format == "json":
-        data = [
-            {**_public(head), "turns": [asdict(turn) for turn in listed]} for head, listed in heads
-        ]
+        data = [{**head, "turns": [asdict(turn) for turn in listed]} for head, listed in heads]
         buffer.write(json.dumps(data, indent=2, default=str) + "\n")
     else:
         writer = csv.DictWriter(buffer, fieldnames=CSV_FIELDS, lineterminator="\n")
@@ -239,7 +259,7 @@ def _export(
             for turn in listed:
                 writer.writerow(
                     {
-                        "thread_id": head.thread_id,
+                        "thread_id": head["thread_id"],
                         "turn": turn.number,
                         "caller": turn.utterance,
                         "agent": turn.reply,
@@ -249,7 +269,7 @@ def _export(
                         "stage": turn.held["stage"],
                         "act": turn.held["act"] or "",
                         "task": turn.held["task"] or "",
-                        "outcome": head.outcome,
+                        "outcome": head["outcome"],
                     }
                 )
     if args.out:

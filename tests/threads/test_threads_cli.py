@@ -74,12 +74,15 @@ def test_show_prints_the_transcript_in_order_with_path_and_state(
     assert "You're booked" in said[6] and "Goodbye" in said[-1]
     assert re.search(r"path: listen > understand \d+ms > book \d+ms > respond \d+ms", out)
     assert "stage='ended'" in out and "5550123" not in out
+    assert re.search(r"outcome booked  turns 4 .*\ncost: \$0\.0000  understanding rules", out)
 
 
 def test_show_json_holds_turns_and_state(calls: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """show --json gives the turns with the state held after each one."""
+    """show --json gives the turns with the state held after each one, and the call's cost."""
     data = json.loads(run(capsys, "show", "booked-call", "--json"))
-    assert data["outcome"] == "booked"
+    assert data["outcome"] == "booked" and data["caller_turns"] == 4
+    assert data["cost"]["understanding"] == "rules" and data["cost"]["total_usd"] == 0
+    assert json.loads(run(capsys, "show", "open-call", "--json"))["cost"] is None
     assert data["turns"][1]["held"]["task"] == "book"
     assert data["turns"][2]["held"]["pending"]["kind"] == "book"
 
