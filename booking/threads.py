@@ -101,9 +101,10 @@ def run(args: argparse.Namespace, backend: Backend, out: TextIO | None = None) -
         return run_forks(args, backend, out)
     if args.action == "serve":
         return run_serve(args, backend)
-    with _opened(backend) as (graph, store, saver):
-        if args.action == "list":
+    if args.action == "list":  # one store query: no checkpoints, no graph to compile
+        with open_store(backend) as store:
             return _list(args, store, out)
+    with _opened(backend) as (graph, store, saver):
         if args.action == "export" and not args.all and not args.thread:
             print("booking threads export: give THREAD or --all", file=sys.stderr)
             return 2
