@@ -245,6 +245,12 @@ def _listed(row: CallOverview) -> ThreadSummary:
     )
 
 
+def total_cost(costs: dict[str, Any]) -> str | None:
+    """Return a cost breakdown's total as dollars to four places, or None without one."""
+    total = costs.get("total_usd")
+    return f"${total:.4f}" if isinstance(total, int | float) else None
+
+
 def compact(value: Any, width: int = 60) -> str:
     """Return a value as one short line, phone numbers masked."""
     text = mask_phones(repr(value))

@@ -12,7 +12,18 @@ from datetime import UTC, datetime
 from itertools import pairwise
 from typing import Any
 
-from analysts.data import Step, ThreadSummary, Turn, by_turn, compact, diff, steps, summary, turns
+from analysts.data import (
+    Step,
+    ThreadSummary,
+    Turn,
+    by_turn,
+    compact,
+    diff,
+    steps,
+    summary,
+    total_cost,
+    turns,
+)
 from booking.logs import mask_phones
 from graph.conversation import CallGraph
 from store.port import Store
@@ -71,14 +82,13 @@ def call_view(graph: CallGraph, store: Store, thread_id: str) -> CallView | None
         before_held, before = turn.held, last
     row = store.get_conversation(thread_id)
     costs = row.cost_breakdown if row is not None else {}
-    total = costs.get("total_usd")
     return CallView(
         head=summary(thread_id, history, row),
         history=history,
         turns=shown,
         summary=mask_phones(row.summary or "") if row is not None else "",
         costs=_flat(costs),
-        total=f"${total:.4f}" if isinstance(total, int | float) else "not stored yet",
+        total=total_cost(costs) or "not stored yet",
         usage=dict(history[-1].values.get("usage") or {}),
     )
 

@@ -29,6 +29,7 @@ from analysts.data import (
     list_calls,
     steps,
     summary,
+    total_cost,
     turns,
 )
 from analysts.forks import ForkOrigin, fork_of
@@ -176,8 +177,7 @@ def _cost_line(cost: dict[str, Any] | None) -> str:
     """Return the cost of a call in one line: the total, then what it is made of."""
     if not cost:
         return "cost: not stored yet (it is written when the call ends)"
-    total = cost.get("total_usd")
-    parts = [f"${total:.4f}" if isinstance(total, int | float) else "no total"]
+    parts = [total_cost(cost) or "no total"]
     for key in ("understanding", "llm_calls", "input_tokens", "output_tokens"):
         if key in cost:
             parts.append(f"{key} {cost[key]}")
