@@ -1,4 +1,4 @@
-"""The `booking` command: chat, scenarios, eval-dst, db migrate and checkpoints prune."""
+"""The `booking` command: chat, scenarios, eval-dst, eval-calls, db and checkpoints."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import uuid
 from datetime import datetime
 from pathlib import Path
 
-from booking import eval_dst
+from booking import eval_calls, eval_dst
 from booking.app import fixed_clock, open_agent, system_clock
 from booking.backends import Backend
 from booking.chat import run_chat
@@ -74,6 +74,11 @@ def _parser() -> argparse.ArgumentParser:
         default="rules",
         help="llm: the engine OPENAI_API_KEY / OPENAI_BASE_URL / OPENAI_MODEL configure",
     )
+    calls = sub.add_parser("eval-calls", help="whole calls with a simulated caller (JSONL)")
+    calls.add_argument("file", type=Path, help="cases, as for eval-dst")
+    calls.add_argument("--errors", action="store_true", help="print each failing call")
+    calls.add_argument("--engine", choices=["rules", "scripted-llm"], default="rules")
+    calls.add_argument("--limit", type=int, metavar="N", help="play only the first N cases")
     db = sub.add_parser("db", help="database maintenance")
     db.add_subparsers(dest="action", required=True).add_parser(
         "migrate", help="apply the Postgres migrations in store/migrations (safe to run twice)"
@@ -109,6 +114,8 @@ def _run(args: argparse.Namespace) -> int:
             print("--engine llm needs OPENAI_API_KEY (see .env.example)", file=sys.stderr)
             return 2
         return eval_dst.run(args.file, errors=args.errors, engine=evaluated)
+    if args.command == "eval-calls":
+        return eval_calls.run(args.file, errors=args.errors, engine=args.engine, limit=args.limit)
     if args.command == "scenarios":
         return run_paths(args.paths, verbose=args.verbose, engine=args.engine, keep=args.keep)
     backend = Backend.from_settings(settings, sqlite_path=getattr(args, "db", None))

@@ -129,9 +129,15 @@ def report(outcomes: list[Outcome], out: TextIO, *, errors: bool, cases: dict[st
         print(f"{label} accuracy: {hits / total if total else 0:.3f} ({hits}/{total})", file=out)
 
 
+def load_cases(path: Path) -> dict[str, dict[str, Any]]:
+    """Read a JSONL file of cases, keyed by id."""
+    with path.open() as lines:
+        return {c["id"]: c for c in (json.loads(line) for line in lines if line.strip())}
+
+
 def run(path: Path, *, errors: bool, engine: Understander, out: TextIO = sys.stdout) -> int:
     """Evaluate every case of a JSONL file; always exit 0 (a score is not a failure)."""
-    cases = {c["id"]: c for c in (json.loads(line) for line in path.open() if line.strip())}
+    cases = load_cases(path)
     outcomes = [evaluate(case, engine) for case in cases.values()]
     report(outcomes, out, errors=errors, cases=cases)
     return 0
