@@ -56,10 +56,12 @@ _PARSE = re.compile(
     r"|quarter (?:to|til|till|before|of) (?P<to_h>\d{1,2}))(?: ?(?P<rel_mer>am|pm))?"
     r"|(?P<h>\d{1,2})(?::(?P<m>\d{2}))?(?: ?(?P<mer>am|pm)\b| ?o'? ?clock)?"
 )
+_SINGLE_OK = r"(?!(?:appointment|slot|one|option)\b)"
+"""After a part of day, "an afternoon 2 appointment" is a time; "2 appointments" a count."""
 _PART_FIRST = re.compile(
     r"\b(?:(at|in|for|around|about|by|after|before|until|from) )?(?:the )?"
     r"(morning|afternoon|evening) (?:at |around |about )?(\d{1,2}(?::\d{2})?)"
-    rf"(?![\d:]| ?(?:am|pm)\b| ?o'? ?clock\b| (?:{_UNIT_AFTER})\b)"
+    rf"(?![\d:]| ?(?:am|pm)\b| ?o'? ?clock\b| {_SINGLE_OK}(?:{_UNIT_AFTER})\b)"
 )
 """'afternoon 3', 'in the evening 4:30': the part of day said first only settles am/pm."""
 
@@ -127,6 +129,8 @@ class TimeFacts:
     earliest: time | None = None
     latest: time | None = None
     part_of_day: PartOfDay | None = None
+    rest: str = ""
+    """The text with every time phrase blanked, for the check of words left unread."""
 
 
 def _parse(text: str) -> _Raw | None:
@@ -231,7 +235,7 @@ def find_times(text: str, *, allow_bare: bool) -> TimeFacts:
         else:
             earliest = _settle(raw, hint)
     at = _settle(exact[-1], hint) if exact else None
-    return TimeFacts(at=at, earliest=earliest, latest=latest, part_of_day=part)
+    return TimeFacts(at=at, earliest=earliest, latest=latest, part_of_day=part, rest=text)
 
 
 def _part_of_day(text: str) -> PartOfDay | None:

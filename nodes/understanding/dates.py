@@ -4,6 +4,8 @@ The day passes (`nodes.understanding.days`) run these patterns first, most speci
 
 Conventions (stated in the README's "Understanding conventions" too):
 
+* Numeric dates follow the region's order: "3/4" is March 4th in the US, 3 April in
+  the UK (`MONTH_FIRST_REGIONS`).
 * A month and day without a year ("March 14th", "14th of March", "14 March", "3/14"):
   this year; if that went by within the last 60 days it is a past date (``past``, refused
   with options), otherwise next year ("March 3" said in November is next March).
@@ -83,6 +85,20 @@ def _numeric(m: re.Match[str], today: date) -> Hit:
     return _calendar(m, today, int(m.group(1)), int(m.group(2)), _year(m.group(3)))
 
 
+def _numeric_day_first(m: re.Match[str], today: date) -> Hit:
+    return _calendar(m, today, int(m.group(2)), int(m.group(1)), _year(m.group(3)))
+
+
+MONTH_FIRST_REGIONS = frozenset(("US", "CA", "PH", "PR", "GU", "AS", "VI", "MP", "UM", "FM"))
+"""Where "3/4" is March 4th; everywhere else it is the 3rd of April."""
+
+
+def numeric_pattern(region: str) -> tuple[str, Handler]:
+    """Return the numeric date pattern read in `region`'s order."""
+    month_first = region.upper() in MONTH_FIRST_REGIONS
+    return NUMERIC, _numeric if month_first else _numeric_day_first
+
+
 def _month_first(m: re.Match[str], today: date) -> Hit:
     return _calendar(m, today, MONTHS[m.group(1)], _dom(m.group(2)), _year(m.group(3)))
 
@@ -112,6 +128,8 @@ _NOT_TIME = r"(?![:\d]| ?(?:am|pm|o'?clock)\b)"
 _NOUN_AFTER = (
     r"thing|of|week|half|doctors?|dentists?|therapists?|salons?|stylists?|barbers?|places?"
     r"|persons?|people|results?|names?|offices?|clinics?|locations?|listings?|suggestions?"
+    r"|streets?|st|avenue|ave|road|rd|boulevard|blvd|floor|grade|century|row|round|tries"
+    r"|try|attempt|visit|kid|child|son|daughter|baby|birthday|anniversary|period|quarter"
 )
 _NOT_DOM = rf"(?! (?:{CHOICE_NOUN}|{_NOUN_AFTER})\b)"
 _NOT_FIRST_FREE = r"(?!first (?:available|opening|free|possible|open)\b)"  # = the earliest
@@ -119,8 +137,8 @@ _NOT_FIRST_FREE = r"(?!first (?:available|opening|free|possible|open)\b)"  # = t
 _MONTH_AFTER_DAY = rf"(?:(?!may\b){MONTH}|may(?! (?:i|we|you|be|have)\b))"
 _ON = r"(?:on )?(?:the )?"
 
+NUMERIC = r"\b(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?\b"
 CALENDAR_PATTERNS: tuple[tuple[str, Handler], ...] = (
-    (r"\b(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?\b", _numeric),
     (rf"\b({MONTH}) (?:the )?({ORDINAL}|\d{{1,2}})\b{_NOT_TIME}(?: (\d{{4}}))?", _month_first),
     (rf"\b{_ON}({ORDINAL}|\d{{1,2}}) of ({MONTH})\b(?: (\d{{4}}))?", _day_first),
     (rf"\b{_ON}({ORDINAL}|\d{{1,2}}) of (this|next|the) month\b", _of_month),

@@ -3,12 +3,15 @@
 Calendar dates (month and day, day of month) are in `nodes.understanding.dates`; this
 module adds relative days, weekdays and ranges, and weighs the phrases against each other.
 
-Conventions (the graph relies on these):
+Conventions (the graph relies on these; composed phrases are in
+`nodes.understanding.relative`, holidays in `nodes.understanding.holiday_days`):
 
 * "Friday", "on Friday", "this Friday", "this coming Friday": the next Friday counting
   today, so on a Friday it means today.
 * "next Friday": the first Friday strictly after today. It equals "Friday" on every day
-  except a Friday, when it is a week ahead. "Friday next week" / "next week on Friday" is
+  except a Friday, when it is a week ahead. Speakers split on it early in a week (some
+  mean next week's); the read-back always says the weekday and the date, so the caller
+  hears which one. "Friday next week" / "next week on Friday" / "Friday of next week" is
   always the Friday of next (Monday-based) week.
 * "last Friday", "yesterday": the past, flagged ``past``.
 * Ranges: "this week" = today..Sunday, "later this week" = tomorrow..Sunday, "next week" =
@@ -26,12 +29,21 @@ from __future__ import annotations
 
 import re
 from calendar import monthrange
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from functools import cache
 from itertools import pairwise
 
-from nodes.understanding.dates import CALENDAR_PATTERNS, DOM_PATTERNS, Handler, Hit
+from nodes.understanding.dates import (
+    CALENDAR_PATTERNS,
+    DOM_PATTERNS,
+    Handler,
+    Hit,
+    numeric_pattern,
+)
+from nodes.understanding.holiday_days import holiday_book, key, next_holiday
 from nodes.understanding.lexicon import MONTH, MONTHS, RULED_OUT, WEEKDAY, WEEKDAYS, blank
+from nodes.understanding.relative import COMPOSED, OFFSET_BEFORE, WEEK_BEFORE, apply_offset
 
 
 @dataclass(frozen=True)
@@ -43,6 +55,8 @@ class DayFacts:
     day_to: date | None = None
     past: bool = False
     ambiguous: str | None = None
+    spans: tuple[tuple[int, int], ...] = ()
+    """Where the day phrases are in the text, for the check of words left unread."""
 
 
 def _monday(day: date) -> date:
@@ -51,13 +65,6 @@ def _monday(day: date) -> date:
 
 def _offset(days: int) -> Handler:
     return lambda m, today: Hit(m.start(), m.end(), day=today + timedelta(days=days))
-
-
-def _in_n(m: re.Match[str], today: date) -> Hit:
-    n = int(m.group(1) or m.group(3) or 1)
-    unit = m.group(2) or m.group(4) or m.group(5)
-    day = today + timedelta(days=n * (7 if unit.startswith("week") else 1))
-    return Hit(m.start(), m.end(), day=day)
 
 
 def _weekday_next_week(m: re.Match[str], today: date) -> Hit:
@@ -114,18 +121,17 @@ def _month_span(m: re.Match[str], today: date) -> Hit:
 
 
 _RELATIVE: tuple[tuple[str, Handler, bool], ...] = (
-    (
-        r"\bin (\d+) (days?|weeks?)\b|\b(\d+) (days?|weeks?) from (?:now|today)\b"
-        r"|\ba (week|day) from (?:now|today)\b",
-        _in_n,
-        True,
-    ),
+    (r"(?<=\btime )next week\b", _offset(7), True),  # "this time next week": a day, not a week
     (r"\b(?:the )?day after tomorrow\b", _offset(2), True),
     (r"\btomorrow\b", _offset(1), True),
     (r"\b(?:today|this(?= (?:morning|afternoon|evening)\b))\b", _offset(0), True),
     (r"\bto(?=night\b)", _offset(0), False),  # keep "night" for the part-of-day pass
     (r"\byesterday\b", _offset(-1), True),
-    (rf"\b({WEEKDAY}) next week\b|\bnext week (?:on )?({WEEKDAY})\b", _weekday_next_week, True),
+    (
+        rf"\b({WEEKDAY}) (?:of )?next week\b|\bnext week (?:on )?({WEEKDAY})\b",
+        _weekday_next_week,
+        True,
+    ),
     (rf"\b(?:on )?(?:(this coming|coming|this|next|last) )?({WEEKDAY})\b", _weekday, True),
     (r"\blater this week\b", _week(0, from_tomorrow=True), True),
     (r"\b(?:this|the) week\b", _week(0), True),
@@ -138,22 +144,41 @@ _RELATIVE: tuple[tuple[str, Handler, bool], ...] = (
         True,
     ),
 )
-_PATTERNS: tuple[tuple[re.Pattern[str], Handler, bool], ...] = tuple(
-    (re.compile(regex), handler, consume)
-    for regex, handler, consume in (
-        *((regex, handler, True) for regex, handler in CALENDAR_PATTERNS),
-        *_RELATIVE,
-        *((regex, handler, True) for regex, handler in DOM_PATTERNS),
-    )
-)
 _BETWEEN_WEEKDAY_AND_DATE = re.compile(r" *(?:the )?")
+_ANCHORS_WEEK_MAY_SHIFT = re.compile(rf"(?:on )?(?:{WEEKDAY}|tomorrow|today)")
 
 
-def find_days(text: str, today: date) -> tuple[DayFacts, str]:
+def _holiday(region: str) -> Handler:
+    def handler(m: re.Match[str], today: date) -> Hit:
+        book = holiday_book(region, today.year)
+        name = book.names.get(key(m["name"]))
+        day = next_holiday(name, today, region, eve=bool(m["eve"])) if name else None
+        return Hit(m.start(), m.end(), day=day, ambiguous=None if day else m.group(0).strip())
+
+    return handler
+
+
+@cache
+def _patterns(region: str, year: int) -> tuple[tuple[re.Pattern[str], Handler, bool], ...]:
+    """Every day pattern in the order it is tried, with the region's holidays."""
+    return tuple(
+        (re.compile(regex), handler, consume)
+        for regex, handler, consume in (
+            (holiday_book(region, year).pattern.pattern, _holiday(region), True),
+            (*numeric_pattern(region), True),
+            *((regex, handler, True) for regex, handler in COMPOSED),
+            *((regex, handler, True) for regex, handler in CALENDAR_PATTERNS),
+            *_RELATIVE,
+            *((regex, handler, True) for regex, handler in DOM_PATTERNS),
+        )
+    )
+
+
+def find_days(text: str, today: date, *, region: str = "US") -> tuple[DayFacts, str]:
     """Return the days named in normalised `text` and the text with those phrases blanked."""
     said = text
     hits: list[Hit] = []
-    for regex, handler, consume in _PATTERNS:
+    for regex, handler, consume in _patterns(region, today.year):
         for m in list(regex.finditer(text)):
             if not RULED_OUT.search(said, 0, m.start()):
                 hits.append(handler(m, today))
@@ -161,18 +186,45 @@ def find_days(text: str, today: date) -> tuple[DayFacts, str]:
                 text = blank(text, m.start(), m.end())
     if not hits:
         return DayFacts(), text
-    hits.sort(key=lambda hit: hit.start)
+    hits, text = _offsets(sorted(hits, key=lambda hit: hit.start), said, text)
+    spans = tuple((hit.start, hit.end) for hit in hits)
     ambiguous = next((hit.ambiguous for hit in reversed(hits) if hit.ambiguous), None)
     ambiguous = ambiguous or _weekday_mismatch(hits, said)
     single = next((hit.day for hit in reversed(hits) if hit.day), None)
     if single is not None:
-        return DayFacts(day=single, past=single < today, ambiguous=ambiguous), text
+        return DayFacts(day=single, past=single < today, ambiguous=ambiguous, spans=spans), text
     span = next((hit.span for hit in reversed(hits) if hit.span), None)
     if span is None:
-        return DayFacts(ambiguous=ambiguous), text
+        return DayFacts(ambiguous=ambiguous, spans=spans), text
     return DayFacts(
-        day_from=span[0], day_to=span[1], past=span[1] < today, ambiguous=ambiguous
+        day_from=span[0], day_to=span[1], past=span[1] < today, ambiguous=ambiguous, spans=spans
     ), text
+
+
+def _offsets(hits: list[Hit], said: str, text: str) -> tuple[list[Hit], str]:
+    """Shift each day by an offset said just before it ("3 days after Monday").
+
+    The offset's words join the phrase; a weekday inside them ("the Friday after
+    Thanksgiving") was a part of the offset, not a day of its own.
+    """
+    for index, hit in enumerate(hits):
+        if hit.day is None:
+            continue
+        before = said[: hit.start]
+        m = OFFSET_BEFORE.search(before)
+        if m is None and _ANCHORS_WEEK_MAY_SHIFT.fullmatch(said, hit.start, hit.end):
+            m = WEEK_BEFORE.search(before)
+        if m is None:
+            continue
+        day = apply_offset(m, hit.day)
+        hits[index] = replace(hit, start=m.start(), day=day, named_weekday=False)
+        text = blank(text, m.start(), hit.start)
+    kept = [
+        hit
+        for hit in hits
+        if not any(o is not hit and o.start <= hit.start and hit.end <= o.end for o in hits)
+    ]
+    return kept, text
 
 
 def _weekday_mismatch(hits: list[Hit], said: str) -> str | None:

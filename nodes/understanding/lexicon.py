@@ -164,6 +164,26 @@ _COUPLE = re.compile(r"\ba couple(?: of)?\b")
 _A_UNIT = re.compile(r"\b(in|from|within) an? (day|week|month)\b")
 
 
+_MINUTES_WORDS = {"five": 5, "ten": 10, "twenty": 20, "twenty five": 25}
+_HOUR_VALUES = {**UNIT_VALUE, "ten": 10, "eleven": 11, "twelve": 12}
+_TO_PAST = re.compile(
+    r"(?<!\bfrom )(?<!\bbetween )\b(twenty five|twenty|ten|five)(?: minutes)?"
+    rf" (to|till|til|before|of|past|after) ({_HOUR_WORD}|1[0-2]|[1-9])\b(?! (?:days?|weeks?))"
+)
+"""Spoken minutes to or past an hour: "ten to five" = 4:50, "five past three" = 3:05.
+
+Only spelled-out minutes: a typed "10 to 5" is a range. "quarter" and "half" stay for
+`nodes.understanding.clock`, which also settles their am/pm."""
+
+
+def _to_past(match: re.Match[str]) -> str:
+    minutes, hour = _MINUTES_WORDS[match.group(1)], _HOUR_VALUES.get(match.group(3))
+    hour = hour or int(match.group(3))
+    if match.group(2) in ("past", "after"):
+        return f"{hour}:{minutes:02d}"
+    return f"{hour - 1 if hour > 1 else 12}:{60 - minutes:02d}"
+
+
 def _word_clock(match: re.Match[str]) -> str:
     hour = number_value(match.group(1))
     words = match.group(2).split()
@@ -218,6 +238,7 @@ def normalize(text: str) -> str:
     s = _PUNCT.sub(" ", s)
     s = _STRAY_QUOTE.sub(" ", s)
     s = _SPACES.sub(" ", s).strip()
+    s = _TO_PAST.sub(_to_past, s)
     s = _WORD_CLOCK.sub(_word_clock, s)
     s = _COMPOUND.sub(_compound, s)
     s = _SIMPLE_NUMBER.sub(_simple, s)

@@ -58,7 +58,7 @@ class RuleUnderstander:
         for start, end in scan.spans:
             masked = blank(masked, start, end)
         norm = normalize(masked)
-        when = resolve_normalized(norm, now=now, expecting=expecting)
+        when = resolve_normalized(norm, now=now, expecting=expecting, region=region)
         choice, _ = find_choice(norm, expecting=expecting)
         signals = read_signals(norm, expecting)
         name, cued = find_name(masked, asked=expecting == "name")

@@ -57,7 +57,11 @@ class When:
     past: bool = False
     """The caller named a date or time that has already gone by."""
     ambiguous: str | None = None
-    """A phrase the resolver could not settle on its own, for the graph to ask about."""
+    """A phrase the resolver could not fully read, for the graph to ask about; while it is
+    set, `day` / `day_from` are None: an uncertain day is never acted on."""
+    guess: date | None = None
+    """With `ambiguous`: the day it most likely means, offered in the question ("Which day
+    is that: Thursday the 26th?") so a yes settles it; None when there is no good guess."""
 
     def is_empty(self) -> bool:
         """Return True when no constraint at all was found."""

@@ -221,10 +221,11 @@ def test_ambiguous(text: str) -> None:
     assert when(text).ambiguous is not None
 
 
-def test_next_weekend_still_resolved() -> None:
-    """ "next weekend" mid-week is resolved to the weekend after the coming one."""
+def test_next_weekend_mid_week_carries_no_day() -> None:
+    """ "next weekend" mid-week is asked about: no weekend is acted on until the caller says."""
     result = when("next weekend")
-    assert (result.day_from, result.day_to) == (date(2026, 12, 5), date(2026, 12, 6))
+    assert result.ambiguous == "next weekend"
+    assert (result.day, result.day_from, result.day_to) == (None, None, None)
 
 
 @pytest.mark.parametrize(
