@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from calendar import monthrange
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from nodes.understanding.lexicon import CHOICE_NOUN, MONTH, MONTHS, ORDINAL, ordinal_value
@@ -41,6 +41,12 @@ class Hit:
     ambiguous: str | None = None
     named_weekday: bool = False
     """The phrase named a weekday ("Tuesday"), to check it against a date said with it."""
+    week_of: date | None = None
+    """The Monday of a named week ("next week"), so a weekday said with it falls in it."""
+    month_of: date | None = None
+    """The 1st of a named month ("next month"), so a day of month said with it falls in it."""
+    dom: int | None = None
+    """A bare day of month ("the 5th"), to place it in a month said with it."""
 
 
 Handler = Callable[[re.Match[str], date], Hit]
@@ -119,7 +125,7 @@ def _bare_dom(m: re.Match[str], today: date) -> Hit:
     year, month = today.year, today.month
     if dom < today.day:
         year, month = _next_month(year, month)
-    return _resolved(m, safe_date(year, month, dom))
+    return replace(_resolved(m, safe_date(year, month, dom)), dom=dom)
 
 
 _NOT_TIME = r"(?![:\d]| ?(?:am|pm|o'?clock)\b)"
@@ -132,7 +138,9 @@ _NOUN_AFTER = (
     r"|try|attempt|visit|kid|child|son|daughter|baby|birthday|anniversary|period|quarter"
 )
 _NOT_DOM = rf"(?! (?:{CHOICE_NOUN}|{_NOUN_AFTER})\b)"
-_NOT_FIRST_FREE = r"(?!first (?:available|opening|free|possible|open)\b)"  # = the earliest
+_NOT_FIRST_FREE = (  # "the first available" = the earliest; "the second available" a pick
+    rf"(?!{ORDINAL} (?:available|opening|free|possible|open|slot|spot)\b)"
+)
 # "the 2nd may I ...": "may" after a day is the modal unless a year or nothing follows.
 _MONTH_AFTER_DAY = rf"(?:(?!may\b){MONTH}|may(?! (?:i|we|you|be|have)\b))"
 _ON = r"(?:on )?(?:the )?"

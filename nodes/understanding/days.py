@@ -40,6 +40,7 @@ from nodes.understanding.dates import (
     Handler,
     Hit,
     numeric_pattern,
+    safe_date,
 )
 from nodes.understanding.holiday_days import holiday_book, key, next_holiday
 from nodes.understanding.lexicon import MONTH, MONTHS, RULED_OUT, WEEKDAY, WEEKDAYS, blank
@@ -90,7 +91,7 @@ def _week(weeks: int, *, from_tomorrow: bool = False) -> Handler:
         sunday = monday + timedelta(days=6)
         if first > sunday:
             return Hit(m.start(), m.end(), ambiguous=m.group(0).strip())
-        return Hit(m.start(), m.end(), span=(first, sunday))
+        return Hit(m.start(), m.end(), span=(first, sunday), week_of=monday)
 
     return handler
 
@@ -117,7 +118,8 @@ def _month_span(m: re.Match[str], today: date) -> Hit:
         if month < today.month:
             year += 1
     first = max(date(year, month, 1), today)
-    return Hit(m.start(), m.end(), span=(first, date(year, month, monthrange(year, month)[1])))
+    last = date(year, month, monthrange(year, month)[1])
+    return Hit(m.start(), m.end(), span=(first, last), month_of=date(year, month, 1))
 
 
 _RELATIVE: tuple[tuple[str, Handler, bool], ...] = (
@@ -144,8 +146,23 @@ _RELATIVE: tuple[tuple[str, Handler, bool], ...] = (
         True,
     ),
 )
-_BETWEEN_WEEKDAY_AND_DATE = re.compile(r" *(?:the )?")
-_ANCHORS_WEEK_MAY_SHIFT = re.compile(rf"(?:on )?(?:{WEEKDAY}|tomorrow|today)")
+_BETWEEN_WEEKDAY_AND_DATE = re.compile(r" *(?:on )?(?:the )?")
+_ANCHORS_WEEK_MAY_SHIFT = re.compile(
+    rf"(?:on )?(?:(?:this |this coming |coming )?{WEEKDAY}|tomorrow|today)"
+)
+_WEEK_OF = re.compile(r"\b(?:the )?week of (?:the )?$")
+
+
+def _holiday_weekend(m: re.Match[str], day: date) -> Hit:
+    """ "Memorial Day weekend": the weekend the holiday makes long (Saturday to Monday)."""
+    if day.weekday() == 0:
+        return Hit(m.start(), m.end(), span=(day - timedelta(days=2), day))
+    if day.weekday() == 4:
+        return Hit(m.start(), m.end(), span=(day, day + timedelta(days=2)))
+    if day.weekday() >= 5:
+        saturday = day - timedelta(days=day.weekday() - 5)
+        return Hit(m.start(), m.end(), span=(saturday, saturday + timedelta(days=1)))
+    return Hit(m.start(), m.end(), ambiguous=m.group(0).strip())
 
 
 def _holiday(region: str) -> Handler:
@@ -153,6 +170,8 @@ def _holiday(region: str) -> Handler:
         book = holiday_book(region, today.year)
         name = book.names.get(key(m["name"]))
         day = next_holiday(name, today, region, eve=bool(m["eve"])) if name else None
+        if day is not None and m["weekend"]:
+            return _holiday_weekend(m, day)
         return Hit(m.start(), m.end(), day=day, ambiguous=None if day else m.group(0).strip())
 
     return handler
@@ -187,6 +206,7 @@ def find_days(text: str, today: date, *, region: str = "US") -> tuple[DayFacts, 
     if not hits:
         return DayFacts(), text
     hits, text = _offsets(sorted(hits, key=lambda hit: hit.start), said, text)
+    hits = _place_in_period(hits)
     spans = tuple((hit.start, hit.end) for hit in hits)
     ambiguous = next((hit.ambiguous for hit in reversed(hits) if hit.ambiguous), None)
     ambiguous = ambiguous or _weekday_mismatch(hits, said)
@@ -199,6 +219,37 @@ def find_days(text: str, today: date, *, region: str = "US") -> tuple[DayFacts, 
     return DayFacts(
         day_from=span[0], day_to=span[1], past=span[1] < today, ambiguous=ambiguous, spans=spans
     ), text
+
+
+def said_dom(hit: Hit) -> str:
+    """Name a day of month the month lacks, for the question ("the 31st")."""
+    dom = hit.dom or 0
+    suffix = "th" if 11 <= dom % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(dom % 10, "th")
+    return f"the {dom}{suffix}"
+
+
+def _place_in_period(hits: list[Hit]) -> list[Hit]:
+    """Put a weekday said with a named week, or a day of month said with a named month, in it.
+
+    "the week after next on Wednesday", "next month on the 5th": one day, not two readings.
+    """
+    periods = [hit for hit in hits if hit.week_of or hit.month_of]
+    if len(periods) != 1:
+        return hits
+    period, placed = periods[0], False
+    out: list[Hit] = []
+    for hit in hits:
+        if period.week_of and hit.named_weekday and hit.day is not None:
+            out.append(replace(hit, day=period.week_of + timedelta(days=hit.day.weekday())))
+            placed = True
+        elif period.month_of and hit.dom is not None:
+            first = period.month_of
+            day = safe_date(first.year, first.month, hit.dom)
+            out.append(replace(hit, day=day, ambiguous=None if day else said_dom(hit)))
+            placed = True
+        else:
+            out.append(hit)
+    return [hit for hit in out if hit is not period] if placed else out
 
 
 def _offsets(hits: list[Hit], said: str, text: str) -> tuple[list[Hit], str]:
@@ -214,6 +265,12 @@ def _offsets(hits: list[Hit], said: str, text: str) -> tuple[list[Hit], str]:
         m = OFFSET_BEFORE.search(before)
         if m is None and _ANCHORS_WEEK_MAY_SHIFT.fullmatch(said, hit.start, hit.end):
             m = WEEK_BEFORE.search(before)
+        if m is None and (week := _WEEK_OF.search(before)):  # "the week of the 14th"
+            monday = hit.day - timedelta(days=hit.day.weekday())
+            span = (monday, monday + timedelta(days=6))
+            hits[index] = replace(hit, start=week.start(), day=None, span=span, week_of=monday)
+            text = blank(text, week.start(), hit.start)
+            continue
         if m is None:
             continue
         day = apply_offset(m, hit.day)
@@ -228,11 +285,19 @@ def _offsets(hits: list[Hit], said: str, text: str) -> tuple[list[Hit], str]:
 
 
 def _weekday_mismatch(hits: list[Hit], said: str) -> str | None:
-    """Return "tuesday the 13th" when a weekday is said right before a date it is not."""
-    for named, dated in pairwise(hits):
-        if not named.named_weekday or dated.named_weekday or not (named.day and dated.day):
+    """Return "tuesday the 13th" when two day phrases said together name different days.
+
+    A weekday and a date that disagree, or "Easter Monday" where Easter is a Sunday:
+    one of the two is wrong, or we lack the name, and only the caller can settle it.
+    """
+    for first, second in pairwise(hits):
+        if not (first.day and second.day):
             continue
-        adjacent = _BETWEEN_WEEKDAY_AND_DATE.fullmatch(said, named.end, dated.start)
-        if adjacent and named.day.weekday() != dated.day.weekday():
-            return said[named.start : dated.end].strip()
+        if first.named_weekday or second.named_weekday:  # "Wednesday the 13th": same weekday
+            if first.day.weekday() == second.day.weekday():
+                continue
+        elif first.day == second.day:
+            continue
+        if _BETWEEN_WEEKDAY_AND_DATE.fullmatch(said, first.end, second.start):
+            return said[first.start : second.end].strip()
     return None

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from nodes.understanding.holiday_days import foreign_names
+from nodes.understanding.holiday_days import foreign_names, holiday_book
 from nodes.understanding.lexicon import WEEKDAY
 
 _LONG_MONTH = (
@@ -44,6 +44,7 @@ _CUES: tuple[tuple[re.Pattern[str], bool], ...] = (
     (re.compile(rf"\b(?:{_BEFORE_NAME}) (?:the )?{_LONG_MONTH}\b|\b{_LONG_MONTH} \d"), False),
     (re.compile(r"\b(?:fortnights?|weekend|after next)\b"), False),
     (re.compile(r"\b(?:fortieth|fiftieth|sixtieth|hundredth|thirtieth|twentieth)\b"), False),
+    (re.compile(r"\b(?:twenty|thirty|forty|fifty|[2-9]0) (?:first|second|third|\w+th)\b"), False),
     (
         re.compile(
             r"\b(?:\d{1,2}|an?|few|couple|several|some) (?:more )?(?:days?|weeks?|months?)"
@@ -58,7 +59,8 @@ _CUES: tuple[tuple[re.Pattern[str], bool], ...] = (
         ),
         False,
     ),
-    (re.compile(r"\bthe (?:day|week|month|weekend|evening|morning) (?:after|before|of)\b"), False),
+    (re.compile(r"\bthe (?:day|week|month|weekend) (?:after|before|of)\b"), False),
+    (re.compile(r"\bthe (?:next|following|previous) (?:day|morning|afternoon)\b"), False),
     (
         re.compile(
             rf"\b(?!in\b)(?:{_BEFORE_NAME}) (?:the )?(?!(?:{_DAY_NOT_HOLIDAY})\b)[a-z]+(?:'s)?"
@@ -107,6 +109,7 @@ def doubt(
         if m is not None:
             return _phrase(said, m.start(), m.end(), spans) if aligned else m.group(0)
     m = foreign_names(region, today.year).search(rest)
+    m = m or holiday_book(region, today.year).mention.search(rest)
     if m is not None:
         return _phrase(said, m.start(), m.end(), spans) if aligned else m.group(0)
     for _, end in spans:

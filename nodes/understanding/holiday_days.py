@@ -42,7 +42,7 @@ _SUBDIVISIONS = {"GB": "ENG", "UK": "ENG"}
 
 _NOT_THE_DAY = (
     r"(?:party|parties|dinner|lunch|break|holidays?|shopping|sales?|vacation|rush|week|season"
-    r"|market|concert|show|weekend|period|trip|tree|card|present|gift)"
+    r"|market|concert|show|period|trip|tree|card|present|gift)"
 )
 """A holiday's name before one of these is an event around it, not the day itself."""
 
@@ -54,7 +54,10 @@ class HolidayBook:
     """The spoken holiday names of one country, and those of others we cannot place."""
 
     pattern: re.Pattern[str]
-    """Matches a name said in normalised text; group "name", and "eve" for the day before."""
+    """Matches a name said in normalised text; group "name", "eve" for the day before,
+    "weekend" for the long weekend around it."""
+    mention: re.Pattern[str]
+    """Matches any of the names, also where they are not the day ("the Christmas party")."""
     names: dict[str, str]
     """`key` of a spoken form → the library's name."""
     region: str
@@ -114,9 +117,11 @@ def holiday_book(region: str, year: int) -> HolidayBook:
     spoken = sorted({form for form, _ in forms}, key=len, reverse=True)
     alternatives = "|".join(_form_regex(form) for form in spoken)
     pattern = re.compile(
-        rf"\b(?:the )?(?P<name>{alternatives})(?P<eve>(?:'?s)? eve)?\b(?! {_NOT_THE_DAY}\b)"
+        rf"\b(?:the )?(?P<name>{alternatives})(?P<eve>(?:'?s)? eve)?(?P<weekend> weekend)?\b"
+        rf"(?! {_NOT_THE_DAY}\b)"
     )
-    return HolidayBook(pattern=pattern, names=names, region=region)
+    mention = re.compile(rf"\b(?:{alternatives})\b")
+    return HolidayBook(pattern=pattern, mention=mention, names=names, region=region)
 
 
 @cache

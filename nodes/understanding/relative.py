@@ -83,6 +83,12 @@ def amount_of(word: str) -> int:
     return int(word) if word.isdigit() else 1
 
 
+def _nth_coming(m: re.Match[str], today: date) -> Hit:
+    """ "2 Fridays from now": the second Friday strictly after today."""
+    first = coming(today + timedelta(days=1), weekday_of(m["wd"]))
+    return Hit(m.start(), m.end(), day=first + timedelta(days=7 * (int(m["n"]) - 1)))
+
+
 def _ago(m: re.Match[str], today: date) -> Hit:
     return Hit(m.start(), m.end(), day=shift(today, -amount_of(m["n"]), m["unit"]))
 
@@ -208,6 +214,7 @@ _OF_MONTH = (
 COMPOSED: tuple[tuple[str, Handler], ...] = (
     (rf"\b(?:the )?(?P<nth>{NTH}) (?P<wd>{WEEKDAY}|day) {_OF_MONTH}\b", _nth_weekday),
     (rf"\b(?P<n>{AMOUNT}) (?P<unit>{UNIT}) ago\b", _ago),
+    (rf"\b(?P<n>\d) {_WD} (?:from|after) (?:now|today)\b", _nth_coming),
     (
         rf"\b(?:at |in |by |towards? |around )?(?:the )?(?P<part>beginning|start|early|middle|mid"
         rf"|end|late)(?: of| in)?(?: the)? (?:(?P<which>this|next) )?(?:(?P<unit>week|month)\b"
