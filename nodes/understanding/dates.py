@@ -12,7 +12,8 @@ Conventions (stated in the README's "Understanding conventions" too):
 * A bare day of month ("the 13th", "on the 21st"): this month unless already gone by, then
   next month. Callers name the next such day; a date already gone is not what they mean.
 * "the 10th of this month" pins the month: a day already gone by is past, not next month.
-  "the 10th of next month" is next month's. "of the month" reads as "of this month".
+  "the 10th of next month" is next month's. "the 1st of the month" is read like a bare
+  "the 1st": this month's unless gone by, then next month's.
 * A day the month lacks ("the 31st" in November, "February 30") is ``ambiguous``.
 """
 
@@ -114,10 +115,10 @@ def _day_first(m: re.Match[str], today: date) -> Hit:
 
 
 def _of_month(m: re.Match[str], today: date) -> Hit:
-    year, month = today.year, today.month
-    if m.group(2) == "next":
+    year, month, dom = today.year, today.month, _dom(m.group(1))
+    if m.group(2) == "next" or (m.group(2) == "the" and dom < today.day):
         year, month = _next_month(year, month)
-    return _resolved(m, safe_date(year, month, _dom(m.group(1))))
+    return _resolved(m, safe_date(year, month, dom))
 
 
 def _bare_dom(m: re.Match[str], today: date) -> Hit:

@@ -151,6 +151,8 @@ _ANCHORS_WEEK_MAY_SHIFT = re.compile(
     rf"(?:on )?(?:(?:this |this coming |coming )?{WEEKDAY}|tomorrow|today)"
 )
 _WEEK_OF = re.compile(r"\b(?:the )?week of (?:the )?$")
+_BOUND_BEFORE = re.compile(r"\b(?:any ?time |some ?time )?(?P<rel>after|before) (?:the )?$")
+"""'after Tuesday' / 'before Christmas': the days after or before it, not the day itself."""
 
 
 def _holiday_weekend(m: re.Match[str], day: date) -> Hit:
@@ -214,7 +216,8 @@ def find_days(text: str, today: date, *, region: str = "US") -> tuple[DayFacts, 
     if single is not None:
         return DayFacts(day=single, past=single < today, ambiguous=ambiguous, spans=spans), text
     span = next((hit.span for hit in reversed(hits) if hit.span), None)
-    if span is None:
+    span = span and (max(span[0], today), span[1])
+    if span is None or span[0] > span[1]:
         return DayFacts(ambiguous=ambiguous, spans=spans), text
     return DayFacts(
         day_from=span[0], day_to=span[1], past=span[1] < today, ambiguous=ambiguous, spans=spans
@@ -252,6 +255,13 @@ def _place_in_period(hits: list[Hit]) -> list[Hit]:
     return [hit for hit in out if hit is not period] if placed else out
 
 
+def _bounded(relation: str, day: date) -> tuple[date, date]:
+    """The week after a day, or the days from today up to the day before it."""
+    if relation == "after":
+        return day + timedelta(days=1), day + timedelta(days=7)
+    return date.min, day - timedelta(days=1)
+
+
 def _offsets(hits: list[Hit], said: str, text: str) -> tuple[list[Hit], str]:
     """Shift each day by an offset said just before it ("3 days after Monday").
 
@@ -270,6 +280,12 @@ def _offsets(hits: list[Hit], said: str, text: str) -> tuple[list[Hit], str]:
             span = (monday, monday + timedelta(days=6))
             hits[index] = replace(hit, start=week.start(), day=None, span=span, week_of=monday)
             text = blank(text, week.start(), hit.start)
+            continue
+        if m is None and (bound := _BOUND_BEFORE.search(before)):
+            hits[index] = replace(
+                hit, start=bound.start(), day=None, span=_bounded(bound["rel"], hit.day)
+            )
+            text = blank(text, bound.start(), hit.start)
             continue
         if m is None:
             continue

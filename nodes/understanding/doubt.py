@@ -42,7 +42,7 @@ _BEFORE_NAME = (
 _CUES: tuple[tuple[re.Pattern[str], bool], ...] = (
     (re.compile(rf"\b{WEEKDAY}\b"), False),
     (re.compile(rf"\b(?:{_BEFORE_NAME}) (?:the )?{_LONG_MONTH}\b|\b{_LONG_MONTH} \d"), False),
-    (re.compile(r"\b(?:fortnights?|weekend|after next)\b"), False),
+    (re.compile(r"\b(?:fortnights?|weekend|after next|but next|mid ?week)\b"), False),
     (re.compile(r"\b(?:fortieth|fiftieth|sixtieth|hundredth|thirtieth|twentieth)\b"), False),
     (re.compile(r"\b(?:twenty|thirty|forty|fifty|[2-9]0) (?:first|second|third|\w+th)\b"), False),
     (

@@ -105,8 +105,38 @@ def _after_next(m: re.Match[str], today: date) -> Hit:
 
 
 def _weekday_week(m: re.Match[str], today: date) -> Hit:
-    day = coming(today, weekday_of(m["wd"])) + timedelta(days=7)
+    day = coming(today, weekday_of(m["wd"])) + timedelta(days=14 if m["unit"][0] == "f" else 7)
     return Hit(m.start(), m.end(), day=day, named_weekday=True)
+
+
+def _after_weekend(m: re.Match[str], today: date) -> Hit:
+    """ "after the weekend": the week that follows the coming weekend."""
+    first = monday(today + timedelta(days=1)) + timedelta(days=7)
+    first = first if today.weekday() < 6 else today + timedelta(days=1)
+    return Hit(m.start(), m.end(), span=(first, first + timedelta(days=6)), week_of=first)
+
+
+def _nth_week(m: re.Match[str], today: date) -> Hit:
+    """ "the second week of January": days 8-14; "the last week": its last 7 days."""
+    year, month, roll = _month_of(m, today)
+    length = monthrange(year, month)[1]
+    nth = _NTH[m["nth"]]
+    first = length - 6 if nth == -1 else 7 * (nth - 1) + 1
+    if first > length:
+        return Hit(m.start(), m.end(), ambiguous=m.group(0).strip())
+    span = (date(year, month, first), date(year, month, min(first + 6, length)))
+    if span[1] < today and roll:
+        return _nth_week_later(m, span, today)
+    if span[1] < today:
+        return Hit(m.start(), m.end(), day=span[0])
+    return Hit(m.start(), m.end(), span=(max(span[0], today), span[1]))
+
+
+def _nth_week_later(m: re.Match[str], span: tuple[date, date], today: date) -> Hit:
+    """Next year's (a named month) or next month's week, when this one has gone by."""
+    months = 12 if m["mname"] else 1
+    first, last = add_months(span[0], months), add_months(span[1], months)
+    return Hit(m.start(), m.end(), span=(max(first, today), last))
 
 
 def _week_after_next(m: re.Match[str], today: date) -> Hit:
@@ -223,7 +253,9 @@ COMPOSED: tuple[tuple[str, Handler], ...] = (
     ),
     (rf"\b(?:on )?(?:the )?{_WD} (?:of |in )?the week after next\b", _week_after_next),
     (r"\b(?:the )?week after next\b", _week_after_next),
-    (rf"\b(?:on )?(?:the )?{_WD} after next\b", _after_next),
+    (rf"\b(?:on )?(?:the )?{_WD} after (?:next|this one|this coming one)\b", _after_next),
+    (r"\bafter (?:the|this) weekend\b", _after_weekend),
+    (rf"\b(?:the )?(?P<nth>{NTH}) week {_OF_MONTH}\b", _nth_week),
     (rf"\bin (?P<n>{AMOUNT}) (?P<unit>weeks?)(?: time)? (?:on )?{_WD}\b", _weeks_then_weekday),
     (
         rf"\bin (?P<n>{AMOUNT}) (?P<unit>{UNIT})(?:'? ?s? time)?\b"
@@ -232,7 +264,7 @@ COMPOSED: tuple[tuple[str, Handler], ...] = (
         r"|\bin (?P<f>a fortnight)\b",
         any_duration,
     ),
-    (rf"\b(?:on )?{_WD} week\b", _weekday_week),
+    (rf"\b(?:on )?{_WD} (?P<unit>week|fortnight)\b", _weekday_week),
 )
 """Composed phrases in the order they are tried; each runs before the plain anchors."""
 
