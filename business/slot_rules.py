@@ -55,6 +55,18 @@ def timing(cal: BusinessCalendar, start: datetime, *, now: datetime) -> Reason |
     return None
 
 
+def last_day(cal: BusinessCalendar, now: datetime) -> date:
+    """Return the last day that can hold a booking: today plus the horizon."""
+    return now.astimezone(cal.tz).date() + timedelta(days=cal.horizon_days)
+
+
+def off_grid_or_outside(cal: BusinessCalendar, day: date, at: time) -> Reason:
+    """Say why no slot starts at `at` on an open day: between slot starts, or outside hours."""
+    hours = cal.opening(day)
+    inside = hours is not None and minutes(hours[0]) <= minutes(at) < minutes(hours[1])
+    return "off_grid" if inside else "outside_hours"
+
+
 def span(query: SlotQuery, today: date, last_day: date) -> tuple[date, date]:
     """Return the first and last wished day (inclusive)."""
     if query.day is not None:

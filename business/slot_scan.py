@@ -64,7 +64,7 @@ class Scan:
 
     @cached_property
     def last_day(self) -> date:
-        return self.today + timedelta(days=self.cal.horizon_days)
+        return rules.last_day(self.cal, self.now)
 
     def taken(self, start: datetime) -> bool:
         """Return True when `start` is booked or was already offered."""
@@ -92,14 +92,16 @@ class Scan:
             return [], "closed"
         wanted = [s for s in grid if rules.fits(s, query)]
         if not wanted:
-            on_grid = query.at is None or any(
-                rules.wall(s) == rules.minutes(query.at) for s in grid
-            )
-            return [], "no_match" if on_grid else "outside_hours"
+            if query.at is None or any(rules.wall(s) == rules.minutes(query.at) for s in grid):
+                return [], "no_match"
+            return [], rules.off_grid_or_outside(self.cal, day, query.at)
         timing = [rules.timing(self.cal, s, now=self.now) for s in wanted]
-        free = [s for s, t in zip(wanted, timing, strict=True) if t is None and not self.taken(s)]
+        bookable = [s for s, t in zip(wanted, timing, strict=True) if t is None]
+        free = [s for s in bookable if not self.taken(s)]
         if free:
             return free, None
-        if None in timing:  # bookable as far as the clock goes, so bookings filled them
+        if any(rules.utc(s) in self.exclude for s in bookable):
+            return [], "offered"  # the caller has heard every slot left, so none is "full"
+        if bookable:  # bookable as far as the clock goes, so bookings filled them
             return [], "taken" if query.at is not None else "full"
         return [], next(r for r in ("past", "too_soon", "beyond_horizon") if r in timing)

@@ -11,7 +11,9 @@ a day while later days of the range have room. Failing that it returns the neare
 slots, in this order of preference: other times on the wished days, then the following days
 (keeping earliest/latest/part of day, then without them), then the days before (for a wish
 beyond the horizon). Nearness is minutes from `at`, or from the wished window. A slot in
-`exclude` counts as taken, so "anything else?" on a day with nothing left says "full".
+`exclude` counts as taken, so "anything else?" never repeats an offer; when only offered
+slots are left the reason is "offered", not "full". A time between slot starts within
+opening hours is "off_grid" (with the nearest starts offered), not "outside_hours".
 
 The types and the search policy live here; the wall-clock rules (and `slot_starts`) are in
 `slot_rules`, the per-search day scan and alternative search in `slot_scan`.
@@ -26,10 +28,10 @@ from typing import Literal
 
 from business import slot_rules as rules
 from business.calendar import BusinessCalendar
-from business.slot_rules import slot_starts
+from business.slot_rules import last_day, slot_starts
 from business.slot_scan import Scan, alternatives
 
-# slot_starts moved to slot_rules but stays part of this module's API.
+# slot_starts and last_day live in slot_rules but are part of this module's API.
 __all__ = [
     "BusyLookup",
     "PartOfDay",
@@ -38,12 +40,22 @@ __all__ = [
     "SlotSearch",
     "check_slot",
     "find_slots",
+    "last_day",
     "slot_starts",
 ]
 
 PartOfDay = Literal["morning", "afternoon", "evening"]
 Reason = Literal[
-    "past", "too_soon", "closed", "outside_hours", "beyond_horizon", "taken", "full", "no_match"
+    "past",
+    "too_soon",
+    "closed",
+    "outside_hours",  # before opening or after closing
+    "off_grid",  # within opening hours but between slot starts ("a quarter past nine")
+    "beyond_horizon",
+    "taken",
+    "full",
+    "offered",  # every matching slot left was already offered in this call
+    "no_match",
 ]
 BusyLookup = Callable[[datetime, datetime], Collection[datetime]]
 """Aware [start, end) window → start instants already booked in it (any timezone)."""
@@ -51,7 +63,8 @@ BusyLookup = Callable[[datetime, datetime], Collection[datetime]]
 # Across several wished days, what happened on open days explains a miss better than days
 # the business was shut or that lie outside the bookable window.
 _REASON_RANK: tuple[Reason, ...] = (
-    "taken", "full", "no_match", "outside_hours", "too_soon", "past", "closed", "beyond_horizon"
+    "offered", "taken", "full", "no_match", "off_grid", "outside_hours", "too_soon", "past",
+    "closed", "beyond_horizon",
 )  # fmt: skip
 
 
@@ -97,7 +110,7 @@ def check_slot(cal: BusinessCalendar, start: datetime, *, now: datetime) -> Reas
     if cal.opening(day) is None:
         return "closed"
     if rules.utc(start) not in {rules.utc(s) for s in slot_starts(cal, day)}:
-        return "outside_hours"
+        return rules.off_grid_or_outside(cal, day, start.astimezone(cal.tz).time())
     return timing
 
 

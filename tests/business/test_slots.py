@@ -10,7 +10,15 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from business.calendar import BusinessCalendar
-from business.slots import BusyLookup, Reason, SlotQuery, check_slot, find_slots, slot_starts
+from business.slots import (
+    BusyLookup,
+    Reason,
+    SlotQuery,
+    check_slot,
+    find_slots,
+    last_day,
+    slot_starts,
+)
 
 TZ = ZoneInfo("America/Los_Angeles")
 CAL = BusinessCalendar()
@@ -155,12 +163,25 @@ def test_exact_time_outside_hours() -> None:
     assert (matched, reason) == (False, "outside_hours")
 
 
-def test_exact_time_off_the_grid_is_outside_hours() -> None:
-    """A time between slot starts is reported as outside hours, with its neighbours offered."""
+def test_exact_time_off_the_grid_is_off_grid() -> None:
+    """A time between slot starts within opening hours is off the grid, neighbours offered."""
     slots, _, reason = search(SlotQuery(day=THU, at=time(10, 15)))
-    assert reason == "outside_hours"
+    assert reason == "off_grid"
     # 9:30 and 11:00 are equally far; the earlier one wins the tie.
     assert times(slots) == [(THU, 9, 30), (THU, 10, 0), (THU, 10, 30)]
+
+
+def test_a_day_whose_matching_slots_were_all_offered_says_offered_not_full() -> None:
+    """ "Anything else?" after the only afternoon slots were offered is "offered", not "full"."""
+    heard = [at(THU, 15), at(THU, 15, 30)]
+    slots, matched, reason = search(SlotQuery(day=THU, earliest=time(15)), exclude=heard)
+    assert (matched, reason) == (False, "offered")
+    assert times(slots) == [(THU, 13, 30), (THU, 14, 0), (THU, 14, 30)]
+
+
+def test_last_day_is_today_plus_the_horizon() -> None:
+    """The last bookable day is the horizon counted in calendar days from today."""
+    assert last_day(CAL, NOW) == WED + timedelta(days=CAL.horizon_days)
 
 
 def test_afternoon_only() -> None:
@@ -297,7 +318,9 @@ def test_dst_spring_forward_skips_missing_times() -> None:
         (at(WED, 10, 30), "too_soon"),
         (at(SAT, 10), "closed"),
         (at(THU, 16), "outside_hours"),
-        (at(THU, 9, 15), "outside_hours"),
+        (at(THU, 9, 15), "off_grid"),
+        (at(THU, 15, 45), "off_grid"),
+        (at(THU, 8, 45), "outside_hours"),
         (at(WED + timedelta(days=70), 10), "beyond_horizon"),
         (at(THU, 10), None),
         (at(THU, 10).astimezone(UTC), None),
