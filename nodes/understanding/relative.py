@@ -143,7 +143,7 @@ def _week_after_next(m: re.Match[str], today: date) -> Hit:
     first = monday(today) + timedelta(days=14)
     if wd := m.groupdict().get("wd"):
         return Hit(m.start(), m.end(), day=first + timedelta(days=weekday_of(wd)))
-    return Hit(m.start(), m.end(), span=(first, first + timedelta(days=6)))
+    return Hit(m.start(), m.end(), span=(first, first + timedelta(days=6)), week_of=first)
 
 
 def _month_of(m: re.Match[str], today: date) -> tuple[int, int, bool]:

@@ -648,6 +648,32 @@ PHRASES: list[Phrase] = [
         P("my kid is in 3rd grade", {WED: "none"}),
         P("the second available", {WED: "none"}),
     ),
+    # Found while trying new wordings: each was a silent misread once.
+    *_group(
+        "combined",
+        P("anything the week after next on Wednesday", {WED: "2026-12-16", SUN: "2026-12-16"}),
+        P("next month on the 5th", {WED: "2027-01-05", SPRING: "2027-04-05"}),
+        P("in January on the 8th", {WED: "2027-01-08"}),
+        P("the week of the 14th", {WED: "2026-12-14..2026-12-20"}),
+        P("the Friday after this one", {WED: "2026-12-11", MON: "2026-12-18"}),
+        P("two Fridays from now", {WED: "2026-12-11", FRI: "2026-12-18"}),
+        P("after Tuesday", {WED: "2026-12-09..2026-12-15"}),
+        P("sometime after the 15th", {WED: "2026-12-16..2026-12-22"}),
+        P("before Christmas", {WED: "2026-12-02..2026-12-24"}),
+        P("after the weekend", {WED: "2026-12-07..2026-12-13", SUN: "2026-12-07..2026-12-13"}),
+        P("the last week of January", {WED: "2027-01-25..2027-01-31"}),
+        P("the 2nd week of January", {WED: "2027-01-08..2027-01-14"}),
+        P("Tuesday fortnight", {WED: "2026-12-22"}),
+        P("the 1st of the month", {WED: "2027-01-01", NOV30: "2026-12-01"}),
+        P("put me down for Memorial Day weekend", {WED: "2027-05-29..2027-05-31"}),
+        P("Labor Day weekend", {WED: "2027-09-04..2027-09-06"}),
+        P("tomorrow Friday", {WED: "ask"}),
+        P("on Easter Monday", {WED: "ask"}),
+        P("not this Friday but next", {WED: "ask"}),
+        P("midweek", {WED: "ask"}),
+        P("the next day", {WED: "ask"}),
+        P("Christmas week", {WED: "ask"}),
+    ),
 ]
 # fmt: on
 
