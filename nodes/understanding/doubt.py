@@ -17,7 +17,7 @@ import re
 from datetime import date
 
 from nodes.understanding.holiday_days import foreign_names, holiday_book
-from nodes.understanding.lexicon import WEEKDAY
+from nodes.understanding.lexicon import ORDINAL, WEEKDAY
 
 _LONG_MONTH = (
     r"(?:january|february|april|june|july|august|september|sept|october|november|december)"
@@ -60,6 +60,7 @@ _CUES: tuple[tuple[re.Pattern[str], bool], ...] = (
         False,
     ),
     (re.compile(r"\bthe (?:day|week|month|weekend) (?:after|before|of)\b"), False),
+    (re.compile(rf"\b(?:{ORDINAL}|last|final) (?:week|weekend|day)s? (?:of|in)\b"), False),
     (re.compile(r"\bthe (?:next|following|previous) (?:day|morning|afternoon)\b"), False),
     (
         re.compile(
