@@ -133,10 +133,11 @@ _NOT_TIME = r"(?![:\d]| ?(?:am|pm|o'?clock)\b)"
 # An ordinal followed by a noun is a pick or a phrase ("the first one", "first thing", "the
 # second dentist"), not a day of month; nouns a caller picks among on the phone.
 _NOUN_AFTER = (
-    r"thing|of|week|half|doctors?|dentists?|therapists?|salons?|stylists?|barbers?|places?"
+    r"thing|of|week|half(?! past)|doctors?|dentists?|therapists?|salons?|stylists?|barbers?|places?"
     r"|persons?|people|results?|names?|offices?|clinics?|locations?|listings?|suggestions?"
     r"|streets?|st|avenue|ave|road|rd|boulevard|blvd|floor|grade|century|row|round|tries"
-    r"|try|attempt|visit|kid|child|son|daughter|baby|birthday|anniversary|period|quarter"
+    r"|try|attempt|visit|kid|child|son|daughter|baby|birthday|anniversary|period"
+    r"|quarter(?! (?:past|to|after|til|till|before|of \d))"
 )
 _NOT_DOM = rf"(?! (?:{CHOICE_NOUN}|{_NOUN_AFTER})\b)"
 _NOT_FIRST_FREE = (  # "the first available" = the earliest; "the second available" a pick

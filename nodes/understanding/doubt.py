@@ -34,6 +34,12 @@ _DAY_NOT_HOLIDAY = (
     r"|bad|slow|quiet|free|open|off|sick|spa|first|last|second|third|same|big|\d+|to|that's"
     r"|lovely|rest|travel|single|exact|best|better|following|previous|particular|such"
 )
+_NOT_A_DAY_AFTER = (
+    r"streets?|st|avenue|ave|road|rd|boulevard|blvd|floor|grade|century|row|round|time|times"
+    r"|try|attempt|visit|kid|child|son|daughter|baby|birthday|anniversary|one|option|choice"
+    r"|slot|appointment|person|people|place|doctor|dentist|therapist|stylist|salon|result"
+)
+"""After a leftover "3rd", these make it an address, a grade or a pick, not a day."""
 _BEFORE_NAME = (
     r"in|on|for|of|early|late|mid|by|until|till|next|this|around|during|before|after|from"
     r"|since|over|through"
@@ -44,6 +50,7 @@ _CUES: tuple[tuple[re.Pattern[str], bool], ...] = (
     (re.compile(rf"\b(?:{_BEFORE_NAME}) (?:the )?{_LONG_MONTH}\b|\b{_LONG_MONTH} \d"), False),
     (re.compile(r"\b(?:fortnights?|weekend|after next|but next|mid ?week)\b"), False),
     (re.compile(r"\b(?:fortieth|fiftieth|sixtieth|hundredth|thirtieth|twentieth)\b"), False),
+    (re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)\b(?! (?:{_NOT_A_DAY_AFTER})\b)"), False),
     (re.compile(r"\b(?:twenty|thirty|forty|fifty|[2-9]0) (?:first|second|third|\w+th)\b"), False),
     (
         re.compile(

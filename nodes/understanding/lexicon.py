@@ -144,6 +144,8 @@ _MINUTE_WORD = (
     rf"eighteen|nineteen|(?:twenty|thirty|forty|fifty)(?: (?:{_UNIT}))?"
 )
 _WORD_CLOCK = re.compile(rf"\b({_HOUR_WORD}|\d{{1,2}}) ({_MINUTE_WORD})\b(?! (?:days?|weeks?))")
+_DAY_BEFORE = re.compile(rf"\b(?:{MONTH}|the|on)\s*$")
+"""'ten thirty' → 10:30; a digit hour is not one after a month ('March 8, twelve o'clock')."""
 _COMPOUND = re.compile(rf"\b(twenty|thirty|forty|fifty) ({_UNIT})\b")
 _ORDINAL_UNIT = "|".join(_ORDINAL_UNITS)
 _SIMPLE_NUMBER = re.compile(
@@ -185,6 +187,8 @@ def _to_past(match: re.Match[str]) -> str:
 
 
 def _word_clock(match: re.Match[str]) -> str:
+    if match.group(1).isdigit() and _DAY_BEFORE.search(match.string, 0, match.start()):
+        return match.group(0)  # "March 8, twelve o'clock": the 8 is a day, not an hour
     hour = number_value(match.group(1))
     words = match.group(2).split()
     if words[0] in ("oh", "o"):
@@ -229,6 +233,12 @@ _SPACED_CLOCK = re.compile(r"\b(1[0-2]|[1-9]) ([0-5]\d) ([ap]m)\b")  # STT "2 15
 _SPACES = re.compile(r"\s+")
 
 
+def _spaced_clock(match: re.Match[str]) -> str:
+    if _DAY_BEFORE.search(match.string, 0, match.start()):
+        return match.group(0)  # "March 8, 12 pm": a day then an hour, not 8:12
+    return f"{match.group(1)}:{match.group(2)} {match.group(3)}"
+
+
 def normalize(text: str) -> str:
     """Lowercase and tidy `text`, turning safe number words into digits."""
     s = text.lower().translate(_CURLY)
@@ -246,7 +256,7 @@ def normalize(text: str) -> str:
     s = _COUPLE.sub("2", s)
     s = _A_UNIT.sub(r"\1 1 \2", s)
     s = _SPACED_MERIDIEM.sub(r" \1m", s)
-    return _SPACED_CLOCK.sub(r"\1:\2 \3", s)
+    return _SPACED_CLOCK.sub(_spaced_clock, s)
 
 
 def blank(text: str, start: int, end: int) -> str:
