@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
 
-import pytest
 from langgraph.runtime import Runtime
 
-from business.calendar import BusinessCalendar
 from graph.context import CallContext
 from graph.state import CallState, Pending
 from nodes.book import book
@@ -16,39 +13,11 @@ from nodes.confirm import confirm
 from nodes.guard import recovering
 from nodes.search import search
 from nodes.summarize import summarize
-from nodes.understanding.rules import RuleUnderstander
 from store.errors import StoreUnavailable
 from store.sqlite import SqliteStore
-from tests.conftest import NOW, SAM
+from tests.conftest import NOW
 
 MONDAY_10 = "2026-11-30T10:00:00-08:00"
-
-
-@pytest.fixture
-def store() -> Iterator[SqliteStore]:
-    """Yield an in-memory store."""
-    with SqliteStore(":memory:") as opened:
-        yield opened
-
-
-@pytest.fixture
-def runtime(store: SqliteStore) -> Runtime[CallContext]:
-    """Return the runtime a node receives, with a pinned clock."""
-    ctx = CallContext(
-        store=store,
-        understander=RuleUnderstander(),
-        calendar=BusinessCalendar(),
-        clock=lambda: NOW,
-    )
-    return Runtime(context=ctx)
-
-
-@pytest.fixture
-def sam(store: SqliteStore) -> CallState:
-    """Return the state of a call with Sam identified."""
-    user = store.create_user(phone=SAM, name="Sam Lee")
-    store.start_conversation(conversation_id="c1", started_at=NOW)
-    return CallState(call_id="c1", user_id=user.id, phone=SAM, caller_name="Sam Lee", turn=3)
 
 
 def test_read_back_says_the_absolute_date_and_sets_a_stable_key(
