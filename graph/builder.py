@@ -15,12 +15,13 @@ from graph.context import CallContext
 from graph.state import CallState
 from nodes.book import book
 from nodes.cancel import cancel
+from nodes.check import check
 from nodes.confirm import confirm
 from nodes.greet import greet
 from nodes.guard import recovering
 from nodes.handoff import goodbye, offer_handoff, take_message
 from nodes.identify import identify, register
-from nodes.repair import clarify, decline, help_caller, never_mind, repeat
+from nodes.repair import clarify, decline, help_caller, never_mind, repeat, resume
 from nodes.reschedule import reschedule
 from nodes.retrieve import retrieve
 from nodes.search import search
@@ -50,10 +51,12 @@ def build_graph() -> Graph:
     g.add_node("cancel", recovering(cancel))
     g.add_node("reschedule", recovering(reschedule))
     g.add_node("retrieve", recovering(retrieve))
+    g.add_node("check", recovering(check))
     # repair and handoff
     g.add_node("decline", decline)
     g.add_node("repeat", repeat)
     g.add_node("never_mind", never_mind)
+    g.add_node("resume", resume)
     g.add_node("help", help_caller)
     g.add_node("clarify", clarify)
     g.add_node("offer_handoff", offer_handoff)
@@ -71,6 +74,7 @@ def build_graph() -> Graph:
     g.add_conditional_edges("understand", routing.route_turn)
     g.add_conditional_edges("search", routing.route_after_search)
     g.add_conditional_edges("select", routing.route_after_select)
+    g.add_conditional_edges("check", routing.route_after_check)
     g.add_edge("confirm", "respond")
     g.add_conditional_edges("book", routing.route_after_write)
     g.add_conditional_edges("reschedule", routing.route_after_write)
@@ -80,6 +84,7 @@ def build_graph() -> Graph:
         "decline",
         "repeat",
         "never_mind",
+        "resume",
         "help",
         "clarify",
         "offer_handoff",

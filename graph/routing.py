@@ -17,8 +17,10 @@ TurnNode = Literal[
     "reschedule",
     "decline",
     "retrieve",
+    "check",
     "repeat",
     "never_mind",
+    "resume",
     "help",
     "offer_handoff",
     "take_message",
@@ -37,8 +39,10 @@ _BY_ACT: dict[str, TurnNode] = {
     "select": "select",
     "deny": "decline",
     "list": "retrieve",
+    "check": "check",
     "repeat": "repeat",
     "never_mind": "never_mind",
+    "resume": "resume",
     "help": "help",
     "prompt": "help",
     "chitchat": "help",
@@ -88,6 +92,11 @@ def route_after_select(state: CallState) -> Literal["confirm", "search", "respon
     if state.task == "reschedule" and state.target and state.wish:
         return "search"
     return "respond"
+
+
+def route_after_check(state: CallState) -> Literal["search", "respond"]:
+    """An appointment named to be confirmed that is not booked yet is searched for booking."""
+    return "search" if state.act == "search" else "respond"
 
 
 def route_after_write(state: CallState) -> Literal["search", "respond"]:

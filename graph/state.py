@@ -49,6 +49,8 @@ Act = Literal[
     "goodbye",  # ended the call
     "hangup",  # the line dropped or the caller hung up
     "ambiguous",  # a date that could mean more than one day ("the 31st" in November)
+    "check",  # "confirm my appointment on Friday at 10": read it out, or book it if not there
+    "resume",  # declined the callback offer: back to the question pending before it
     "unclear",  # nothing usable in the utterance
 ]
 
@@ -76,6 +78,13 @@ class Pending(TypedDict, total=False):
     appointment_start: str
     key: str
     """Idempotency key: a retried or replayed write returns the first result."""
+
+
+class Resume(TypedDict):
+    """The question pending before a callback offer, asked again when the caller declines."""
+
+    stage: Stage
+    question: str
 
 
 class Line(TypedDict):
@@ -138,6 +147,11 @@ class CallState:
     """The caller's appointments offered for a pick: [{"id", "start"}]."""
     pending: Pending | None = None
     """A write read back and waiting for a yes."""
+    guess: str | None = None
+    """The day (ISO) an uncertain phrase most likely means, asked about ("Which day is that:
+    Thursday, November 26th?") and waiting for a yes; cleared once answered or dropped."""
+    resume: Resume | None = None
+    """Set while a callback is offered after repeated misunderstandings: where to go back to."""
     notice: str | None = None
     """Why the last write did not happen (slot_taken, store_down), for the next node."""
 

@@ -1,17 +1,22 @@
 """Dialogue-state tracking: read one understood utterance in the light of the pending question.
 
 A pure function of state and the `Understanding`: it decides the dialogue act the routers
-switch on and merges what the caller said into the task, wish and picks. No I/O.
+switch on and merges what the caller said into the task, wish and picks. No I/O. Answers to
+the task's own questions are read in `dialogue_stages`, repairs (a no, the callback offer,
+an uncertain day) in `dialogue_repair`.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
-from graph.state import Act, CallState, Pending, Stage, Wish
-from nodes.appointments import on_day
-from nodes.understanding.types import Expecting, Understanding, When
+from graph.state import Act, CallState, Stage, Wish
+from nodes.dialogue_repair import ambiguous, answer_guess, at_callback_offer, closing
+from nodes.dialogue_stages import at_appointment, at_confirm, at_offer, carry_on
+from nodes.understanding.intents import confirms_mine
+from nodes.understanding.types import Expecting, Understanding
 from nodes.wish import merge_wish
 
 EXPECTING: dict[Stage, Expecting] = {
@@ -29,11 +34,15 @@ EXPECTING: dict[Stage, Expecting] = {
 
 _GLOBAL_ACTS: dict[str, Act] = {
     "repeat": "repeat",
-    "goodbye": "goodbye",
     "human": "human",
     "help": "help",
     "chitchat": "chitchat",
 }
+
+_KEEPS_GUESS: frozenset[Act] = frozenset(
+    {"repeat", "help", "chitchat", "list", "unclear", "human", "resume", "ambiguous"}
+)
+"""Digressions after which the day question, and so its guess, is still pending."""
 
 
 def track(state: CallState, heard: Understanding) -> dict[str, Any]:
@@ -41,20 +50,26 @@ def track(state: CallState, heard: Understanding) -> dict[str, Any]:
     update = _track(state, heard)
     act = update["act"]
     update["misunderstood"] = state.misunderstood + 1 if act == "unclear" else 0
+    if state.guess is not None and act not in _KEEPS_GUESS:
+        update["guess"] = None
+    if state.resume is not None and act not in ("human", "repeat", "resume"):
+        update["resume"] = None  # the callback offer is no longer pending (resume reads it)
     return update
 
 
 def _track(state: CallState, heard: Understanding) -> dict[str, Any]:
-    stage, when = state.stage, heard.when
-    if stage == "take_message":
-        if heard.affirm is False and heard.when.is_empty():
-            return {"act": "never_mind"}  # "no thanks" to leaving a message
-        if heard.affirm is True and len(heard.text.split()) <= 3:
-            return {"act": "human"}  # "yes please": ask for the message itself
-        if heard.intent not in ("goodbye", "repeat", "never_mind"):
-            return {"act": "message", "message": heard.text.strip()[:500]}
+    stage = state.stage
+    if stage == "take_message" and (reply := at_callback_offer(state, heard)) is not None:
+        return reply
+    if (reply := answer_guess(state, heard)) is not None:
+        return reply
+    if (reply := closing(state, heard)) is not None:
+        return reply
+    if heard.intent == "goodbye":
+        heard = replace(heard, intent=None)  # "yes, that's it" carries more than a goodbye
     if heard.intent in _GLOBAL_ACTS:
         return {"act": _GLOBAL_ACTS[heard.intent]}
+    when = heard.when
     if heard.intent == "never_mind" and not (heard.correction and not when.is_empty()):
         return {"act": "never_mind"}
     if state.user_id is None:
@@ -64,14 +79,16 @@ def _track(state: CallState, heard: Understanding) -> dict[str, Any]:
             return {"act": "name", "caller_name": heard.name}
         return _remember_request(heard)
     if heard.intent == "list":
+        if when.day is not None and confirms_mine(heard.text):
+            return {"act": "check"}  # "confirm my appointment on Friday at 10"
         return {"act": "list"}
-    if heard.when.ambiguous:
-        return _ambiguous(state, heard)
-    if stage == "confirm" and state.pending and (reply := _at_confirm(state, heard)) is not None:
+    if when.ambiguous:
+        return ambiguous(state, heard)
+    if stage == "confirm" and state.pending and (reply := at_confirm(state, heard)) is not None:
         return reply
-    if stage == "offer_slots" and (reply := _at_offer(state, heard)) is not None:
+    if stage == "offer_slots" and (reply := at_offer(state, heard)) is not None:
         return reply
-    if stage == "ask_appointment" and (reply := _at_appointment(state, heard)) is not None:
+    if stage == "ask_appointment" and (reply := at_appointment(state, heard)) is not None:
         return reply
     if heard.intent is not None:
         return _new_task(state, heard)
@@ -79,16 +96,11 @@ def _track(state: CallState, heard: Understanding) -> dict[str, Any]:
     if amend is not None:
         return amend
     if not when.is_empty():
-        if state.task == "cancel":
-            return {"act": "select", "wish": merge_wish(Wish(), when), "target": None}
-        task = state.task or "book"
-        return {"act": "search", "task": task, "wish": merge_wish(state.wish, when)}
+        return carry_on(state, when, base=Wish() if state.task == "cancel" else None)
     if heard.more and state.task in ("book", "reschedule"):
         return {"act": "more"}
-    if heard.affirm is False and stage == "ask_request":
-        return {"act": "goodbye"}
-    if heard.affirm is True and stage == "ask_request":
-        return {"act": "prompt"}
+    if heard.affirm is True and stage == "ask_request" and state.task is None:
+        return {"act": "prompt"}  # a yes to "what day would suit you?" says nothing: unclear
     return {"act": "unclear"}
 
 
@@ -114,75 +126,6 @@ def _remember_request(heard: Understanding) -> dict[str, Any]:
     if heard.intent == "list":
         return {"act": "need_identity"}
     return {"act": "unclear"}
-
-
-def _ambiguous(state: CallState, heard: Understanding) -> dict[str, Any]:
-    """Ask which day was meant, keeping the time said with it ("Tuesday the 13th at 3").
-
-    Only the day is in doubt; the caller's answer ("the 13th") then keeps the 3 PM.
-    """
-    when = heard.when
-    time_only = When(
-        at=when.at, earliest=when.earliest, latest=when.latest, part_of_day=when.part_of_day
-    )
-    if time_only.is_empty() or state.task not in (None, "book", "reschedule"):
-        return {"act": "ambiguous"}
-    return {"act": "ambiguous", "wish": merge_wish(state.wish, time_only)}
-
-
-def _at_confirm(state: CallState, heard: Understanding) -> dict[str, Any] | None:
-    """Yes writes, no declines, a new date or time re-searches ("actually make it 4pm")."""
-    assert state.pending is not None
-    kind = state.pending.get("kind")
-    if not heard.when.is_empty() and kind in ("book", "reschedule"):
-        return {"act": "search", "wish": merge_wish(state.wish, heard.when), "pending": None}
-    if heard.affirm is True and not heard.correction:
-        return {"act": "affirm"}
-    if heard.affirm is False:
-        return {"act": "deny"}
-    return None
-
-
-def _at_offer(state: CallState, heard: Understanding) -> dict[str, Any] | None:
-    """A pick by position or by time; "anything else?"; or a new wish."""
-    offers = state.offers
-    if heard.choice is not None and -len(offers) <= heard.choice < len(offers):
-        return _choose(state, offers[heard.choice])
-    if heard.when.at is not None and heard.when.earliest is None:
-        picked = [
-            slot
-            for slot in offers
-            if _same_time(slot, heard.when.at.isoformat(timespec="minutes"))
-            and (heard.when.day is None or slot[:10] == heard.when.day.isoformat())
-        ]
-        if len(picked) == 1:
-            return _choose(state, picked[0])
-    if heard.more:
-        return {"act": "more"}
-    if not heard.when.is_empty() and heard.intent is None:
-        return {"act": "search", "wish": merge_wish(state.wish, heard.when)}
-    if heard.affirm is True and len(offers) == 1:
-        return _choose(state, offers[0])
-    if heard.affirm is False:
-        return {"act": "deny"}
-    return None
-
-
-def _at_appointment(state: CallState, heard: Understanding) -> dict[str, Any] | None:
-    """A pick among the caller's own appointments, by position or by day."""
-    choices = state.choices
-    if heard.choice is not None and -len(choices) <= heard.choice < len(choices):
-        return {"act": "select", "target": choices[heard.choice]}
-    if heard.when.day is not None:
-        picked = on_day(choices, heard.when.day)
-        if heard.when.at is not None:
-            at = heard.when.at.isoformat(timespec="minutes")
-            picked = [c for c in picked if _same_time(c["start"], at)] or picked
-        if len(picked) == 1:
-            return {"act": "select", "target": picked[0]}
-    if heard.affirm is True and len(choices) == 1:
-        return {"act": "select", "target": choices[0]}
-    return None
 
 
 def _new_task(state: CallState, heard: Understanding) -> dict[str, Any]:
@@ -233,12 +176,3 @@ def _amend_last_write(state: CallState, heard: Understanding) -> dict[str, Any] 
         "offered": [],
         "pending": None,
     }
-
-
-def _choose(state: CallState, slot: str) -> dict[str, Any]:
-    kind: Literal["book", "reschedule"] = "reschedule" if state.task == "reschedule" else "book"
-    return {"act": "choose", "pending": Pending(kind=kind, slot=slot)}
-
-
-def _same_time(iso: str, hhmm: str) -> bool:
-    return datetime.fromisoformat(iso).strftime("%H:%M") == hhmm

@@ -41,9 +41,15 @@ def identify(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, An
     store.attach_user(conversation_id=state.call_id, user_id=user.id)
     update: dict[str, Any] = {"user_id": user.id, "new_caller": new_caller}
     if user.name is None:
+        # "that number" only after the caller said one; a caller ID was never said aloud
+        said_number = state.stage == "ask_phone"
+        if not new_caller:
+            ask = phrases.WHAT_NAME
+        else:
+            ask = phrases.ASK_NAME if said_number else phrases.NEW_CALLER
         return {
             **update,
-            "speech": [phrases.ASK_NAME],
+            "speech": [ask],
             "stage": "ask_name",
             "question": phrases.WHAT_NAME,
         }

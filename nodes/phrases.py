@@ -14,25 +14,37 @@ PHONE_GIVE_UP = (
     "or ask for a callback."
 )
 ASK_NAME = "I don't have that number yet. What's your name?"
+"""Only after a number the caller said; a caller ID they never said gets NEW_CALLER."""
+NEW_CALLER = "I don't think we've spoken before. What's your name?"
 ASK_NAME_FIRST = "Sure. First, may I have your name?"
 WHAT_NAME = "May I have your name?"
 HOW_CAN_I_HELP = "How can I help you today?"
 ANYTHING_ELSE = "Is there anything else I can help with?"
-HELP = (
+CAN_DO = (
     "I can tell you what's free, book an appointment, read out your appointments, "
-    "move one, or cancel one. What would you like?"
+    "move one, or cancel one."
 )
+HELP = f"{CAN_DO} What would you like?"
 PROMPT = "Sure, what can I do for you?"
+WHAT_CAN_I_DO = "What can I do for you?"
+"""PROMPT's question, re-asked on its own: a re-ask never answers as if understood."""
 HELLO = "Hi there."
 WELCOME = "You're welcome."
 NEVER_MIND = "No problem, I've dropped that."
 ASK_WHEN = "What day and time would suit you?"
+ASK_OTHER_WHEN = "What other day or time would suit you?"
 ASK_MOVE_WHEN = "When would you like to move it to?"
 WHICH_SLOT = "Which one works for you?"
-WHICH_ONE = "Happy to. Which one would you like?"
+HAPPY_TO = "Happy to."
+NO_PROBLEM = "No problem."
 CONFIRM_YES_NO = "Please say yes or no."
 DECLINED = "Okay, I won't do that."
 NOT_UNDERSTOOD = "Sorry, I didn't catch that."
+NOT_UNDERSTOOD_INSTEAD = (
+    "Sorry, I didn't catch what you'd like instead. I can book, move or cancel an "
+    "appointment. What would you like to do?"
+)
+"""After a no that carries something we could not read: the call goes on, nothing assumed."""
 OFFER_CALLBACK = (
     "I'm sorry, I'm having trouble understanding. I can take a message and have someone "
     "call you back. What would you like me to pass on?"
@@ -52,6 +64,7 @@ STORE_DOWN = (
 NOTHING_FREE = "Sorry, I don't have anything free {wish}."
 NOTHING_AT_ALL = "Sorry, I don't have any openings in the next few weeks."
 NO_MORE = "That's everything I have for that time."
+NOT_BOOKED_THEN = "I don't see an appointment of yours then."
 PAST = "That time has already passed."
 CLOSED = "We're closed then."
 OUTSIDE_HOURS = "That's outside our opening hours."
@@ -68,6 +81,7 @@ REASONS = {
     "too_soon": TOO_SOON,
     "taken": WISH_TAKEN,
     "full": "That day is fully booked.",
+    "offered": NO_MORE,
     "no_match": NO_MATCH,
 }
 """Why a wish could not be met, said before the nearest alternatives."""
@@ -135,9 +149,35 @@ def no_appointment_then(day: str) -> str:
     return f"I don't see an appointment of yours on {day}."
 
 
-def which_day(phrase: str) -> str:
-    """Ask which day an ambiguous phrase means."""
-    return f'Sorry, I\'m not sure which day you mean by "{phrase}". Could you give me the date?'
+def which_day(time_said: str | None) -> str:
+    """Ask which day was meant, with the time already understood, if any."""
+    return f"Which day did you mean for {time_said}?" if time_said else "Which day did you mean?"
+
+
+def sorry(question: str) -> str:
+    """Ask a question apologetically: "Sorry, which day did you mean?"."""
+    return f"Sorry, {question[0].lower()}{question[1:]}"
+
+
+def is_it_day(day: str) -> str:
+    """Ask whether an uncertain day phrase means the likeliest day ("Thursday, November 26th")."""
+    return f"Which day is that: {day}?"
+
+
+def too_far(last_day: str) -> str:
+    """Refuse a day beyond the booking horizon, saying how far ahead we book."""
+    return f"That's further ahead than I can book: I can book up to {last_day}."
+
+
+def off_grid(slot_minutes: int) -> str:
+    """Say why a time between slot starts cannot be had ("a quarter past nine")."""
+    every = {60: "on the hour", 30: "on the hour and half hour", 15: "every quarter hour"}
+    return f"We book {every.get(slot_minutes, f'every {slot_minutes} minutes')}."
+
+
+def booked_then(slot: str) -> str:
+    """Confirm an appointment the caller asked us to confirm."""
+    return f"Yes, you're booked for {slot}."
 
 
 def back_to(question: str) -> str:

@@ -1,13 +1,15 @@
-"""Conversation repair: repeat, clarify, never mind, no, and what-can-you-do."""
+"""Conversation repair: repeat, clarify, never mind, no, resume, and what-can-you-do."""
 
 from __future__ import annotations
 
+from datetime import date, time
 from typing import Any
 
 from langgraph.runtime import Runtime
 
+from business.spoken import say_date, say_time
 from graph.context import CallContext
-from graph.state import CallState
+from graph.state import CallState, Resume
 from nodes import phrases
 from nodes.writes import CLEARED_TASK
 
@@ -20,19 +22,39 @@ def repeat(state: CallState) -> dict[str, Any]:
 def clarify(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]:
     """Ask again in other words; after repeated failures, offer a callback instead."""
     if state.act == "ambiguous":
-        phrase = str(state.heard.get("when", {}).get("ambiguous", "that"))
-        return {"speech": [phrases.which_day(phrase)]}
+        return _which_day(state, today=runtime.context.now().date())
     if state.misunderstood >= runtime.context.max_misunderstandings:
         return {
             "speech": [phrases.OFFER_CALLBACK],
             "stage": "take_message",
             "question": phrases.OFFER_CALLBACK,
+            # declining the callback goes back here: the task and wish stay as they are
+            "resume": Resume(stage=state.stage, question=state.question),
         }
     if state.stage == "offer_slots" and state.heard.get("affirm") is True:
-        return {"speech": [phrases.WHICH_ONE, state.question]}
+        return {"speech": [phrases.HAPPY_TO, state.question]}
     if state.stage == "confirm":
         return {"speech": [phrases.NOT_UNDERSTOOD, phrases.CONFIRM_YES_NO, state.question]}
+    if state.stage == "ask_request" and state.task is None and state.heard.get("affirm") is False:
+        return {
+            "speech": [phrases.NOT_UNDERSTOOD_INSTEAD],
+            "question": phrases.NOT_UNDERSTOOD_INSTEAD,
+        }
     return {"speech": [phrases.NOT_UNDERSTOOD, state.question or phrases.HOW_CAN_I_HELP]}
+
+
+def _which_day(state: CallState, *, today: date) -> dict[str, Any]:
+    """Ask about an uncertain day: offer the likeliest day, else ask with the time known."""
+    if state.guess is not None:
+        question = phrases.is_it_day(say_date(date.fromisoformat(state.guess), today=today))
+        said = question
+    else:
+        at = state.wish.get("at")
+        question = phrases.which_day(say_time(time.fromisoformat(at)) if at else None)
+        said = phrases.sorry(question)
+    # a read-back the caller just corrected is withdrawn, so its yes can no longer write
+    stage = "ask_request" if state.stage == "confirm" else state.stage
+    return {"speech": [said], "question": question, "stage": stage}
 
 
 def never_mind(state: CallState) -> dict[str, Any]:
@@ -47,13 +69,25 @@ def never_mind(state: CallState) -> dict[str, Any]:
     }
 
 
+def resume(state: CallState) -> dict[str, Any]:
+    """A no to the callback offer: go back to the question pending before it."""
+    back = state.resume or Resume(stage="ask_request", question=phrases.HOW_CAN_I_HELP)
+    return {
+        "speech": [phrases.NO_PROBLEM, phrases.back_to(back["question"])],
+        "stage": back["stage"],
+        "question": back["question"],
+        "resume": None,
+    }
+
+
 def decline(state: CallState) -> dict[str, Any]:
     """A no to a read-back or to the offers: keep the task, ask for another time."""
     if state.task in ("book", "reschedule"):
+        said = phrases.DECLINED if state.stage == "confirm" else phrases.NO_PROBLEM
         return {
-            "speech": [phrases.DECLINED if state.stage == "confirm" else "", phrases.ASK_WHEN],
+            "speech": [said, phrases.ASK_OTHER_WHEN],
             "stage": "ask_request",
-            "question": phrases.ASK_WHEN,
+            "question": phrases.ASK_OTHER_WHEN,
             "pending": None,
             "offers": [],
         }
@@ -71,10 +105,17 @@ def help_caller(state: CallState) -> dict[str, Any]:
         thanks = state.utterance.lower().startswith("thank")
         said = phrases.WELCOME if thanks else phrases.HELLO
         return {"speech": [said, state.question or phrases.HOW_CAN_I_HELP]}
-    said = phrases.PROMPT if state.act == "prompt" else phrases.HELP
-    update: dict[str, Any] = {"speech": [said]}
+    if state.act == "prompt":
+        return {
+            "speech": [phrases.PROMPT],
+            "stage": "ask_request",
+            "question": phrases.WHAT_CAN_I_DO,
+        }
+    open_question = state.stage in ("ask_request", "start") and state.task is None
+    if state.question and not open_question:
+        # mid-task the help is said, not asked, so the reply asks only the pending question
+        return {"speech": [phrases.CAN_DO, phrases.back_to(state.question)]}
+    update: dict[str, Any] = {"speech": [phrases.HELP], "question": phrases.HELP}
     if state.stage in ("ask_request", "start"):
-        update.update(stage="ask_request", question=said)
-    elif state.question:
-        update["speech"] = [said, phrases.back_to(state.question)]
+        update["stage"] = "ask_request"
     return update

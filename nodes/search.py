@@ -7,8 +7,9 @@ from typing import Any, Literal
 
 from langgraph.runtime import Runtime
 
-from business.slots import find_slots
-from business.spoken import say_slots
+from business.calendar import BusinessCalendar
+from business.slots import Reason, find_slots, last_day
+from business.spoken import say_date, say_slots
 from graph.context import CallContext
 from graph.state import CallState, Pending
 from nodes import phrases
@@ -25,7 +26,10 @@ def search(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]
     ctx = runtime.context
     now = ctx.now()
     more = state.act == "more"
-    exclude = [datetime.fromisoformat(s) for s in state.offered] if more else []
+    # "anything else?" at a read-back moves on from the slot read back as well
+    read_back = state.pending.get("slot") if state.pending else None
+    seen = [*state.offered, read_back] if read_back and more else state.offered
+    exclude = [datetime.fromisoformat(s) for s in seen] if more else []
     found = find_slots(
         ctx.calendar,
         to_query(state.wish),
@@ -56,9 +60,7 @@ def search(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]
     ):
         kind: Literal["book", "reschedule"] = "reschedule" if state.task == "reschedule" else "book"
         return {**update, "pending": Pending(kind=kind, slot=slots[0])}
-    said = []
-    if not found.matched and found.reason in phrases.REASONS:
-        said.append(phrases.REASONS[found.reason])
+    said = [] if found.matched else _why_not(found.reason, runtime.context.calendar, now)
     said += [
         phrases.offer(say_slots(list(found.slots), today=now.date()), matched=found.matched),
         phrases.WHICH_SLOT,
@@ -68,9 +70,18 @@ def search(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]
         "speech": said,
         "stage": "offer_slots",
         "offers": slots,
-        "offered": ([*state.offered, *slots] if more else slots)[-MAX_REMEMBERED:],
+        "offered": ([*seen, *slots] if more else slots)[-MAX_REMEMBERED:],
         "question": " ".join(said[-2:]),
     }
+
+
+def _why_not(reason: Reason | None, cal: BusinessCalendar, now: datetime) -> list[str]:
+    """Say why the wish itself cannot be had, before the nearest alternatives."""
+    if reason == "beyond_horizon":
+        return [phrases.too_far(say_date(last_day(cal, now), today=now.date()))]
+    if reason == "off_grid":
+        return [phrases.off_grid(cal.slot_minutes)]
+    return [phrases.REASONS[reason]] if reason in phrases.REASONS else []
 
 
 def _is_wished(slot: datetime, at: str, day: str | None) -> bool:

@@ -104,10 +104,11 @@ def test_never_mind_with_a_new_date_is_a_correction() -> None:
 
 
 def test_message_stage_takes_any_words_as_the_message() -> None:
-    """While taking a message, whatever is said is the message."""
-    state = CallState(**KNOWN, stage="take_message")
+    """While taking a message, whatever is said is the message, and the task is handed over."""
+    state = CallState(**KNOWN, stage="take_message", task="book", wish={"day": "2026-11-27"})
     update = track(state, Understanding(text="call me about my bill"))
-    assert update == {"act": "message", "message": "call me about my bill", "misunderstood": 0}
+    assert (update["act"], update["message"]) == ("message", "call me about my bill")
+    assert (update["task"], update["wish"]) == (None, {})
 
 
 def test_a_correction_just_after_a_booking_moves_that_booking() -> None:

@@ -31,8 +31,10 @@ def test_every_act_routes_to_a_node() -> None:
         "select",
         "deny",
         "list",
+        "check",
         "repeat",
         "never_mind",
+        "resume",
         "help",
         "prompt",
         "human",
@@ -93,6 +95,17 @@ def test_move_with_a_wished_time_searches_after_picking_the_appointment() -> Non
         routing.route_after_select(CallState(task="reschedule", target={"id": "a", "start": "s"}))
         == "respond"
     )
+
+
+def test_an_appointment_to_confirm_that_is_not_booked_is_searched_for() -> None:
+    """After the check, a named appointment the caller does not have goes on to search."""
+    assert routing.route_after_check(CallState(act="search", task="book")) == "search"
+    assert routing.route_after_check(CallState(act="check")) == "respond"
+
+
+def test_declining_the_callback_resumes_the_task() -> None:
+    """A no to the callback offer goes to the node that re-asks the task's question."""
+    assert routing.route_turn(CallState(act="resume")) == "resume"
 
 
 def test_summary_follows_the_goodbye() -> None:

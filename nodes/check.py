@@ -1,0 +1,57 @@
+"""Confirm an appointment the caller names ("confirm my appointment on Friday at 10").
+
+Callers say "confirm" both of an appointment they have and of one they want: if they have
+one then it is read out, otherwise it is a booking request for that day and time.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langgraph.runtime import Runtime
+
+from graph.context import CallContext
+from graph.state import CallState, Wish
+from nodes import phrases
+from nodes.appointments import say_appointments, upcoming
+from nodes.retrieve import MID_FLOW
+
+
+def check(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]:
+    """Read out the caller's appointment then; with none, search to book that day and time."""
+    ctx = runtime.context
+    assert state.user_id is not None
+    wish = _named(state.heard.get("when", {}))
+    day, at = wish["day"], wish.get("at")
+    mine = [
+        a
+        for a in upcoming(ctx, state.user_id)
+        if a["start"][:10] == day and (at is None or a["start"][11:16] == at)
+    ]
+    if not mine:
+        # act "search": the router goes on to find that slot, as for "book Friday at 10"
+        return {
+            "act": "search",
+            "task": "book",
+            "wish": wish,
+            "target": None,
+            "offered": [],
+            "pending": None,
+            "speech": [phrases.NOT_BOOKED_THEN],
+        }
+    said = phrases.booked_then(say_appointments(mine, today=ctx.now().date(), word="and"))
+    if state.stage in MID_FLOW:
+        return {"speech": [said, phrases.back_to(state.question)]}
+    return {
+        "speech": [said, phrases.ANYTHING_ELSE],
+        "stage": "ask_request",
+        "question": phrases.ANYTHING_ELSE,
+    }
+
+
+def _named(when: dict[str, str]) -> Wish:
+    """Return the day and time the caller named, from the understanding kept in state."""
+    wish = Wish(day=when["day"])
+    if at := when.get("at"):
+        wish["at"] = at[:5]
+    return wish

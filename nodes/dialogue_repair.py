@@ -1,0 +1,124 @@
+"""Repair readings: when a no ends the call, answers to the callback offer, uncertain days.
+
+Pure functions used by `nodes.dialogue.track`. The rule they share: never act on what was
+not understood, and lose nothing that was. A no that carries something new is a correction
+or a request, never a goodbye; declining the callback returns to the task; an uncertain day
+is asked about, and only a yes to the guess (or a clear day) settles it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+from graph.state import CallState, Task, Wish
+from nodes.dialogue_stages import carry_on
+from nodes.understanding.intents import closes_only, says_farewell
+from nodes.understanding.types import Understanding, When
+from nodes.wish import merge_wish
+from nodes.writes import CLEARED_TASK
+
+_IDENTIFYING = ("start", "ask_phone", "ask_name")
+_TASK_INTENTS = ("book", "availability", "cancel", "reschedule", "list")
+
+
+def closing(state: CallState, heard: Understanding) -> dict[str, Any] | None:
+    """Read a goodbye or a bare no by the question it answers; None when it is neither.
+
+    Only a bare no ("no thanks", "nope, that's all") to "anything else?" ends the call; to
+    offered slots or a read-back it declines them and the task goes on; to "what day would
+    suit you?" it drops the task and asks "anything else?".
+    """
+    if heard.intent == "goodbye" and (says_farewell(heard.text) or state.stage in _IDENTIFYING):
+        if state.stage == "confirm" and heard.affirm is True:
+            return None  # "yes, thanks, bye" to a read-back: the caller expects it done
+        return {"act": "goodbye"}
+    if not (heard.intent == "goodbye" or heard.affirm is False) or not closes_only(heard.text):
+        return None
+    if state.stage in _IDENTIFYING:
+        return None  # a no to "what's your number?" is not a goodbye: it is asked again
+    if state.stage == "ask_request":
+        return {"act": "goodbye" if state.task is None else "never_mind"}
+    if state.stage in ("offer_slots", "confirm"):
+        return {"act": "deny"}
+    return {"act": "never_mind"}
+
+
+def at_callback_offer(state: CallState, heard: Understanding) -> dict[str, Any] | None:
+    """Read an answer to "shall I take a message?": yes, no, a request, or the message.
+
+    After repeated misunderstandings (`state.resume` is set) the offer keeps the task: a no
+    goes back to the question pending before it, and a request or a day for the task is
+    handled as such (None here, so the usual reading applies).
+    """
+    offered_by_us = state.resume is not None
+    request = heard.intent in _TASK_INTENTS or heard.phone is not None or heard.phone_invalid
+    if heard.intent == "goodbye" and says_farewell(heard.text):
+        return {"act": "goodbye"}
+    if heard.affirm is False and heard.when.is_empty() and not request:
+        return {"act": "resume" if offered_by_us else "never_mind"}  # "no thanks"
+    if offered_by_us and heard.intent == "never_mind":
+        return {"act": "resume"}  # "forget it": the message, not the task
+    if offered_by_us and (request or (state.task is not None and not heard.when.is_empty())):
+        return None
+    if heard.affirm is True and len(heard.text.split()) <= 3:
+        return {"act": "human"}  # "yes please": ask for the message itself
+    if heard.intent not in ("goodbye", "repeat", "never_mind"):
+        # someone calls back about it, so the task is done here
+        return {**CLEARED_TASK, "act": "message", "message": heard.text.strip()[:500]}
+    return None
+
+
+def answer_guess(state: CallState, heard: Understanding) -> dict[str, Any] | None:
+    """Read the answer to "Which day is that: Thursday, November 26th?".
+
+    A yes ("yes", "yes, at 3") takes the guessed day and carries on the task with any time
+    said; a bare no asks which day without a guess; a day or anything else is read as usual.
+    """
+    when = heard.when
+    if state.guess is None or state.user_id is None:
+        return None
+    if when.has_day or when.ambiguous or heard.correction:
+        return None
+    if heard.affirm is True and heard.intent in (None, "book", "availability"):
+        guessed = replace(when, day=date.fromisoformat(state.guess))
+        return {**carry_on(state, guessed), "guess": None}
+    if heard.affirm is False and heard.intent in (None, "goodbye") and when.is_empty():
+        return {"act": "ambiguous", "guess": None}
+    return None
+
+
+def ambiguous(state: CallState, heard: Understanding) -> dict[str, Any]:
+    """Ask which day was meant, keeping the task asked for and the time said with the day.
+
+    Only the day is in doubt: "Tuesday the 13th at 3" keeps 3 PM, so the answer "the 13th"
+    (or a yes to the guess) books at 3 PM. A read-back in progress is withdrawn, so a yes
+    to the day question can never write the slot read back before.
+    """
+    when = heard.when
+    update: dict[str, Any] = {"act": "ambiguous"}
+    task = _task_named(state, heard)
+    if task != state.task:
+        update.update(task=task, wish=Wish(), target=None, offers=[], offered=[], pending=None)
+    if state.stage == "confirm":
+        update["pending"] = None
+    guess = when.guess.isoformat() if when.guess else None
+    if guess != state.guess:
+        update["guess"] = guess
+    time_only = When(
+        at=when.at, earliest=when.earliest, latest=when.latest, part_of_day=when.part_of_day
+    )
+    if not time_only.is_empty():
+        update["wish"] = merge_wish(update.get("wish", state.wish), time_only)
+    return update
+
+
+def _task_named(state: CallState, heard: Understanding) -> Task:
+    """The task the uncertain day belongs to: the one asked for now, else the one in hand."""
+    if heard.intent in ("cancel", "reschedule"):
+        return heard.intent
+    if heard.intent in ("book", "availability"):
+        moving = state.task == "reschedule" and state.target is not None
+        return "reschedule" if moving and heard.intent == "availability" else "book"
+    return state.task or "book"  # a day said alone is a booking wish, as in `track`

@@ -1,0 +1,103 @@
+"""Answers to the task's own questions: a read-back, offered slots, which appointment.
+
+Pure functions of state and the `Understanding`, used by `nodes.dialogue.track`. Each returns
+the act and state changes, or None when the utterance is not an answer to that question.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime
+from typing import Any, Literal
+
+from graph.state import CallState, Pending, Wish
+from nodes.appointments import on_day
+from nodes.understanding.types import Understanding, When
+from nodes.wish import merge_wish
+
+
+def carry_on(state: CallState, when: When, *, base: Wish | None = None) -> dict[str, Any]:
+    """A day or time for the task in hand: search for it, or find the appointment it names."""
+    wish = merge_wish(state.wish if base is None else base, when)
+    if state.task == "cancel":
+        return {"act": "select", "wish": wish, "target": None}
+    if state.task == "reschedule" and state.target is None:
+        # which appointment moves is not known yet; select asks, then searches this wish
+        return {"act": "select", "wish": wish}
+    return {"act": "search", "task": state.task or "book", "wish": wish}
+
+
+def at_confirm(state: CallState, heard: Understanding) -> dict[str, Any] | None:
+    """Yes writes, no declines, a new date or time re-searches ("actually make it 4pm")."""
+    assert state.pending is not None
+    kind = state.pending.get("kind")
+    if not heard.when.is_empty() and kind in ("book", "reschedule"):
+        return {"act": "search", "wish": merge_wish(state.wish, heard.when), "pending": None}
+    if heard.affirm is True and not heard.correction:
+        return {"act": "affirm"}
+    if heard.affirm is False:
+        return {"act": "deny"}
+    return None
+
+
+def at_offer(state: CallState, heard: Understanding) -> dict[str, Any] | None:
+    """A pick by position or by time; "anything else?"; or a new wish."""
+    offers = state.offers
+    if heard.choice is not None and -len(offers) <= heard.choice < len(offers):
+        return choose(state, offers[heard.choice])
+    if heard.when.at is not None and heard.when.earliest is None:
+        picked = [
+            slot
+            for slot in offers
+            if same_time(slot, heard.when.at.isoformat(timespec="minutes"))
+            and (heard.when.day is None or slot[:10] == heard.when.day.isoformat())
+        ]
+        if len(picked) == 1:
+            return choose(state, picked[0])
+    if heard.more:
+        return {"act": "more"}
+    # "No, book it at 6 pm on that day": a no that carries a new time is a new wish
+    if not heard.when.is_empty() and heard.intent in (None, "book", "availability"):
+        return {"act": "search", "wish": merge_wish(state.wish, _on_offered_day(state, heard))}
+    if heard.affirm is True and len(offers) == 1:
+        return choose(state, offers[0])
+    if heard.affirm is False:
+        return {"act": "deny"}
+    return None
+
+
+def _on_offered_day(state: CallState, heard: Understanding) -> When:
+    """A time alone means the day being talked about: the wished day, else the offers' day."""
+    when = heard.when
+    if when.has_day or when.ambiguous or state.wish.get("day") or state.wish.get("day_from"):
+        return when  # the wish keeps its own day or range when merged
+    days = {slot[:10] for slot in state.offers}
+    return replace(when, day=date.fromisoformat(days.pop())) if len(days) == 1 else when
+
+
+def at_appointment(state: CallState, heard: Understanding) -> dict[str, Any] | None:
+    """A pick among the caller's own appointments, by position or by day."""
+    choices = state.choices
+    if heard.choice is not None and -len(choices) <= heard.choice < len(choices):
+        return {"act": "select", "target": choices[heard.choice]}
+    if heard.when.day is not None:
+        picked = on_day(choices, heard.when.day)
+        if heard.when.at is not None:
+            at = heard.when.at.isoformat(timespec="minutes")
+            picked = [c for c in picked if same_time(c["start"], at)] or picked
+        if len(picked) == 1:
+            return {"act": "select", "target": picked[0]}
+    if heard.affirm is True and len(choices) == 1:
+        return {"act": "select", "target": choices[0]}
+    return None
+
+
+def choose(state: CallState, slot: str) -> dict[str, Any]:
+    """Read back the picked slot as a booking, or as the new time of a move."""
+    kind: Literal["book", "reschedule"] = "reschedule" if state.task == "reschedule" else "book"
+    return {"act": "choose", "pending": Pending(kind=kind, slot=slot)}
+
+
+def same_time(iso: str, hhmm: str) -> bool:
+    """Return True when the ISO start is at the wall time hh:mm."""
+    return datetime.fromisoformat(iso).strftime("%H:%M") == hhmm

@@ -1,0 +1,67 @@
+"""An uncertain day through the compiled graph: the guess is asked, checkpointed, and settled."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, replace
+from datetime import date, datetime
+from pathlib import Path
+
+from booking.app import embedded_agent, fixed_clock
+from business.calendar import BusinessCalendar
+from nodes.understanding.rules import RuleUnderstander
+from nodes.understanding.types import Expecting, Understanding
+from tests.conftest import NOW, SAM
+
+THURSDAY = date(2026, 11, 26)
+
+
+class GuessingRules:
+    """The rule engine plus the guess the resolver will make: an uncertain day is Thursday."""
+
+    def __init__(self) -> None:
+        self.rules = RuleUnderstander()
+
+    def understand(
+        self, text: str, *, expecting: Expecting, now: datetime, region: str
+    ) -> Understanding:
+        """Read `text` with the rules; an uncertain day gets Thursday as its guess."""
+        heard = self.rules.understand(text, expecting=expecting, now=now, region=region)
+        if heard.when.ambiguous is None:
+            return heard
+        return replace(heard, when=replace(heard.when, guess=THURSDAY))
+
+
+def test_yes_to_the_guessed_day_books_it_at_the_time_said(db: Path) -> None:
+    """ "Tuesday the 26th at 3" asks "Thursday?"; a yes, across checkpoints, reads back 3 PM."""
+    with embedded_agent(
+        db, calendar=BusinessCalendar(), clock=fixed_clock(NOW), understander=GuessingRules()
+    ) as agent:
+        user = agent.store.create_user(phone=SAM)
+        agent.store.set_user_name(user.id, "Sam Lee")
+        call = agent.conversation("guess")
+        call.start(caller_id=SAM)
+        asked = call.say("can I book Tuesday the 26th at 3?")
+        assert asked == "Which day is that: tomorrow, Thursday, November 26th?"
+        state = call.state()
+        assert (state.guess, state.wish, state.task) == ("2026-11-26", {"at": "15:00"}, "book")
+        json.dumps(asdict(state))  # the guess is plain JSON like the rest of the checkpoint
+        assert "Thursday, November 26th at 3 PM?" in call.say("yes")
+        assert call.state().guess is None
+        assert "booked" in call.say("yes")
+        assert [a.start.hour for a in agent.store.list_appointments(user.id)] == [23]  # 3 PM PST
+
+
+def test_no_to_the_guessed_day_asks_again_and_keeps_the_time(db: Path) -> None:
+    """A no to the guess asks which day with the time kept; "the 27th" then reads back 3 PM."""
+    with embedded_agent(
+        db, calendar=BusinessCalendar(), clock=fixed_clock(NOW), understander=GuessingRules()
+    ) as agent:
+        user = agent.store.create_user(phone=SAM)
+        agent.store.set_user_name(user.id, "Sam Lee")
+        call = agent.conversation("no-guess")
+        call.start(caller_id=SAM)
+        call.say("can I book Tuesday the 26th at 3?")
+        assert call.say("no") == "Sorry, which day did you mean for 3 PM?"
+        assert call.state().guess is None
+        assert "Friday, November 27th at 3 PM?" in call.say("the 27th")
