@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from booking.settings import Settings
 from nodes.understanding.llm import LLMUnderstander
+from nodes.understanding.prompts import CALENDAR_DAYS
 from nodes.understanding.rules import RuleUnderstander
 from nodes.understanding.schema import response_format
 from nodes.understanding.types import Understander
@@ -34,4 +35,6 @@ def understander_from(settings: Settings) -> tuple[Understander, str]:
     if settings.openai_api_key is None or not settings.openai_api_key.get_secret_value():
         return RuleUnderstander(), "rules"
     model = chat_model(settings).bind(response_format=response_format())
-    return LLMUnderstander(model), settings.openai_model
+    # The model's calendar covers the booking horizon, so every bookable day is checked.
+    days = max(CALENDAR_DAYS, settings.horizon_days + 1)
+    return LLMUnderstander(model, calendar_days=days), settings.openai_model

@@ -2,9 +2,12 @@
 
 A turn the rules settle with certainty (a plain yes or no, a phone number when one was
 asked for, "the second one") makes no call at all. Otherwise the model returns a `Heard`
-JSON object with the caller's own day and time words, which our deterministic resolver
-turns into dates: the model never does calendar arithmetic. A timeout, an API error or a
-malformed answer falls back to the rule engine for that turn, logged once.
+JSON object: the caller's own day and time words, and the date it reads off the dated
+calendar in its prompt. That date is weighed against the rules' reading of the same
+utterance (`crosscheck`): a day both name goes on, any other day is asked about, so a
+model can lead to a day the rules cannot read but never books one on its own. Times are
+read by the rules from the model's time words. A timeout, an API error or a malformed
+answer falls back to the rule engine for that turn, logged once.
 """
 
 from __future__ import annotations
@@ -12,18 +15,18 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from pydantic import ValidationError
 
+from nodes.understanding.crosscheck import Reading, Span, cross_check, model_reading
 from nodes.understanding.phone import find_phone
-from nodes.understanding.prompts import SYSTEM, user_message
+from nodes.understanding.prompts import CALENDAR_DAYS, system_prompt, user_message
 from nodes.understanding.rules import RuleUnderstander
 from nodes.understanding.schema import Heard
 from nodes.understanding.types import Expecting, Understander, Understanding, Usage, When
-from nodes.understanding.when import resolve_when
 
 log = logging.getLogger(__name__)
 
@@ -57,9 +60,17 @@ def settled_by_rules(ruled: Understanding, expecting: Expecting) -> bool:
 class LLMUnderstander:
     """Understand with a chat model; rules answer the certain turns and every failure."""
 
-    def __init__(self, model: ChatModel, *, rules: Understander | None = None) -> None:
+    def __init__(
+        self,
+        model: ChatModel,
+        *,
+        rules: Understander | None = None,
+        calendar_days: int = CALENDAR_DAYS,
+    ) -> None:
+        """Keep `calendar_days` beyond the booking horizon: past it, rules' days go unchecked."""
         self.model = model
         self.rules = rules or RuleUnderstander()
+        self.calendar_days = calendar_days
 
     def understand(
         self, text: str, *, expecting: Expecting, now: datetime, region: str
@@ -68,7 +79,10 @@ class LLMUnderstander:
         ruled = self.rules.understand(text, expecting=expecting, now=now, region=region)
         if settled_by_rules(ruled, expecting):
             return ruled
-        messages = [SystemMessage(SYSTEM), HumanMessage(user_message(text, expecting=expecting))]
+        messages = [
+            SystemMessage(system_prompt(now.date(), self.calendar_days)),
+            HumanMessage(user_message(text, expecting=expecting)),
+        ]
         answer: BaseMessage | None = None
         try:
             answer = self.model.invoke(messages)
@@ -77,42 +91,93 @@ class LLMUnderstander:
             return _fallback(ruled, answer, f"malformed answer ({type(error).__name__})")
         except Exception as error:  # any client failure must cost one turn, not the call
             return _fallback(ruled, answer, type(error).__name__)
-        frame = _frame(heard, ruled, expecting=expecting, now=now, region=region)
+        frame = self._frame(heard, ruled, expecting=expecting, now=now, region=region)
         return replace(frame, usage=_usage(answer))
 
+    def _frame(
+        self,
+        heard: Heard,
+        ruled: Understanding,
+        *,
+        expecting: Expecting,
+        now: datetime,
+        region: str,
+    ) -> Understanding:
+        """Turn the model's report into our frame, its date checked against the rules'."""
+        text = ruled.text
+        window = (now.date(), now.date() + timedelta(days=self.calendar_days - 1))
+        phrase = heard.day_words if heard.day_words and _said(heard.day_words, text) else text
+        when = cross_check(ruled.when, _reading(heard, window), window=window, words=phrase.strip())
+        when = _with_times(
+            when, self._times(heard, ruled, expecting=expecting, now=now, region=region), now
+        )
+        phone, invalid = (None, False)
+        if heard.phone_words:
+            phone, invalid = find_phone(heard.phone_words, region=region, expecting_phone=True)
+        choice = heard.choice
+        if choice is not None:
+            choice = -1 if choice < 0 else choice - 1
+        name = " ".join(heard.name.split()[:3]).title() if heard.name else None
+        return Understanding(
+            text=text,
+            intent=heard.intent,
+            affirm=heard.affirm,
+            when=when,
+            choice=choice,
+            phone=phone,
+            phone_invalid=invalid,
+            name=name,
+            correction=heard.correction,
+            more=heard.more,
+        )
 
-def _frame(
-    heard: Heard, ruled: Understanding, *, expecting: Expecting, now: datetime, region: str
-) -> Understanding:
-    """Turn the model's report into our frame, resolving its words deterministically.
+    def _times(
+        self,
+        heard: Heard,
+        ruled: Understanding,
+        *,
+        expecting: Expecting,
+        now: datetime,
+        region: str,
+    ) -> When:
+        """Read the times in the model's words with the rules, as the caller said them.
 
-    Day and time words the caller did not say (a model that "helpfully" converted them
-    into a date) are not trusted: the rules' reading of the utterance stands instead.
-    """
-    text = ruled.text
-    words = [w for w in (heard.day_words, heard.time_words) if w]
-    if not all(_said(w, text) for w in words):
-        when = ruled.when
-    else:
-        when = resolve_when(" ".join(words), now=now, expecting=expecting) if words else When()
-    phone, invalid = (None, False)
-    if heard.phone_words:
-        phone, invalid = find_phone(heard.phone_words, region=region, expecting_phone=True)
-    choice = heard.choice
-    if choice is not None:
-        choice = -1 if choice < 0 else choice - 1
-    name = " ".join(heard.name.split()[:3]).title() if heard.name else None
-    return Understanding(
-        text=text,
-        intent=heard.intent,
-        affirm=heard.affirm,
-        when=when,
-        choice=choice,
-        phone=phone,
-        phone_invalid=invalid,
-        name=name,
-        correction=heard.correction,
-        more=heard.more,
+        Words the caller did not say (a model that "helpfully" converted them) are not
+        trusted: the rules' reading of the whole utterance stands instead.
+        """
+        words = [w for w in (heard.day_words, heard.time_words) if w]
+        if not all(_said(w, ruled.text) for w in words):
+            return ruled.when
+        if not words:
+            return When()
+        joined = " ".join(words)
+        return self.rules.understand(joined, expecting=expecting, now=now, region=region).when
+
+
+def _reading(heard: Heard, window: Span) -> Reading | None:
+    """Return the model's date reading, or None (logged) when it is unusable."""
+    try:
+        return model_reading(heard.day, heard.first_day, heard.last_day, window=window)
+    except ValueError as error:
+        log.warning("LLM date ignored: %s", error)
+        return None
+
+
+def _with_times(when: When, timed: When, now: datetime) -> When:
+    """Put the times read from the model's words on the day frame; the day stays."""
+    times = (timed.at, timed.earliest, timed.latest, timed.part_of_day)
+    if times == (when.at, when.earliest, when.latest, when.part_of_day):
+        return when
+    today = now.date()
+    gone = (when.day or when.day_to or today) < today
+    late = when.day == today and timed.at is not None and timed.at < now.time()
+    return replace(
+        when,
+        at=timed.at,
+        earliest=timed.earliest,
+        latest=timed.latest,
+        part_of_day=timed.part_of_day,
+        past=gone or late,
     )
 
 

@@ -1,8 +1,8 @@
 """The structured output the LLM engine asks for: one JSON object per caller turn.
 
-The model reports what the caller said, never what it means on the calendar: days and
-times come back as the caller's own words and our deterministic resolver turns them
-into dates, so the model does no calendar arithmetic.
+The model reports the caller's own day and time words, and the date it thinks they mean,
+looked up in the calendar it is given. Dates stay strings here: a malformed one costs
+only the date reading (`crosscheck.model_reading`), not the whole turn.
 """
 
 from __future__ import annotations
@@ -38,6 +38,18 @@ class Heard(BaseModel):
     day_words: str | None = Field(
         description="The caller's exact words naming a day or dates, e.g. 'next Friday', "
         "'the 13th', 'tomorrow', 'next week'; null if none. Copy, do not convert."
+    )
+    day: str | None = Field(
+        description="The one date the caller means, YYYY-MM-DD from the calendar; null for "
+        "a span, for no day, or when unsure."
+    )
+    first_day: str | None = Field(
+        description="For a span of days ('next week'): its first date, YYYY-MM-DD from the "
+        "calendar; null otherwise."
+    )
+    last_day: str | None = Field(
+        description="For a span of days: its last date, YYYY-MM-DD from the calendar; null "
+        "otherwise."
     )
     time_words: str | None = Field(
         description="The caller's exact words naming a time or part of day, e.g. 'half past "

@@ -77,7 +77,7 @@ def db(tmp_path: Path) -> Iterator[Path]:
 def test_a_call_with_the_llm_engine_books_and_prices_its_tokens(db: Path) -> None:
     """Two model calls (the yes is settled by rules) are counted and priced in the summary."""
     model = fake(
-        answer(intent="book", day_words="Monday", time_words="at 10am"),
+        answer(intent="book", day_words="Monday", day="2026-11-30", time_words="at 10am"),
         answer(intent="goodbye"),
     )
     prices = Prices(input_per_mtok=1.0, output_per_mtok=2.0)

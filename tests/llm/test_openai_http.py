@@ -38,9 +38,13 @@ def engine(stub: Stub, *, timeout: float = 5.0) -> LLMUnderstander:
 
 
 def test_one_structured_call_resolves_the_callers_words(stub: Stub) -> None:
-    """The model's words go through our resolver: "next Friday" and "half past 3" become a slot."""
+    """The model's date agrees with the rules and its time words go through them: a slot."""
     stub.replies.append(
-        Reply(heard_json(intent="book", day_words="next Friday", time_words="half past 3"))
+        Reply(
+            heard_json(
+                intent="book", day_words="next Friday", day="2026-11-27", time_words="half past 3"
+            )
+        )
     )
     result = engine(stub).understand(
         "I'd like to come in next Friday at half past 3", expecting="request", now=NOW, region="US"
@@ -56,7 +60,11 @@ def test_one_structured_call_resolves_the_callers_words(stub: Stub) -> None:
     assert request["path"] == "/v1/chat/completions"
     assert request["auth"] == "Bearer sk-test-not-a-real-key"
     schema = request["body"]["response_format"]["json_schema"]
-    assert schema["strict"] is True and set(schema["schema"]["required"]) >= {"day_words", "intent"}
+    required = set(schema["schema"]["required"])
+    assert schema["strict"] is True and required == set(schema["schema"]["properties"])
+    assert required >= {"day_words", "day", "first_day", "last_day", "intent"}
+    system = request["body"]["messages"][0]
+    assert system["role"] == "system" and "Fri 2026-11-27" in system["content"]
 
 
 def test_a_plain_yes_makes_no_call(stub: Stub) -> None:
@@ -99,13 +107,28 @@ def test_a_server_error_falls_back_to_rules(stub: Stub) -> None:
     assert result.intent == "cancel" and result.usage.fallback
 
 
-def test_invented_dates_are_replaced_by_the_rules_reading(stub: Stub) -> None:
-    """A model that converts words into a date of its own is not trusted with the calendar."""
-    stub.replies.append(Reply(heard_json(intent="book", day_words="2026-12-11")))
+def test_a_wrong_date_from_the_model_is_asked_about(stub: Stub) -> None:
+    """A model date the rules contradict is neither acted on nor offered: the day is asked."""
+    stub.replies.append(Reply(heard_json(intent="book", day_words="2026-12-11", day="2026-12-11")))
     result = engine(stub).understand(
         "book me next Friday", expecting="request", now=NOW, region="US"
     )
-    assert result.intent == "book" and result.when.day == date(2026, 11, 27)
+    assert result.intent == "book" and not result.when.has_day
+    assert (result.when.ambiguous, result.when.guess) == ("book me next Friday", None)
+
+
+def test_a_malformed_date_costs_only_the_date_and_is_logged_once(
+    stub: Stub, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A date that is not YYYY-MM-DD drops the model's date: the rules' day is offered, not kept."""
+    stub.replies.append(Reply(heard_json(intent="book", day_words="Monday", day="Mon, Nov 30")))
+    with caplog.at_level(logging.WARNING):
+        result = engine(stub).understand("book Monday", expecting="request", now=NOW, region="US")
+    assert result.intent == "book" and not result.usage.fallback
+    assert (result.when.day, result.when.guess) == (None, date(2026, 11, 30))
+    ignored = [r for r in caplog.records if "LLM date ignored" in r.getMessage()]
+    assert len(ignored) == 1
+    assert "sk-test" not in caplog.text and "Mon, Nov 30" not in caplog.text
 
 
 def test_no_key_or_an_empty_key_means_the_rule_engine() -> None:
