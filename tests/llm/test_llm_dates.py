@@ -3,72 +3,17 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timedelta
-from pathlib import Path
+from datetime import date, time, timedelta
 
 import pytest
-from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
-from langchain_core.messages import AIMessage, BaseMessage, SystemMessage
+from langchain_core.messages import AIMessage, SystemMessage
 
-from booking.app import embedded_agent, fixed_clock
-from business.calendar import BusinessCalendar
 from nodes.understanding.llm import LLMUnderstander
 from nodes.understanding.prompts import SYSTEM
 from nodes.understanding.rules import RuleUnderstander
-from nodes.understanding.types import Expecting, Understanding, When
-from tests.conftest import NOW, SAM
-from tests.llm.answers import heard_json
-
-
-def answer(**fields: object) -> AIMessage:
-    """Return a model message carrying a Heard JSON object and a usage report."""
-    usage = {"input_tokens": 900, "output_tokens": 40, "total_tokens": 940}
-    return AIMessage(content=heard_json(**fields), usage_metadata=usage)
-
-
-def fake(*messages: AIMessage) -> GenericFakeChatModel:
-    """Return a fake chat model that answers with these messages in order."""
-    return GenericFakeChatModel(messages=iter(messages))
-
-
-@dataclass
-class Recorder:
-    """A chat model that keeps every prompt it is sent and answers with no date."""
-
-    prompts: list[list[BaseMessage]] = field(default_factory=list)
-
-    def invoke(self, input: list[BaseMessage], config: object = None, **kw: object) -> AIMessage:
-        """Record the prompt; answer that the caller wants to book."""
-        self.prompts.append(input)
-        return answer(intent="book")
-
-
-@dataclass
-class ByLine:
-    """A chat model that answers each caller line with the message scripted for it."""
-
-    answers: dict[str, AIMessage]
-
-    def invoke(self, input: list[BaseMessage], config: object = None, **kw: object) -> AIMessage:
-        """Answer the caller line at the end of the prompt."""
-        return self.answers[str(input[-1].content).partition("\nCaller: ")[2]]
-
-
-@dataclass
-class RulesReading:
-    """The real rules, except that an utterance containing `said` reads as `when`."""
-
-    when: When
-    said: str = ""
-
-    def understand(
-        self, text: str, *, expecting: Expecting, now: datetime, region: str
-    ) -> Understanding:
-        """Read `text` with the rules and put `when` in place of their dates where said."""
-        ruled = RuleUnderstander().understand(text, expecting=expecting, now=now, region=region)
-        return replace(ruled, when=self.when) if self.said in text else ruled
+from nodes.understanding.types import When
+from tests.conftest import NOW
+from tests.llm.fakes import Recorder, RulesReading, answer, fake
 
 
 def test_a_right_date_the_rules_agree_with_goes_on() -> None:
@@ -192,64 +137,3 @@ def test_a_perfect_model_never_leads_to_a_wrong_day(phrase: str, meant: date) ->
     ruled = RuleUnderstander().understand(phrase, expecting="request", now=NOW, region="US")
     if not ruled.when.has_day and not ruled.when.ambiguous:
         assert result.when.guess == meant  # rules blind: the model's day is what is offered
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Path]:
-    """Yield a fresh SQLite file path."""
-    yield tmp_path / "dates.db"
-
-
-def test_a_wrong_model_date_in_a_call_is_asked_not_read_back(db: Path) -> None:
-    """The agent asks which day rather than reading back either; the caller's date then books."""
-    model = fake(
-        answer(intent="book", day_words="Monday", day="2026-12-01", time_words="at 10am"),
-        answer(day_words="November 30th", day="2026-11-30", time_words="at 10am"),
-        answer(intent="goodbye"),
-    )
-    with embedded_agent(
-        db,
-        calendar=BusinessCalendar(),
-        clock=fixed_clock(NOW),
-        understander=LLMUnderstander(model),
-    ) as agent:
-        user = agent.store.create_user(phone=SAM, name="Sam Lee")
-        call = agent.conversation("wrong-date")
-        call.start(caller_id=SAM)
-        reply = call.say("could I come in Monday at 10am")
-        assert "which day" in reply and "November" not in reply and "December" not in reply
-        assert call.state().heard["when"] == {"at": "10:00:00", "ambiguous": "Monday"}
-        assert "Monday, November 30th at 10 AM" in call.say("November 30th at 10am")
-        assert "booked" in call.say("yes")
-        call.say("that's all")
-        booked = agent.store.list_appointments(user.id)
-    assert [a.start for a in booked] == [datetime(2026, 11, 30, 10, tzinfo=NOW.tzinfo)]
-
-
-def test_a_day_only_the_model_reads_books_after_the_callers_yes(db: Path) -> None:
-    """Rules blind to the phrase: the model's day is offered, a yes reads it back, a yes books."""
-    phrase = "could I come in a fortnight today at 10am"
-    model = ByLine(
-        {
-            phrase: answer(
-                intent="book", day_words="a fortnight today", day="2026-12-09", time_words="at 10am"
-            ),
-            "that's all": answer(intent="goodbye"),
-        }
-    )
-    rules = RulesReading(When(at=time(10)), said="fortnight")
-    with embedded_agent(
-        db,
-        calendar=BusinessCalendar(),
-        clock=fixed_clock(NOW),
-        understander=LLMUnderstander(model, rules=rules),
-    ) as agent:
-        user = agent.store.create_user(phone=SAM, name="Sam Lee")
-        call = agent.conversation("model-guess")
-        call.start(caller_id=SAM)
-        assert "Which day is that: Wednesday, December 9th?" in call.say(phrase)
-        assert "Wednesday, December 9th at 10 AM" in call.say("yes")
-        assert "booked" in call.say("yes")
-        call.say("that's all")
-        booked = agent.store.list_appointments(user.id)
-    assert [a.start for a in booked] == [datetime(2026, 12, 9, 10, tzinfo=NOW.tzinfo)]
