@@ -1,7 +1,8 @@
 """What the understanding layer hands the graph: one frozen frame per caller utterance.
 
-Engines (rules now, an LLM later) fill the same frame. Dates and times are always resolved
-by our deterministic resolver against the injected clock, never by a model.
+Engines (rules, or an LLM checked against them) fill the same frame. A day acted on without
+a question is always one our deterministic resolver read against the injected clock; a
+model's date only agrees with it, or is offered to the caller as a guess (`When.guess`).
 """
 
 from __future__ import annotations
