@@ -13,8 +13,14 @@ from datetime import datetime
 from typing import Any
 
 from graph.state import Act, CallState, Stage, Wish
-from nodes.dialogue_repair import ambiguous, answer_guess, at_callback_offer, closing
-from nodes.dialogue_stages import at_appointment, at_confirm, at_offer, carry_on
+from nodes.dialogue_repair import (
+    ambiguous,
+    answer_guess,
+    at_callback_offer,
+    closing,
+    resumable,
+)
+from nodes.dialogue_stages import at_appointment, at_confirm, at_offer, carry_on, more
 from nodes.understanding.intents import confirms_mine
 from nodes.understanding.types import Expecting, Understanding
 from nodes.wish import merge_wish
@@ -59,8 +65,13 @@ def track(state: CallState, heard: Understanding) -> dict[str, Any]:
 
 def _track(state: CallState, heard: Understanding) -> dict[str, Any]:
     stage = state.stage
-    if stage == "take_message" and (reply := at_callback_offer(state, heard)) is not None:
-        return reply
+    if stage == "take_message":
+        if (reply := at_callback_offer(state, heard)) is not None:
+            return reply
+        if state.resume is not None and resumable(state):
+            # a request instead of a message is read at the question the offer interrupted
+            back: dict[str, Any] = {**state.resume}
+            return {**back, **_track(replace(state, resume=None, **back), heard)}
     if (reply := answer_guess(state, heard)) is not None:
         return reply
     if (reply := closing(state, heard)) is not None:
@@ -92,13 +103,15 @@ def _track(state: CallState, heard: Understanding) -> dict[str, Any]:
         return reply
     if heard.intent is not None:
         return _new_task(state, heard)
-    amend = _amend_last_write(state, heard) if heard.correction and state.task is None else None
+    # "no, can I get a different time?" just after a booking wants that booking moved
+    amending = heard.correction or (heard.more and heard.affirm is False)
+    amend = _amend_last_write(state, heard) if amending and state.task is None else None
     if amend is not None:
         return amend
     if not when.is_empty():
         return carry_on(state, when, base=Wish() if state.task == "cancel" else None)
     if heard.more and state.task in ("book", "reschedule"):
-        return {"act": "more"}
+        return more(state, heard)
     if heard.affirm is True and stage == "ask_request" and state.task is None:
         return {"act": "prompt"}  # a yes to "what day would suit you?" says nothing: unclear
     return {"act": "unclear"}
@@ -162,9 +175,15 @@ def _new_task(state: CallState, heard: Understanding) -> dict[str, Any]:
 
 
 def _amend_last_write(state: CallState, heard: Understanding) -> dict[str, Any] | None:
-    """ "Actually, make it 4pm" just after a booking moves that booking (after a read-back)."""
+    """ "Actually, make it 4pm" just after a booking moves that booking (after a read-back).
+
+    With no new day or time ("no, a different time") the wish is left empty, so the caller
+    is asked when to move it to.
+    """
     last = state.outcomes[-1] if state.outcomes else None
-    if heard.when.is_empty() or last is None or last.get("kind") not in ("booked", "rescheduled"):
+    if last is None or last.get("kind") not in ("booked", "rescheduled"):
+        return None
+    if heard.when.is_empty() and not heard.more:
         return None
     start = datetime.fromisoformat(last["start"])
     base = Wish(day=start.date().isoformat(), at=start.strftime("%H:%M"))
@@ -172,7 +191,7 @@ def _amend_last_write(state: CallState, heard: Understanding) -> dict[str, Any] 
         "act": "select",
         "task": "reschedule",
         "target": {"id": last["appointment_id"], "start": last["start"]},
-        "wish": merge_wish(base, heard.when),
+        "wish": Wish() if heard.when.is_empty() else merge_wish(base, heard.when),
         "offered": [],
         "pending": None,
     }

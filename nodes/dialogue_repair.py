@@ -49,25 +49,33 @@ def at_callback_offer(state: CallState, heard: Understanding) -> dict[str, Any] 
     """Read an answer to "shall I take a message?": yes, no, a request, or the message.
 
     After repeated misunderstandings (`state.resume` is set) the offer keeps the task: a no
-    goes back to the question pending before it, and a request or a day for the task is
-    handled as such (None here, so the usual reading applies).
+    goes back to the question pending before it, and a request, a pick or a day for the
+    task is handled as such (None here: `track` reads it at that question). Once the caller
+    said yes to leaving a message, what follows is the message.
     """
-    offered_by_us = state.resume is not None
-    request = heard.intent in _TASK_INTENTS or heard.phone is not None or heard.phone_invalid
     if heard.intent == "goodbye" and says_farewell(heard.text):
         return {"act": "goodbye"}
+    if heard.intent == "repeat":
+        return {"act": "repeat"}
+    request = heard.intent in _TASK_INTENTS or heard.choice is not None
+    request = request or heard.phone is not None or heard.phone_invalid
     if heard.affirm is False and heard.when.is_empty() and not request:
-        return {"act": "resume" if offered_by_us else "never_mind"}  # "no thanks"
-    if offered_by_us and heard.intent == "never_mind":
+        return {"act": "resume" if state.resume else "never_mind"}  # "no thanks"
+    if state.resume and heard.intent == "never_mind":
         return {"act": "resume"}  # "forget it": the message, not the task
-    if offered_by_us and (request or (state.task is not None and not heard.when.is_empty())):
+    if resumable(state) and (request or (state.task is not None and not heard.when.is_empty())):
         return None
     if heard.affirm is True and len(heard.text.split()) <= 3:
         return {"act": "human"}  # "yes please": ask for the message itself
-    if heard.intent not in ("goodbye", "repeat", "never_mind"):
+    if heard.intent not in ("goodbye", "never_mind"):
         # someone calls back about it, so the task is done here
         return {**CLEARED_TASK, "act": "message", "message": heard.text.strip()[:500]}
     return None
+
+
+def resumable(state: CallState) -> bool:
+    """Return True while our callback offer waits and the caller has not chosen to dictate."""
+    return state.stage == "take_message" and state.resume is not None and state.act != "human"
 
 
 def answer_guess(state: CallState, heard: Understanding) -> dict[str, Any] | None:

@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from graph.state import CallState, Pending, Wish
 from nodes.appointments import on_day
+from nodes.understanding.intents import direction
 from nodes.understanding.types import Understanding, When
 from nodes.wish import merge_wish
 
@@ -24,6 +25,9 @@ def carry_on(state: CallState, when: When, *, base: Wish | None = None) -> dict[
     if state.task == "reschedule" and state.target is None:
         # which appointment moves is not known yet; select asks, then searches this wish
         return {"act": "select", "wish": wish}
+    target = state.target
+    if state.task == "reschedule" and target and not ("day" in wish or "day_from" in wish):
+        wish["day"] = target["start"][:10]  # "move it to 2pm": the same day, another time
     return {"act": "search", "task": state.task or "book", "wish": wish}
 
 
@@ -55,7 +59,7 @@ def at_offer(state: CallState, heard: Understanding) -> dict[str, Any] | None:
         if len(picked) == 1:
             return choose(state, picked[0])
     if heard.more:
-        return {"act": "more"}
+        return more(state, heard)
     # "No, book it at 6 pm on that day": a no that carries a new time is a new wish
     if not heard.when.is_empty() and heard.intent in (None, "book", "availability"):
         return {"act": "search", "wish": merge_wish(state.wish, _on_offered_day(state, heard))}
@@ -64,6 +68,17 @@ def at_offer(state: CallState, heard: Understanding) -> dict[str, Any] | None:
     if heard.affirm is False:
         return {"act": "deny"}
     return None
+
+
+def more(state: CallState, heard: Understanding) -> dict[str, Any]:
+    """Other slots than those heard; "anything later?" also moves the wish past them."""
+    way = direction(heard.text)
+    seen = [*state.offers, *([state.pending.get("slot", "")] if state.pending else [])]
+    times = sorted(datetime.fromisoformat(s).time() for s in seen if s)
+    if way is None or not times:
+        return {"act": "more"}
+    bound = When(earliest=times[-1]) if way == "later" else When(latest=times[0])
+    return {"act": "more", "wish": merge_wish(state.wish, bound)}
 
 
 def _on_offered_day(state: CallState, heard: Understanding) -> When:

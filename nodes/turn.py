@@ -12,6 +12,7 @@ from graph.context import CallContext
 from graph.state import CallState, Line
 from nodes import phrases
 from nodes.dialogue import EXPECTING, track
+from nodes.dialogue_repair import resumable
 from nodes.understanding.types import Understanding, Usage
 from store.errors import StoreUnavailable
 from store.models import TranscriptLine
@@ -90,8 +91,10 @@ def understand(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, 
     ctx = runtime.context
     text = state.utterance
     _record(ctx, state, TranscriptLine(index=state.line_no, role="caller", text=text, at=ctx.now()))
+    # while our callback offer waits, the answer may still be one to the question it interrupted
+    stage = state.resume["stage"] if state.resume and resumable(state) else state.stage
     heard = ctx.understander.understand(
-        text, expecting=EXPECTING[state.stage], now=ctx.now(), region=ctx.region
+        text, expecting=EXPECTING[stage], now=ctx.now(), region=ctx.region
     )
     update = track(state, heard)
     update.update(

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 from nodes.understanding.lexicon import normalize
 from nodes.understanding.types import Expecting, Intent
@@ -196,8 +197,11 @@ _MORE = re.compile(
     r"|\bother (?:times?|slots?|options?|days?|dates?|ones?|availability)\b|\bany others?\b"
     r"|\bnone of (?:those|these|them|that)\b|\bdifferent (?:times?|days?|dates?|slots?|ones?)\b"
     r"|(?<!the )\b(?:later|earlier) (?:one|ones|time|times|slot|slots)\b|\bwhat else\b|\bneither\b"
-    r"|\bmore (?:options|times|slots)\b"
+    r"|\bmore (?:options|times|slots)\b|\b(?:later|earlier) (?:that|the same|in the) day\b"
+    r"|\b(?:a (?:bit|little) )(?:later|earlier)\b"
 )
+_LATER = re.compile(r"\b(?:later|after that|afterwards)\b")
+_EARLIER = re.compile(r"\b(?:earlier|sooner|before that)\b")
 _ANYTHING = re.compile(r"\b(?:anything|something|any ?time|any slots?)\b")
 
 
@@ -248,7 +252,7 @@ def read_signals(text: str, expecting: Expecting) -> Signals:
 _CLOSING = re.compile(
     r"(?:(?:no|nope|nah|not really|not (?:right )?now|not today|nothing(?: else| more)?"
     r"|thanks?(?: (?:so|very) much| a lot)?|thank you(?: (?:so|very) much)?|cheers"
-    r"|that(?:'?s| is|'?ll be| will be) (?:all|everything|it)(?: i need(?:ed)?)?"
+    r"|that(?:'?s| is|'?ll be| will be| would be|'?d be) (?:all|everything|it)(?: i need(?:ed)?)?"
     r"|(?:i'?m|we'?re|i am|we are) (?:all )?(?:good|set|done|fine)|all good"
     r"|i (?:think|guess)(?: so)?"
     r"|for (?:now|today)|(?:good ?)?bye(?: bye)?|have a (?:good|nice|great|lovely) "
@@ -284,3 +288,14 @@ def says_farewell(text: str) -> bool:
 def confirms_mine(text: str) -> bool:
     """Return True for "confirm my appointment ...": read out if booked, else a booking."""
     return _CONFIRM_MINE.search(normalize(text)) is not None
+
+
+def direction(text: str) -> Literal["later", "earlier"] | None:
+    """Return which way "anything later?" / "something earlier?" asks to move, if either."""
+    norm = normalize(text)
+    later, earlier = _LATER.search(norm), _EARLIER.search(norm)
+    if later and not earlier:
+        return "later"
+    if earlier and not later:
+        return "earlier"
+    return None

@@ -1,5 +1,5 @@
-"""Repair readings: a no is a goodbye only when bare, the callback offer keeps the task,
-an uncertain day is asked about and a yes to its guess settles it."""
+"""Repair readings: a no is a goodbye only when bare, offers keep the day, the callback offer
+keeps the task."""
 
 from __future__ import annotations
 
@@ -135,93 +135,57 @@ def test_confirm_my_appointment_on_a_day_is_checked_not_listed() -> None:
     assert track(state, listed)["act"] == "list"
 
 
-THURSDAY = date(2026, 11, 26)
-
-
-def _asked(**fields: Any) -> CallState:
-    """Return the state after "Which day is that: Thursday, November 26th?" was asked."""
-    return CallState(**{**KNOWN, "stage": "ask_request", "task": "book", **fields})
-
-
-def test_an_uncertain_day_with_a_guess_keeps_the_guess_and_the_time() -> None:
-    """The guess is kept in state as plain JSON with the time said beside the phrase."""
-    heard = Understanding(
-        text="book Tuesday the 26th at 3",
-        intent="book",
-        when=When(at=time(15), ambiguous="tuesday the 26th", guess=THURSDAY),
-    )
-    update = track(CallState(**KNOWN, stage="ask_request"), heard)
-    assert update["act"] == "ambiguous" and update["task"] == "book"
-    assert (update["guess"], update["wish"]) == ("2026-11-26", {"at": "15:00"})
-
-
-def test_yes_to_the_guess_takes_that_day_and_carries_on() -> None:
-    """A yes to "Which day is that: Thursday?" searches Thursday at the time said before."""
-    update = track(
-        _asked(guess="2026-11-26", wish={"at": "15:00"}), Understanding("yes", affirm=True)
-    )
-    assert update["act"] == "search" and update["guess"] is None
-    assert update["wish"] == {"day": "2026-11-26", "at": "15:00"}
-
-
-def test_yes_with_a_time_to_the_guess_takes_both() -> None:
-    """ "Yes, at 3" takes the guessed day and 3 PM."""
-    heard = Understanding(text="yes, at 3", affirm=True, when=When(at=time(15)))
-    update = track(_asked(guess="2026-11-26"), heard)
-    assert update["wish"] == {"day": "2026-11-26", "at": "15:00"}
-
-
-def test_no_to_the_guess_asks_again_without_it() -> None:
-    """A no drops the guess and asks which day; the time stays in the wish."""
-    update = track(
-        _asked(guess="2026-11-26", wish={"at": "15:00"}), Understanding("no", affirm=False)
-    )
-    assert update == {"act": "ambiguous", "guess": None, "misunderstood": 0}
-
-
-def test_another_day_instead_of_the_guess_is_taken() -> None:
-    """ "No, the 27th" searches the 27th, keeping the time, and forgets the guess."""
-    heard = Understanding(text="no, the 27th", affirm=False, when=When(day=date(2026, 11, 27)))
-    update = track(_asked(guess="2026-11-26", wish={"at": "15:00"}), heard)
-    assert update["wish"] == {"day": "2026-11-27", "at": "15:00"} and update["guess"] is None
-
-
-def test_a_digression_keeps_the_guess_for_the_question_asked_again() -> None:
-    """Asking what is booked while the day question waits leaves the guess in place."""
-    update = track(_asked(guess="2026-11-26"), Understanding(text="what do I have", intent="list"))
-    assert update == {"act": "list", "misunderstood": 0}
-
-
-def test_yes_to_a_guess_for_a_cancel_picks_the_appointment_that_day() -> None:
-    """An uncertain day in "cancel my appointment on ..." confirmed by a yes selects that day."""
-    heard = Understanding(
-        text="cancel my appointment on Tuesday the 26th",
-        intent="cancel",
-        when=When(ambiguous="tuesday the 26th", guess=THURSDAY),
-    )
-    asked = track(CallState(**KNOWN, stage="ask_request"), heard)
-    assert (asked["task"], asked["guess"]) == ("cancel", "2026-11-26")
-    state = _asked(task="cancel", guess=asked["guess"])
-    update = track(state, Understanding(text="yes", affirm=True))
-    assert (update["act"], update["wish"]) == ("select", {"day": "2026-11-26"})
-
-
-def test_an_uncertain_day_at_a_read_back_withdraws_it() -> None:
-    """A correction to an uncertain day at the read-back drops the pending write."""
-    state = CallState(
-        **KNOWN,
-        stage="confirm",
-        task="book",
-        pending=Pending(kind="book", slot=FRIDAY[0]),
-    )
-    heard = Understanding(
-        text="actually the 31st", correction=True, when=When(ambiguous="the 31st")
-    )
-    assert track(state, heard)["pending"] is None
-
-
 def test_yes_with_a_goodbye_at_a_read_back_still_confirms() -> None:
     """ "Yes, thanks, bye" to a read-back is a yes: the caller leaves expecting it done."""
     state = CallState(**KNOWN, stage="confirm", pending=Pending(kind="book", slot=FRIDAY[0]))
     heard = Understanding(text="yes, thanks, bye", intent="goodbye", affirm=True)
     assert track(state, heard)["act"] == "affirm"
+
+
+def test_a_no_asking_for_a_different_time_after_a_booking_moves_that_booking() -> None:
+    """ "No, can I get a different time?" just after booking asks when to move it to."""
+    booked = {"kind": "booked", "appointment_id": "a9", "start": FRIDAY[0]}
+    state = CallState(**KNOWN, stage="ask_request", outcomes=[booked])
+    heard = Understanding(text="No, can I get a different time?", affirm=False, more=True)
+    update = track(state, heard)
+    assert (update["act"], update["task"], update["wish"]) == ("select", "reschedule", {})
+    assert update["target"] == {"id": "a9", "start": FRIDAY[0]}
+
+
+@pytest.mark.parametrize(
+    ("said", "wish"),
+    [("a bit later?", {"earliest": "10:00"}), ("anything earlier?", {"latest": "09:00"})],
+)
+def test_later_or_earlier_moves_the_wish_past_the_offers(said: str, wish: dict[str, str]) -> None:
+    """ "Anything later?" asks for slots after the ones offered, not just other ones."""
+    state = CallState(**OFFERING, wish={"day": "2026-11-27", "part_of_day": "morning"})
+    update = track(state, Understanding(text=said, more=True))
+    assert (update["act"], update["wish"]) == ("more", {"day": "2026-11-27", **wish})
+
+
+def test_a_pick_or_a_question_in_answer_to_the_callback_offer_goes_back_to_the_offers() -> None:
+    """ "The second one" to our callback offer picks the offer; a list returns there after."""
+    back = Resume(stage="offer_slots", question="I have ... Which one works for you?")
+    state = CallState(**OFFERING, resume=back)
+    state.stage = "take_message"
+    picked = track(state, Understanding(text="the second one", choice=1))
+    assert picked["pending"] == Pending(kind="book", slot=FRIDAY[1])
+    listed = track(state, Understanding(text="what do I have booked", intent="list"))
+    assert (listed["act"], listed["stage"], listed["question"]) == ("list", *back.values())
+
+
+def test_after_choosing_to_leave_a_message_the_words_are_the_message() -> None:
+    """Once the caller said yes to the callback, "book the second one" is the message itself."""
+    back = Resume(stage="offer_slots", question="I have ... Which one works for you?")
+    state = CallState(**OFFERING, resume=back, act="human")
+    state.stage = "take_message"
+    update = track(state, Understanding(text="book the second one", intent="book", choice=1))
+    assert update["act"] == "message" and update["resume"] is None
+
+
+def test_a_time_alone_for_a_move_keeps_the_appointments_day() -> None:
+    """ "2pm" to "When would you like to move it to?" means 2 PM on the appointment's day."""
+    target = {"id": "a9", "start": "2026-11-30T10:00:00-08:00"}
+    state = CallState(**KNOWN, stage="ask_request", task="reschedule", target=target)
+    update = track(state, Understanding(text="2pm", when=When(at=time(14))))
+    assert (update["act"], update["wish"]) == ("search", {"day": "2026-11-30", "at": "14:00"})
