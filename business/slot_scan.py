@@ -7,6 +7,7 @@ taken so "anything else?" never repeats an offer.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
@@ -28,19 +29,21 @@ def alternatives(
     has_soft = (query.earliest, query.latest, query.part_of_day) != (None, None, None)
     following = list(rules.days(max(last + timedelta(days=1), scan.today), scan.last_day))
     preceding = list(rules.days(scan.today, min(first - timedelta(days=1), scan.last_day)))[::-1]
-    stages: list[tuple[list[date], bool]] = []
+    stages: list[tuple[list[date], Callable[[datetime], bool] | None]] = []
+    if query.at is not None and len(wished) > 1:
+        # "a quarter past nine" on no day in particular: 9 and 9:30 on the first day that has
+        # them beat 11 today; only a slot length either side counts as near
+        stages.append((wished, lambda s: rules.distance(s, query) <= scan.cal.slot_minutes))
     for days in (wished, following, preceding):
         # Honour earliest/latest/part-of-day where possible; drop them only when that fails.
         if has_soft and (days is not wished or query.at is not None):
-            stages.append((days, True))
-        stages.append((days, False))
+            stages.append((days, lambda s: rules.fits(s, soft)))
+        stages.append((days, None))
 
     chosen: list[datetime] = []
-    for days, filtered in stages:
+    for days, keep in stages:
         for day in days:
-            free = [s for s in scan.free(day) if s not in chosen]
-            if filtered:
-                free = [s for s in free if rules.fits(s, soft)]
+            free = [s for s in scan.free(day) if s not in chosen and (keep is None or keep(s))]
             free.sort(key=lambda s: (rules.distance(s, query), rules.utc(s)))
             chosen += free[: limit - len(chosen)]
             if len(chosen) >= limit:

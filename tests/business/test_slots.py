@@ -171,6 +171,13 @@ def test_exact_time_off_the_grid_is_off_grid() -> None:
     assert times(slots) == [(THU, 9, 30), (THU, 10, 0), (THU, 10, 30)]
 
 
+def test_an_off_grid_time_on_no_day_offers_its_neighbours_not_the_rest_of_today() -> None:
+    """ "A quarter past nine", no day said, at 10:10: 9 and 9:30 tomorrow, not today at noon."""
+    slots, matched, reason = search(SlotQuery(at=time(9, 15)))
+    assert (matched, reason) == (False, "off_grid")
+    assert times(slots) == [(THU, 9, 0), (THU, 9, 30), (FRI, 9, 0)]
+
+
 def test_a_day_whose_matching_slots_were_all_offered_says_offered_not_full() -> None:
     """ "Anything else?" after the only afternoon slots were offered is "offered", not "full"."""
     heard = [at(THU, 15), at(THU, 15, 30)]
