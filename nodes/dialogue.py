@@ -89,9 +89,9 @@ def _track(state: CallState, heard: Understanding) -> dict[str, Any]:
         if heard.name:
             return {"act": "name", "caller_name": heard.name}
         return _remember_request(heard)
+    if heard.intent in ("list", "book") and when.day is not None and confirms_mine(heard.text):
+        return {"act": "check"}  # "confirm my appointment on Friday at 10": theirs, or to book
     if heard.intent == "list":
-        if when.day is not None and confirms_mine(heard.text):
-            return {"act": "check"}  # "confirm my appointment on Friday at 10"
         return {"act": "list"}
     if when.ambiguous:
         return ambiguous(state, heard)

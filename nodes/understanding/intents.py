@@ -265,8 +265,8 @@ _FAREWELL = re.compile(
     r"|\btalk (?:to you )?(?:later|soon)\b"
 )
 _CONFIRM_MINE = re.compile(
-    rf"\bconfirm (?:me )?(?:(?:my|the|our) (?:\w+ )?{_APPT}|(?:that )?i (?:have|am booked|'?m "
-    r"booked))"
+    rf"\bconfirm(?:ing)? (?:me )?(?:(?:my|the|our|an?) (?:\w+ )?{_APPT}"
+    r"|(?:that )?i (?:have|am booked|'?m booked))"
 )
 
 
