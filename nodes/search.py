@@ -14,6 +14,7 @@ from graph.context import CallContext
 from graph.state import CallState, Pending
 from nodes import phrases
 from nodes.wish import describe, to_query
+from nodes.writes import CLEARED_TASK
 
 MAX_OFFERS = 3
 MAX_REMEMBERED = 12
@@ -45,8 +46,14 @@ def search(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]
             said = [phrases.NO_MORE, phrases.ASK_WHEN]
         elif wished:
             said = [phrases.NOTHING_FREE.format(wish=f"for {wished}"), phrases.ASK_WHEN]
-        else:
-            said = [phrases.NOTHING_AT_ALL]
+        else:  # nothing at all within the horizon: no other time to ask for
+            return {
+                **update,
+                **CLEARED_TASK,
+                "speech": [phrases.NOTHING_AT_ALL, phrases.ANYTHING_ELSE],
+                "stage": "ask_request",
+                "question": phrases.ANYTHING_ELSE,
+            }
         return {
             **update,
             "speech": said,

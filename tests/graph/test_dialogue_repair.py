@@ -131,6 +131,10 @@ def test_confirm_my_appointment_on_a_day_is_checked_not_listed() -> None:
     when = When(day=date(2027, 3, 7), at=time(11, 30))
     said = "Confirm my appointment on March 7th at 11:30"
     assert track(state, Understanding(text=said, intent="list", when=when))["act"] == "check"
+    asked = Understanding(
+        text="Can you confirm an appointment for March 7th at 11:30?", intent="book", when=when
+    )
+    assert track(state, asked)["act"] == "check"
     listed = Understanding(text="what do I have on March 7th", intent="list", when=when)
     assert track(state, listed)["act"] == "list"
 

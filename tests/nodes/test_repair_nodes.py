@@ -7,6 +7,7 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
+from business.calendar import BusinessCalendar
 from graph.context import CallContext
 from graph.state import CallState, Resume
 from nodes import phrases
@@ -171,3 +172,18 @@ def test_a_new_caller_by_caller_id_is_not_told_about_a_number_they_never_said(
     assert "that number" not in said and said.endswith("What's your name?")
     spoken = CallState(call_id="c2", phone="+16505550100", act="phone", stage="ask_phone")
     assert _reply(identify(spoken, runtime=runtime)) == phrases.ASK_NAME
+
+
+def test_no_openings_at_all_asks_anything_else_not_a_day(
+    sam: CallState, runtime: Runtime[CallContext]
+) -> None:
+    """With nothing open within the horizon the reply still asks one question, not a day."""
+    closed = CallContext(
+        store=runtime.context.store,
+        understander=runtime.context.understander,
+        calendar=BusinessCalendar(hours={}),
+        clock=runtime.context.clock,
+    )
+    sam.task = "book"
+    update = search(sam, runtime=Runtime(context=closed))
+    assert _reply(update).endswith(phrases.ANYTHING_ELSE) and update["task"] is None
