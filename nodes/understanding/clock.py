@@ -235,7 +235,22 @@ def find_times(text: str, *, allow_bare: bool) -> TimeFacts:
         else:
             earliest = _settle(raw, hint)
     at = _settle(exact[-1], hint) if exact else None
+    if at is not None and part is not None and not _within(part, at):
+        part = None  # "3 pm, I'm going out that night": the night is not the appointment
     return TimeFacts(at=at, earliest=earliest, latest=latest, part_of_day=part, rest=text)
+
+
+_PART_HOURS: dict[PartOfDay, tuple[time, time]] = {
+    "morning": (time(0), time(12, 30)),
+    "afternoon": (time(11, 30), time(18, 30)),
+    "evening": (time(15, 30), time(23, 59)),
+}
+"""Generous bounds: callers say "4 in the evening" and "12 in the afternoon"."""
+
+
+def _within(part: PartOfDay, at: time) -> bool:
+    first, last = _PART_HOURS[part]
+    return first <= at <= last
 
 
 def _part_of_day(text: str) -> PartOfDay | None:
