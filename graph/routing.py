@@ -75,6 +75,8 @@ def route_after_identify(state: CallState) -> Literal["search", "select", "respo
     """Once the caller is known, carry on with a task they asked for before."""
     if state.stage != "ask_request" or state.task is None or state.notice == "store_down":
         return "respond"
+    if state.doubt is not None:
+        return "respond"  # its day is asked about first
     return "search" if state.task == "book" else "select"
 
 

@@ -87,6 +87,15 @@ class Resume(TypedDict):
     question: str
 
 
+class DayDoubt(TypedDict):
+    """A day phrase we could not fully read, asked about ("Which day is that: ...?")."""
+
+    phrase: str
+    """The caller's words, e.g. "tuesday the 26th"."""
+    guess: NotRequired[str]
+    """The day (ISO) it most likely means, offered in the question; a yes settles it."""
+
+
 class Line(TypedDict):
     """One line of the recent-transcript window."""
 
@@ -147,9 +156,9 @@ class CallState:
     """The caller's appointments offered for a pick: [{"id", "start"}]."""
     pending: Pending | None = None
     """A write read back and waiting for a yes."""
-    guess: str | None = None
-    """The day (ISO) an uncertain phrase most likely means, asked about ("Which day is that:
-    Thursday, November 26th?") and waiting for a yes; cleared once answered or dropped."""
+    doubt: DayDoubt | None = None
+    """An uncertain day asked about and waiting for the answer; cleared once answered or
+    when the task changes."""
     resume: Resume | None = None
     """Set while a callback is offered after repeated misunderstandings: where to go back to."""
     notice: str | None = None

@@ -18,6 +18,7 @@ from nodes.dialogue_repair import (
     answer_guess,
     at_callback_offer,
     closing,
+    day_doubt,
     resumable,
 )
 from nodes.dialogue_stages import at_appointment, at_confirm, at_offer, carry_on, more
@@ -45,10 +46,12 @@ _GLOBAL_ACTS: dict[str, Act] = {
     "chitchat": "chitchat",
 }
 
-_KEEPS_GUESS: frozenset[Act] = frozenset(
+_DIGRESSIONS: frozenset[Act] = frozenset(
     {"repeat", "help", "chitchat", "list", "unclear", "human", "resume", "ambiguous"}
 )
-"""Digressions after which the day question, and so its guess, is still pending."""
+_IDENTIFYING: frozenset[Act] = frozenset({"phone", "bad_phone", "need_identity", "name"})
+_KEEPS_DOUBT = _DIGRESSIONS | _IDENTIFYING
+"""Digressions and identification, after which the day question (`doubt`) is still due."""
 
 
 def track(state: CallState, heard: Understanding) -> dict[str, Any]:
@@ -56,8 +59,8 @@ def track(state: CallState, heard: Understanding) -> dict[str, Any]:
     update = _track(state, heard)
     act = update["act"]
     update["misunderstood"] = state.misunderstood + 1 if act == "unclear" else 0
-    if state.guess is not None and act not in _KEEPS_GUESS:
-        update["guess"] = None
+    if state.doubt is not None and act not in _KEEPS_DOUBT:
+        update["doubt"] = None
     if state.resume is not None and act not in ("human", "repeat", "resume"):
         update["resume"] = None  # the callback offer is no longer pending (resume reads it)
     return update
@@ -127,15 +130,14 @@ def _identify(state: CallState, heard: Understanding) -> dict[str, Any]:
 
 
 def _remember_request(heard: Understanding) -> dict[str, Any]:
-    """A request made before we know who is calling is kept and carried out afterwards."""
-    if heard.intent in ("book", "availability"):
-        return {"act": "need_identity", "task": "book", "wish": merge_wish(Wish(), heard.when)}
-    if heard.intent in ("cancel", "reschedule"):
-        return {
-            "act": "need_identity",
-            "task": heard.intent,
-            "wish": merge_wish(Wish(), heard.when),
-        }
+    """A request made before we know who is calling is kept and carried out afterwards.
+
+    An uncertain day in it is kept as a doubt, asked about once the caller is known.
+    """
+    if heard.intent in ("book", "availability", "cancel", "reschedule"):
+        task = "book" if heard.intent == "availability" else heard.intent
+        update = {"act": "need_identity", "task": task, "wish": merge_wish(Wish(), heard.when)}
+        return {**update, "doubt": day_doubt(heard.when)} if heard.when.ambiguous else update
     if heard.intent == "list":
         return {"act": "need_identity"}
     return {"act": "unclear"}

@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from graph.state import CallState, Task, Wish
+from graph.state import CallState, DayDoubt, Task, Wish
 from nodes.dialogue_stages import carry_on
 from nodes.understanding.intents import closes_only, says_farewell
 from nodes.understanding.types import Understanding, When
@@ -85,15 +85,17 @@ def answer_guess(state: CallState, heard: Understanding) -> dict[str, Any] | Non
     said; a bare no asks which day without a guess; a day or anything else is read as usual.
     """
     when = heard.when
-    if state.guess is None or state.user_id is None:
+    guess = state.doubt.get("guess") if state.doubt else None
+    if guess is None or state.user_id is None:
         return None
     if when.has_day or when.ambiguous or heard.correction:
         return None
     if heard.affirm is True and heard.intent in (None, "book", "availability"):
-        guessed = replace(when, day=date.fromisoformat(state.guess))
-        return {**carry_on(state, guessed), "guess": None}
+        guessed = replace(when, day=date.fromisoformat(guess))
+        return {**carry_on(state, guessed), "doubt": None}
     if heard.affirm is False and heard.intent in (None, "goodbye") and when.is_empty():
-        return {"act": "ambiguous", "guess": None}
+        assert state.doubt is not None
+        return {"act": "ambiguous", "doubt": DayDoubt(phrase=state.doubt["phrase"])}
     return None
 
 
@@ -111,15 +113,24 @@ def ambiguous(state: CallState, heard: Understanding) -> dict[str, Any]:
         update.update(task=task, wish=Wish(), target=None, offers=[], offered=[], pending=None)
     if state.stage == "confirm":
         update["pending"] = None
-    guess = when.guess.isoformat() if when.guess else None
-    if guess != state.guess:
-        update["guess"] = guess
+    doubt = day_doubt(when)
+    if doubt != state.doubt:
+        update["doubt"] = doubt
     time_only = When(
         at=when.at, earliest=when.earliest, latest=when.latest, part_of_day=when.part_of_day
     )
     if not time_only.is_empty():
         update["wish"] = merge_wish(update.get("wish", state.wish), time_only)
     return update
+
+
+def day_doubt(when: When) -> DayDoubt:
+    """Return what to ask about an uncertain day: its words, and the likeliest day if known."""
+    assert when.ambiguous is not None
+    doubt = DayDoubt(phrase=when.ambiguous)
+    if when.guess is not None:
+        doubt["guess"] = when.guess.isoformat()
+    return doubt
 
 
 def _task_named(state: CallState, heard: Understanding) -> Task:

@@ -9,6 +9,7 @@ from langgraph.runtime import Runtime
 from graph.context import CallContext
 from graph.state import CallState
 from nodes import phrases
+from nodes.repair import ask_which_day
 
 MAX_PHONE_ATTEMPTS = 3
 
@@ -53,18 +54,25 @@ def identify(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, An
             "stage": "ask_name",
             "question": phrases.WHAT_NAME,
         }
-    return {**update, "caller_name": user.name, **_carry_on(state, phrases.welcome_back(user.name))}
+    greeting = phrases.welcome_back(user.name)
+    return {**update, "caller_name": user.name, **_carry_on(state, greeting, runtime=runtime)}
 
 
 def register(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]:
     """Store a new caller's name and carry on with what they wanted."""
     assert state.user_id is not None and state.caller_name is not None
     runtime.context.store.set_user_name(state.user_id, state.caller_name)
-    return _carry_on(state, phrases.nice_to_meet(state.caller_name))
+    return _carry_on(state, phrases.nice_to_meet(state.caller_name), runtime=runtime)
 
 
-def _carry_on(state: CallState, greeting: str) -> dict[str, Any]:
-    """Go back to a task asked before identification, else ask how to help."""
+def _carry_on(state: CallState, greeting: str, *, runtime: Runtime[CallContext]) -> dict[str, Any]:
+    """Go back to a task asked before identification, else ask how to help.
+
+    A day in that request we could not read is asked about first, never searched without.
+    """
+    if state.task is not None and state.doubt is not None:
+        said, question = ask_which_day(state, today=runtime.context.now().date())
+        return {"speech": [greeting, said], "stage": "ask_request", "question": question}
     if state.task is not None:
         return {"speech": [greeting], "stage": "ask_request"}
     return {

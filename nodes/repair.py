@@ -44,17 +44,22 @@ def clarify(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any
 
 
 def _which_day(state: CallState, *, today: date) -> dict[str, Any]:
-    """Ask about an uncertain day: offer the likeliest day, else ask with the time known."""
-    if state.guess is not None:
-        question = phrases.is_it_day(say_date(date.fromisoformat(state.guess), today=today))
-        said = question
-    else:
-        at = state.wish.get("at")
-        question = phrases.which_day(say_time(time.fromisoformat(at)) if at else None)
-        said = phrases.sorry(question)
+    """Ask about an uncertain day, withdrawing a read-back the caller just corrected."""
+    said, question = ask_which_day(state, today=today)
     # a read-back the caller just corrected is withdrawn, so its yes can no longer write
     stage = "ask_request" if state.stage == "confirm" else state.stage
     return {"speech": [said], "question": question, "stage": stage}
+
+
+def ask_which_day(state: CallState, *, today: date) -> tuple[str, str]:
+    """Return (said, question): offer the likeliest day, else ask with the time known."""
+    guess = state.doubt.get("guess") if state.doubt else None
+    if guess is not None:
+        question = phrases.is_it_day(say_date(date.fromisoformat(guess), today=today))
+        return question, question
+    at = state.wish.get("at")
+    question = phrases.which_day(say_time(time.fromisoformat(at)) if at else None)
+    return phrases.sorry(question), question
 
 
 def never_mind(state: CallState) -> dict[str, Any]:

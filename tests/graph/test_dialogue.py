@@ -147,4 +147,4 @@ def test_an_ambiguous_day_alone_changes_nothing() -> None:
     """ "the 31st" in November only asks; the wish so far stays as it was."""
     state = CallState(**KNOWN, stage="ask_request", task="book", wish={"at": "10:00"})
     update = track(state, Understanding(text="the 31st", when=When(ambiguous="the 31st")))
-    assert update == {"act": "ambiguous", "misunderstood": 0}
+    assert update == {"act": "ambiguous", "doubt": {"phrase": "the 31st"}, "misunderstood": 0}

@@ -44,10 +44,11 @@ def test_yes_to_the_guessed_day_books_it_at_the_time_said(db: Path) -> None:
         asked = call.say("can I book Tuesday the 26th at 3?")
         assert asked == "Which day is that: tomorrow, Thursday, November 26th?"
         state = call.state()
-        assert (state.guess, state.wish, state.task) == ("2026-11-26", {"at": "15:00"}, "book")
+        assert state.doubt == {"phrase": "tuesday the 26th", "guess": "2026-11-26"}
+        assert (state.wish, state.task) == ({"at": "15:00"}, "book")
         json.dumps(asdict(state))  # the guess is plain JSON like the rest of the checkpoint
         assert "Thursday, November 26th at 3 PM?" in call.say("yes")
-        assert call.state().guess is None
+        assert call.state().doubt is None
         assert "booked" in call.say("yes")
         assert [a.start.hour for a in agent.store.list_appointments(user.id)] == [23]  # 3 PM PST
 
@@ -63,5 +64,5 @@ def test_no_to_the_guessed_day_asks_again_and_keeps_the_time(db: Path) -> None:
         call.start(caller_id=SAM)
         call.say("can I book Tuesday the 26th at 3?")
         assert call.say("no") == "Sorry, which day did you mean for 3 PM?"
-        assert call.state().guess is None
+        assert call.state().doubt == {"phrase": "tuesday the 26th"}
         assert "Friday, November 27th at 3 PM?" in call.say("the 27th")

@@ -9,7 +9,7 @@ from langgraph.runtime import Runtime
 
 from business.calendar import BusinessCalendar
 from graph.context import CallContext
-from graph.state import CallState, Resume
+from graph.state import CallState, DayDoubt, Resume
 from nodes import phrases
 from nodes.check import check
 from nodes.identify import identify
@@ -29,7 +29,7 @@ def test_a_guessed_day_is_asked_about_with_weekday_and_date(
     sam: CallState, runtime: Runtime[CallContext]
 ) -> None:
     """With a guess the question offers it: "Which day is that: Thursday, November 26th?"."""
-    sam.act, sam.guess = "ambiguous", "2026-11-26"
+    sam.act, sam.doubt = "ambiguous", DayDoubt(phrase="tuesday the 26th", guess="2026-11-26")
     update = clarify(sam, runtime=runtime)
     assert _reply(update) == "Which day is that: tomorrow, Thursday, November 26th?"
     assert update["question"] == _reply(update)
