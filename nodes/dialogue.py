@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from graph.state import Act, CallState, Stage, Wish
+from nodes.cues import confirms_mine
 from nodes.dialogue_repair import (
     ambiguous,
     answer_guess,
@@ -22,7 +23,6 @@ from nodes.dialogue_repair import (
     resumable,
 )
 from nodes.dialogue_stages import at_appointment, at_confirm, at_offer, carry_on, more
-from nodes.understanding.intents import confirms_mine
 from nodes.understanding.types import Expecting, Understanding
 from nodes.wish import merge_wish
 

@@ -13,8 +13,8 @@ from datetime import date
 from typing import Any
 
 from graph.state import CallState, DayDoubt, Task, Wish
+from nodes.cues import closes_only, says_farewell
 from nodes.dialogue_stages import carry_on
-from nodes.understanding.intents import closes_only, says_farewell
 from nodes.understanding.types import Understanding, When
 from nodes.wish import merge_wish
 from nodes.writes import CLEARED_TASK

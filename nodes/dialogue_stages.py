@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from graph.state import CallState, Pending, Wish
 from nodes.appointments import on_day
-from nodes.understanding.intents import direction
+from nodes.cues import direction
 from nodes.understanding.types import Understanding, When
 from nodes.wish import merge_wish
 

@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal
 
-from nodes.understanding.lexicon import normalize
 from nodes.understanding.types import Expecting, Intent
 
 _APPT = r"(?:appointments?|bookings?|reservations?|visits?)"
@@ -200,8 +198,6 @@ _MORE = re.compile(
     r"|\bmore (?:options|times|slots)\b|\b(?:later|earlier) (?:that|the same|in the) day\b"
     r"|\b(?:a (?:bit|little) )(?:later|earlier)\b"
 )
-_LATER = re.compile(r"\b(?:later|after that|afterwards)\b")
-_EARLIER = re.compile(r"\b(?:earlier|sooner|before that)\b")
 _ANYTHING = re.compile(r"\b(?:anything|something|any ?time|any slots?)\b")
 
 
@@ -247,55 +243,3 @@ def read_signals(text: str, expecting: Expecting) -> Signals:
         more=_MORE.search(text) is not None,
         anything=_ANYTHING.search(text) is not None,
     )
-
-
-_CLOSING = re.compile(
-    r"(?:(?:no|nope|nah|not really|not (?:right )?now|not today|nothing(?: else| more)?"
-    r"|thanks?(?: (?:so|very) much| a lot)?|thank you(?: (?:so|very) much)?|cheers"
-    r"|that(?:'?s| is|'?ll be| will be| would be|'?d be) (?:all|everything|it)(?: i need(?:ed)?)?"
-    r"|(?:i'?m|we'?re|i am|we are) (?:all )?(?:good|set|done|fine)|all good"
-    r"|i (?:think|guess)(?: so)?"
-    r"|for (?:now|today)|(?:good ?)?bye(?: bye)?|have a (?:good|nice|great|lovely) "
-    r"(?:day|one|night|evening|weekend)|you too|ok(?:ay)?|alright|all right|really)(?: |$))+"
-)
-_CLOSER = re.compile(r"\b(?:no|nope|nah|not|nothing|that'?s|that is|that'?ll|done|set|bye)\b")
-_FAREWELL = re.compile(
-    r"\b(?:good ?bye|bye(?: bye)?)\b|\bhave a (?:good|nice|great|lovely) "
-    r"(?:day|one|night|evening|weekend)\b|\bhang up\b|\bsee (?:you|ya)\b"
-    r"|\btalk (?:to you )?(?:later|soon)\b"
-)
-_CONFIRM_MINE = re.compile(
-    rf"\bconfirm(?:ing)? (?:me )?(?:(?:my|the|our|an?) (?:\w+ )?{_APPT}"
-    r"|(?:that )?i (?:have|am booked|'?m booked))"
-)
-
-
-def closes_only(text: str) -> bool:
-    """Return True when the utterance only declines or closes: "no", "nope, that's all".
-
-    Anything else said with the no ("no, I'd like another place") is a correction or a
-    new request, so it never ends the call.
-    """
-    norm = normalize(text)
-    return bool(_CLOSING.fullmatch(norm)) and _CLOSER.search(norm) is not None
-
-
-def says_farewell(text: str) -> bool:
-    """Return True when the caller says goodbye in so many words ("bye", "have a nice day")."""
-    return _FAREWELL.search(normalize(text)) is not None
-
-
-def confirms_mine(text: str) -> bool:
-    """Return True for "confirm my appointment ...": read out if booked, else a booking."""
-    return _CONFIRM_MINE.search(normalize(text)) is not None
-
-
-def direction(text: str) -> Literal["later", "earlier"] | None:
-    """Return which way "anything later?" / "something earlier?" asks to move, if either."""
-    norm = normalize(text)
-    later, earlier = _LATER.search(norm), _EARLIER.search(norm)
-    if later and not earlier:
-        return "later"
-    if earlier and not later:
-        return "earlier"
-    return None
