@@ -42,6 +42,7 @@ _BY_ACT: dict[str, TurnNode] = {
     "check": "check",
     "repeat": "repeat",
     "never_mind": "never_mind",
+    "not_now": "never_mind",
     "resume": "resume",
     "help": "help",
     "prompt": "help",

@@ -41,6 +41,7 @@ Act = Literal[
     "list",  # asked what they have booked
     "repeat",  # asked to hear the last reply again
     "never_mind",  # dropped the current task
+    "not_now",  # a bare no ("not right now") to an open question: the task is set aside
     "help",  # asked what the agent can do
     "prompt",  # said yes to "anything else?" without saying what
     "chitchat",  # small talk: "hello", "thanks"

@@ -32,6 +32,11 @@ _FAREWELL = re.compile(
     r"(?:day|one|night|evening|weekend)\b|\bhang up\b|\bsee (?:you|ya)\b"
     r"|\btalk (?:to you )?(?:later|soon)\b"
 )
+_FINISHED = re.compile(
+    r"\bthat(?:'?s| is|'?ll be| will be| would be|'?d be) (?:all|everything|it)\b"
+    r"|\b(?:i'?m|we'?re|i am|we are) (?:all )?(?:good|set|done|fine)\b|\bnothing (?:else|more)\b"
+    r"|\ball good\b|\bbye\b"
+)
 _LATER = re.compile(r"\b(?:later|after that|afterwards)\b")
 _EARLIER = re.compile(r"\b(?:earlier|sooner|before that)\b")
 _CONFIRM_MINE = re.compile(
@@ -53,6 +58,11 @@ def closes_only(text: str) -> bool:
 def says_farewell(text: str) -> bool:
     """Return True when the caller says goodbye in so many words ("bye", "have a nice day")."""
     return _FAREWELL.search(normalize(text)) is not None
+
+
+def finished(text: str) -> bool:
+    """Return True when the caller says they are done ("that's all", "I'm good", "bye")."""
+    return _FINISHED.search(normalize(text)) is not None
 
 
 def confirms_mine(text: str) -> bool:

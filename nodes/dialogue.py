@@ -149,7 +149,8 @@ def _new_task(state: CallState, heard: Understanding) -> dict[str, Any]:
     if intent in ("book", "availability"):
         keep = state.task == "reschedule" and state.target is not None and intent == "availability"
         task = "reschedule" if keep else "book"
-        base = state.wish if state.task == task else Wish()
+        # a wish set aside with "not right now" (no task in hand) is picked up again
+        base = state.wish if state.task in (task, None) else Wish()
         update: dict[str, Any] = {"act": "search", "task": task, "wish": merge_wish(base, when)}
         if not keep:
             update["target"] = None

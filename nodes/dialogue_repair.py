@@ -13,7 +13,8 @@ from datetime import date
 from typing import Any
 
 from graph.state import CallState, DayDoubt, Task, Wish
-from nodes.cues import closes_only, says_farewell
+from nodes import phrases
+from nodes.cues import closes_only, finished, says_farewell
 from nodes.dialogue_stages import carry_on
 from nodes.understanding.types import Understanding, When
 from nodes.wish import merge_wish
@@ -30,6 +31,8 @@ def closing(state: CallState, heard: Understanding) -> dict[str, Any] | None:
     offered slots or a read-back it declines them and the task goes on; to "what day would
     suit you?" it drops the task and asks "anything else?".
     """
+    if not heard.when.is_empty() and not heard.when.past:
+        return None  # "yes, I'll see you next Friday": a day for the task, not a farewell
     if heard.intent == "goodbye" and (says_farewell(heard.text) or state.stage in _IDENTIFYING):
         if state.stage == "confirm" and heard.affirm is True:
             return None  # "yes, thanks, bye" to a read-back: the caller expects it done
@@ -39,7 +42,11 @@ def closing(state: CallState, heard: Understanding) -> dict[str, Any] | None:
     if state.stage in _IDENTIFYING:
         return None  # a no to "what's your number?" is not a goodbye: it is asked again
     if state.stage == "ask_request":
-        return {"act": "goodbye" if state.task is None else "never_mind"}
+        # Only "anything else?" is a question a bare no closes. "Not right now" to "how can
+        # I help?" is checked once more ("anything else?") rather than hanging up on it.
+        asked_for_more = state.question == phrases.ANYTHING_ELSE
+        closed = state.task is None and (asked_for_more or finished(heard.text))
+        return {"act": "goodbye" if closed else "not_now"}
     if state.stage in ("offer_slots", "confirm"):
         return {"act": "deny"}
     return {"act": "never_mind"}
@@ -63,7 +70,9 @@ def at_callback_offer(state: CallState, heard: Understanding) -> dict[str, Any] 
         return {"act": "resume" if state.resume else "never_mind"}  # "no thanks"
     if state.resume and heard.intent == "never_mind":
         return {"act": "resume"}  # "forget it": the message, not the task
-    if resumable(state) and (request or (state.task is not None and not heard.when.is_empty())):
+    when = heard.when
+    wish = not when.is_empty() and (state.task is not None or when.has_day or when.at is not None)
+    if resumable(state) and (request or wish):
         return None
     if heard.affirm is True and len(heard.text.split()) <= 3:
         return {"act": "human"}  # "yes please": ask for the message itself
@@ -74,8 +83,12 @@ def at_callback_offer(state: CallState, heard: Understanding) -> dict[str, Any] 
 
 
 def resumable(state: CallState) -> bool:
-    """Return True while our callback offer waits and the caller has not chosen to dictate."""
-    return state.stage == "take_message" and state.resume is not None and state.act != "human"
+    """Return True while the callback offer we made after misunderstandings waits.
+
+    Even after a yes to it, a request or a day and time for a booking is handled as such:
+    the offer came from us, and the caller's words are what they want done.
+    """
+    return state.stage == "take_message" and state.resume is not None
 
 
 def answer_guess(state: CallState, heard: Understanding) -> dict[str, Any] | None:

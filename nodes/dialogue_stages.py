@@ -58,9 +58,10 @@ def at_offer(state: CallState, heard: Understanding) -> dict[str, Any] | None:
         ]
         if len(picked) == 1:
             return choose(state, picked[0])
-    if heard.more:
+    if heard.more and heard.when.at is None and not heard.when.has_day:
         return more(state, heard)
-    # "No, book it at 6 pm on that day": a no that carries a new time is a new wish
+    # "No, book it at 6 pm on that day", "any other options at 12 in the afternoon?": a new
+    # time or day is a new wish, whatever else the caller says with it
     if not heard.when.is_empty() and heard.intent in (None, "book", "availability"):
         return {"act": "search", "wish": merge_wish(state.wish, _on_offered_day(state, heard))}
     if heard.affirm is True and len(offers) == 1:

@@ -66,9 +66,14 @@ def never_mind(state: CallState) -> dict[str, Any]:
     """Drop the current task; identification and name stay."""
     if state.user_id is None:
         return {"speech": [phrases.NEVER_MIND, state.question]}
+    dropped = state.task is not None or state.pending is not None
+    # "Not right now" sets the task aside without forgetting what was said for it: a booking
+    # asked for later in the call starts from the same day and time (read back as ever).
+    kept = {"wish": state.wish} if state.act == "not_now" else {}
     return {
         **CLEARED_TASK,
-        "speech": [phrases.NEVER_MIND, phrases.ANYTHING_ELSE],
+        **kept,
+        "speech": [phrases.NEVER_MIND if dropped else phrases.NO_PROBLEM, phrases.ANYTHING_ELSE],
         "stage": "ask_request",
         "question": phrases.ANYTHING_ELSE,
     }

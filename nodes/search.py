@@ -62,9 +62,10 @@ def search(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]
             "question": phrases.ASK_WHEN,
         }
     slots = [s.isoformat() for s in found.slots]
-    if found.matched and _is_wished(
-        found.slots[0], state.wish.get("at", ""), state.wish.get("day")
-    ):
+    day = state.wish.get("day")
+    # Only a day the caller said is read back at once; a time alone is offered with its day
+    # ("I have today at 3 PM, ..."), so no day is ever assumed in a read-back.
+    if found.matched and day and _is_wished(found.slots[0], state.wish.get("at", ""), day):
         kind: Literal["book", "reschedule"] = "reschedule" if state.task == "reschedule" else "book"
         return {**update, "pending": Pending(kind=kind, slot=slots[0])}
     said = [] if found.matched else _why_not(found.reason, runtime.context.calendar, now)
@@ -91,11 +92,9 @@ def _why_not(reason: Reason | None, cal: BusinessCalendar, now: datetime) -> lis
     return [phrases.REASONS[reason]] if reason in phrases.REASONS else []
 
 
-def _is_wished(slot: datetime, at: str, day: str | None) -> bool:
-    """Return True when the found slot is exactly the wished time (and day, if one was said)."""
-    if slot.strftime("%H:%M") != at:
-        return False
-    return day is None or slot.date().isoformat() == day
+def _is_wished(slot: datetime, at: str, day: str) -> bool:
+    """Return True when the found slot is exactly the wished day and time."""
+    return slot.strftime("%H:%M") == at and slot.date().isoformat() == day
 
 
 def _remember(state: CallState) -> list[str]:

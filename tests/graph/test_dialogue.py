@@ -6,6 +6,7 @@ from datetime import date, time
 from typing import Any
 
 from graph.state import CallState, Pending
+from nodes import phrases
 from nodes.dialogue import track
 from nodes.understanding.types import Understanding, When
 
@@ -55,8 +56,16 @@ def test_yes_at_read_back_affirms_but_yes_elsewhere_does_not_write() -> None:
 
 def test_no_to_anything_else_ends_the_call() -> None:
     """A no to "anything else?" is a goodbye."""
-    state = CallState(**KNOWN, stage="ask_request")
+    state = CallState(**KNOWN, stage="ask_request", question=phrases.ANYTHING_ELSE)
     assert track(state, Understanding(text="no", affirm=False))["act"] == "goodbye"
+
+
+def test_not_now_to_how_can_i_help_is_checked_before_hanging_up() -> None:
+    """ "Not right now" to "how can I help?" is asked "anything else?"; "that's all" ends."""
+    state = CallState(**KNOWN, stage="ask_request", question=phrases.HOW_CAN_I_HELP)
+    assert track(state, Understanding(text="not right now", affirm=False))["act"] == "not_now"
+    done = Understanding(text="that's all, thanks", intent="goodbye")
+    assert track(state, done)["act"] == "goodbye"
 
 
 def test_request_before_identification_is_remembered() -> None:

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from graph.state import CallState, Pending, Resume
+from nodes import phrases
 from nodes.dialogue import track
 from nodes.understanding.types import Intent, Understanding, When
 
@@ -20,7 +21,7 @@ OFFERING = {**KNOWN, "stage": "offer_slots", "task": "book", "offers": FRIDAY}
 @pytest.mark.parametrize("said", ["no", "no thanks", "nope, that's all", "No thank you, bye."])
 def test_a_bare_no_to_anything_else_ends_the_call(said: str) -> None:
     """Only a no with nothing else in it, said to "anything else?", is a goodbye."""
-    state = CallState(**KNOWN, stage="ask_request")
+    state = CallState(**KNOWN, stage="ask_request", question=phrases.ANYTHING_ELSE)
     intent: Intent | None = "goodbye" if said != "no" else None
     assert track(state, Understanding(text=said, intent=intent, affirm=False))["act"] == "goodbye"
 
@@ -51,10 +52,10 @@ def test_a_no_with_a_new_request_is_that_request() -> None:
 
 
 def test_a_bare_no_to_what_day_would_suit_drops_the_task_but_keeps_the_call() -> None:
-    """With a task in hand a bare no drops it and asks "anything else?"; the call goes on."""
+    """With a task in hand a bare no sets it aside and asks "anything else?"; the call goes on."""
     state = CallState(**KNOWN, stage="ask_request", task="book", wish={"day": "2026-11-27"})
     heard = Understanding(text="no thanks", intent="goodbye", affirm=False)
-    assert track(state, heard)["act"] == "never_mind"
+    assert track(state, heard)["act"] == "not_now"
 
 
 def test_yes_thats_it_at_an_offer_is_not_a_goodbye() -> None:
@@ -178,13 +179,21 @@ def test_a_pick_or_a_question_in_answer_to_the_callback_offer_goes_back_to_the_o
     assert (listed["act"], listed["stage"], listed["question"]) == ("list", *back.values())
 
 
-def test_after_choosing_to_leave_a_message_the_words_are_the_message() -> None:
-    """Once the caller said yes to the callback, "book the second one" is the message itself."""
+def test_after_a_yes_to_our_callback_offer_a_request_is_still_a_request() -> None:
+    """After a yes to our callback offer, "book the second one" is the pick, not a message."""
     back = Resume(stage="offer_slots", question="I have ... Which one works for you?")
     state = CallState(**OFFERING, resume=back, act="human")
     state.stage = "take_message"
     update = track(state, Understanding(text="book the second one", intent="book", choice=1))
-    assert update["act"] == "message" and update["resume"] is None
+    assert update["act"] == "choose" and update["pending"]["slot"] == FRIDAY[1]
+
+
+def test_after_a_yes_to_our_callback_offer_other_words_are_the_message() -> None:
+    """Words that ask for nothing we can do are the message once the caller chose to leave one."""
+    back = Resume(stage="ask_request", question=phrases.HOW_CAN_I_HELP)
+    state = CallState(**KNOWN, resume=back, act="human", stage="take_message")
+    update = track(state, Understanding(text="tell them the parking was full"))
+    assert update["act"] == "message" and update["message"] == "tell them the parking was full"
 
 
 def test_a_time_alone_for_a_move_keeps_the_appointments_day() -> None:

@@ -34,6 +34,7 @@ def test_every_act_routes_to_a_node() -> None:
         "check",
         "repeat",
         "never_mind",
+        "not_now",
         "resume",
         "help",
         "prompt",
