@@ -140,6 +140,10 @@ def _remember_request(heard: Understanding) -> dict[str, Any]:
         return {**update, "doubt": day_doubt(heard.when)} if heard.when.ambiguous else update
     if heard.intent == "list":
         return {"act": "need_identity"}
+    if heard.intent is None and (not heard.when.is_empty() or heard.when.ambiguous):
+        # "the Friday after Thanksgiving, please" before we know the caller: a booking wish
+        update = {"act": "need_identity", "task": "book", "wish": merge_wish(Wish(), heard.when)}
+        return {**update, "doubt": day_doubt(heard.when)} if heard.when.ambiguous else update
     return {"act": "unclear"}
 
 
