@@ -66,6 +66,8 @@ class Wish(TypedDict, total=False):
     earliest: str
     latest: str
     part_of_day: str
+    other_day: str
+    """Another day the caller's words may mean ("next Friday" early in a week: a week on)."""
 
 
 class Pending(TypedDict, total=False):

@@ -164,6 +164,11 @@ def is_it_day(day: str) -> str:
     return f"Which day is that: {day}?"
 
 
+def other_reading(first: str, second: str) -> str:
+    """Ask about the other reading of "next Friday" when only it can be booked."""
+    return f"I have nothing free on {first}. Did you mean {second}?"
+
+
 def too_far(last_day: str) -> str:
     """Refuse a day beyond the booking horizon, saying how far ahead we book."""
     return f"That's further ahead than I can book: I can book up to {last_day}."

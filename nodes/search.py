@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 from langgraph.runtime import Runtime
@@ -11,7 +11,7 @@ from business.calendar import BusinessCalendar
 from business.slots import Reason, find_slots, last_day
 from business.spoken import say_date, say_slots
 from graph.context import CallContext
-from graph.state import CallState, Pending
+from graph.state import CallState, DayDoubt, Pending, Wish
 from nodes import phrases
 from nodes.wish import describe, to_query
 from nodes.writes import CLEARED_TASK
@@ -40,6 +40,8 @@ def search(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]
         exclude=exclude,
     )
     update: dict[str, Any] = {"pending": None, "preferences": _remember(state)}
+    if not found.matched and not more and (other := _other_reading(state, ctx, now)):
+        return {**update, **other}
     wished = describe(state.wish)
     if not found.slots:
         if more:
@@ -80,6 +82,43 @@ def search(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]
         "offers": slots,
         "offered": ([*seen, *slots] if more else slots)[-MAX_REMEMBERED:],
         "question": " ".join(said[-2:]),
+    }
+
+
+def _other_reading(state: CallState, ctx: CallContext, now: datetime) -> dict[str, Any] | None:
+    """Ask "did you mean Friday the 11th?" when only the other reading of the day is free.
+
+    "next Friday" said early in a week is this week's Friday by our convention and next
+    week's to many callers. That only matters when the calendar has nothing for the first
+    and something for the second: then the caller is asked, never moved silently.
+    """
+    wish, other = state.wish, state.wish.get("other_day")
+    if not other or not wish.get("day"):
+        return None
+    rest = Wish(**wish)
+    rest.pop("day", None)
+    rest.pop("other_day", None)
+    alt_wish = Wish(**rest)
+    alt_wish["day"] = other
+    alt = find_slots(
+        ctx.calendar,
+        to_query(alt_wish),
+        now=now,
+        busy=ctx.store.booked_starts,
+        limit=1,
+    )
+    if not alt.matched:
+        return None
+    first, second = date.fromisoformat(wish["day"]), date.fromisoformat(other)
+    today = now.date()
+    question = phrases.other_reading(say_date(first, today=today), say_date(second, today=today))
+    return {
+        "speech": [question],
+        "stage": "ask_request",
+        "question": question,
+        "offers": [],
+        "wish": rest,
+        "doubt": DayDoubt(phrase=f"next {first:%A}".lower(), guess=other),
     }
 
 

@@ -9,7 +9,7 @@ from business.spoken import say_date, say_time
 from graph.state import Wish
 from nodes.understanding.types import When
 
-_DAY_KEYS = ("day", "day_from", "day_to")
+_DAY_KEYS = ("day", "day_from", "day_to", "other_day")
 _TIME_KEYS = ("at", "earliest", "latest", "part_of_day")
 
 
@@ -25,6 +25,8 @@ def merge_wish(wish: Wish, when: When) -> Wish:
             merged.pop(key, None)  # type: ignore[misc]  # TypedDict keys are all optional
         if when.day is not None:
             merged["day"] = when.day.isoformat()
+            if when.other_day is not None:
+                merged["other_day"] = when.other_day.isoformat()
         else:
             assert when.day_from is not None
             merged["day_from"] = when.day_from.isoformat()

@@ -48,6 +48,8 @@ class Hit:
     """The 1st of a named month ("next month"), so a day of month said with it falls in it."""
     dom: int | None = None
     """A bare day of month ("the 5th"), to place it in a month said with it."""
+    other: date | None = None
+    """Another day the same words mean to some speakers ("next Friday" said early in a week)."""
 
 
 Handler = Callable[[re.Match[str], date], Hit]

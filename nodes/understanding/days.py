@@ -58,6 +58,8 @@ class DayFacts:
     ambiguous: str | None = None
     spans: tuple[tuple[int, int], ...] = ()
     """Where the day phrases are in the text, for the check of words left unread."""
+    other_day: date | None = None
+    """Another day the words mean to some speakers (`When.other_day`)."""
 
 
 def _monday(day: date) -> date:
@@ -81,7 +83,13 @@ def _weekday(m: re.Match[str], today: date) -> Hit:
         ahead = ahead or 7
     elif qualifier == "last":
         ahead = -((today.weekday() - weekday) % 7 or 7)
-    return Hit(m.start(), m.end(), day=today + timedelta(days=ahead), named_weekday=True)
+    day = today + timedelta(days=ahead)
+    # "next Friday" said on a Wednesday: this week's Friday by our convention, next week's
+    # to many speakers. The other reading is kept so that the business's calendar can
+    # tell when the difference matters (`nodes.search`).
+    split = qualifier == "next" and day < _monday(today) + timedelta(days=7)
+    other = day + timedelta(days=7) if split else None
+    return Hit(m.start(), m.end(), day=day, named_weekday=True, other=other)
 
 
 def _week(weeks: int, *, from_tomorrow: bool = False) -> Handler:
@@ -212,9 +220,16 @@ def find_days(text: str, today: date, *, region: str = "US") -> tuple[DayFacts, 
     spans = tuple((hit.start, hit.end) for hit in hits)
     ambiguous = next((hit.ambiguous for hit in reversed(hits) if hit.ambiguous), None)
     ambiguous = ambiguous or _weekday_mismatch(hits, said)
-    single = next((hit.day for hit in reversed(hits) if hit.day), None)
-    if single is not None:
-        return DayFacts(day=single, past=single < today, ambiguous=ambiguous, spans=spans), text
+    chosen = next((hit for hit in reversed(hits) if hit.day), None)
+    if chosen is not None and chosen.day is not None:
+        single = chosen.day
+        return DayFacts(
+            day=single,
+            past=single < today,
+            ambiguous=ambiguous,
+            spans=spans,
+            other_day=chosen.other,
+        ), text
     span = next((hit.span for hit in reversed(hits) if hit.span), None)
     span = span and (max(span[0], today), span[1])
     if span is None or span[0] > span[1]:

@@ -88,7 +88,7 @@ _CUES: tuple[tuple[re.Pattern[str], bool], ...] = (
 
 _RELATION_AFTER_DAY = re.compile(
     r" *(?:after|before|following) (?:the |my |our |his |her |their |your )?"
-    r"(?!(?:work|school|class|lunch|noon|that|this|then|it|dinner|breakfast|[0-9])\b)[a-z]"
+    r"(?!(?:work|school|class|lunch|noon|then|it|dinner|breakfast|[0-9])\b)[a-z]"
 )
 """A day followed by a relation to something unread: "Tuesday after my surgery"."""
 

@@ -253,7 +253,7 @@ COMPOSED: tuple[tuple[str, Handler], ...] = (
     ),
     (rf"\b(?:on )?(?:the )?{_WD} (?:of |in )?the week after next\b", _week_after_next),
     (r"\b(?:the )?week after next\b", _week_after_next),
-    (rf"\b(?:on )?(?:the )?{_WD} after (?:next|this one|this coming one)\b", _after_next),
+    (rf"\b(?:on )?(?:the )?{_WD} after (?:next|this(?: coming)?(?: one)?)\b", _after_next),
     (r"\bafter (?:the|this) weekend\b", _after_weekend),
     (rf"\b(?:the )?(?P<nth>{NTH}) week {_OF_MONTH}\b", _nth_week),
     (rf"\bin (?P<n>{AMOUNT}) (?P<unit>weeks?)(?: time)? (?:on )?{_WD}\b", _weeks_then_weekday),

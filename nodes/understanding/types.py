@@ -60,6 +60,10 @@ class When:
     ambiguous: str | None = None
     """A phrase the resolver could not fully read, for the graph to ask about; while it is
     set, `day` / `day_from` are None: an uncertain day is never acted on."""
+    other_day: date | None = None
+    """With `day`: another day the same words mean to some speakers ("next Friday" said on
+    a Wednesday is the 4th by our convention, the 11th to many). Asked about only when the
+    business's calendar makes the difference matter."""
     guess: date | None = None
     """With `ambiguous`: the day it most likely means, offered in the question ("Which day
     is that: Thursday the 26th?") so a yes settles it; None when there is no good guess."""

@@ -85,6 +85,7 @@ def resolve_normalized(
     past = days.past or (days.day == today and at is not None and at < now.time())
     return When(
         day=None if ambiguous else days.day,
+        other_day=None if ambiguous else days.other_day,
         day_from=None if ambiguous else days.day_from,
         day_to=None if ambiguous else days.day_to,
         at=at,
