@@ -15,6 +15,7 @@ from graph.context import CallContext, Prices
 from graph.conversation import CallGraph, Conversation
 from nodes.understanding.rules import RuleUnderstander
 from nodes.understanding.types import Understander
+from nodes.understanding.when import prepare
 from store.port import Store
 
 
@@ -55,6 +56,7 @@ def open_agent(
     prices: Prices | None = None,
 ) -> Iterator[Agent]:
     """Open the backend's store and checkpoints and compile the graph on them."""
+    prepare(region, clock().astimezone(calendar.tz).date())
     with open_store(backend) as store, open_checkpointer(backend) as saver:
         context = CallContext(
             store=store,

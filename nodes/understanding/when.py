@@ -31,7 +31,7 @@ The clock is always injected: `now` is aware and already in the business timezon
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 
 from nodes.understanding.choice import CHOICE_STATES, find_choice
 from nodes.understanding.clock import find_times
@@ -45,6 +45,16 @@ _NO_BARE_TIME = CHOICE_STATES | {"phone", "name"}
 
 
 _SAME_TIME = re.compile(r"\b(?:at )?(?:the )?(?:same|this) time\b(?! (?:slot|works|as|is)\b)")
+
+
+def prepare(region: str, today: date) -> None:
+    """Build the region's holiday names and day patterns now, not on the caller's first turn.
+
+    Loading the holiday calendars costs ~0.2-0.4 s once per process and year; the
+    composition root calls this before the greeting so no caller waits on it.
+    """
+    find_days("", today, region=region)
+    doubt("", after_days="", rest="", spans=(), read_a_day=False, region=region, today=today)
 
 
 def resolve_when(
