@@ -14,7 +14,7 @@ from graph.context import CallContext
 from graph.state import CallState, Wish
 from nodes import phrases
 from nodes.appointments import say_appointments, upcoming
-from nodes.retrieve import MID_FLOW
+from nodes.retrieve import said_then_back
 
 
 def check(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]:
@@ -40,13 +40,7 @@ def check(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]:
             "speech": [phrases.NOT_BOOKED_THEN],
         }
     said = phrases.booked_then(say_appointments(mine, today=ctx.now().date(), word="and"))
-    if state.stage in MID_FLOW:
-        return {"speech": [said, phrases.back_to(state.question)]}
-    return {
-        "speech": [said, phrases.ANYTHING_ELSE],
-        "stage": "ask_request",
-        "question": phrases.ANYTHING_ELSE,
-    }
+    return said_then_back(state, said)
 
 
 def _named(when: dict[str, str]) -> Wish:

@@ -25,6 +25,11 @@ def retrieve(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, An
         )
     else:
         said = phrases.NO_APPOINTMENTS
+    return said_then_back(state, said)
+
+
+def said_then_back(state: CallState, said: str) -> dict[str, Any]:
+    """Say `said`; mid-task, re-ask the pending question, else ask "anything else?"."""
     if state.stage in MID_FLOW:
         return {"speech": [said, phrases.back_to(state.question)]}
     return {

@@ -43,8 +43,14 @@ from nodes.understanding.dates import (
     safe_date,
 )
 from nodes.understanding.holiday_days import holiday_book, key, next_holiday
-from nodes.understanding.lexicon import MONTH, MONTHS, RULED_OUT, WEEKDAY, WEEKDAYS, blank
-from nodes.understanding.relative import COMPOSED, OFFSET_BEFORE, WEEK_BEFORE, apply_offset
+from nodes.understanding.lexicon import MONTH, RULED_OUT, WEEKDAY, WEEKDAYS, blank
+from nodes.understanding.relative import (
+    COMPOSED,
+    OFFSET_BEFORE,
+    WEEK_BEFORE,
+    apply_offset,
+    month_meant,
+)
 
 
 @dataclass(frozen=True)
@@ -116,15 +122,7 @@ def _weekend(m: re.Match[str], today: date) -> Hit:
 
 
 def _month_span(m: re.Match[str], today: date) -> Hit:
-    word = m.group(1) or m.group(2)
-    if word == "this":
-        month, year = today.month, today.year
-    elif word == "next":
-        month, year = today.month % 12 + 1, today.year + (today.month == 12)
-    else:
-        month, year = MONTHS[word], today.year
-        if month < today.month:
-            year += 1
+    year, month = month_meant(m.group(1) or m.group(2), today)
     first = max(date(year, month, 1), today)
     last = date(year, month, monthrange(year, month)[1])
     return Hit(m.start(), m.end(), span=(first, last), month_of=date(year, month, 1))
@@ -154,7 +152,7 @@ _RELATIVE: tuple[tuple[str, Handler, bool], ...] = (
         True,
     ),
 )
-_BETWEEN_WEEKDAY_AND_DATE = re.compile(r" *(?:on )?(?:the )?")
+_SAID_TOGETHER = re.compile(r" *(?:on )?(?:the )?")
 _ANCHORS_WEEK_MAY_SHIFT = re.compile(
     rf"(?:on )?(?:(?:this |this coming |coming )?{WEEKDAY}|tomorrow|today)"
 )
@@ -193,7 +191,7 @@ def _patterns(region: str, year: int) -> tuple[tuple[re.Pattern[str], Handler, b
     return tuple(
         (re.compile(regex), handler, consume)
         for regex, handler, consume in (
-            (holiday_book(region, year).pattern.pattern, _holiday(region), True),
+            (holiday_book(region, year).pattern, _holiday(region), True),
             (*numeric_pattern(region), True),
             *((regex, handler, True) for regex, handler in COMPOSED),
             *((regex, handler, True) for regex, handler in CALENDAR_PATTERNS),
@@ -329,6 +327,6 @@ def _weekday_mismatch(hits: list[Hit], said: str) -> str | None:
                 continue
         elif first.day == second.day:
             continue
-        if _BETWEEN_WEEKDAY_AND_DATE.fullmatch(said, first.end, second.start):
+        if _SAID_TOGETHER.fullmatch(said, first.end, second.start):
             return said[first.start : second.end].strip()
     return None

@@ -31,8 +31,8 @@ _DAY_NOT_HOLIDAY = (
     r"the|a|an|any|which|what|that|this|same|next|every|each|one|other|whole|full|good|nice"
     r"|great|long|busy|work|working|week|school|business|per|half|entire|your|my|our|their"
     r"|his|her|its|some|another|different|particular|specific|certain|early|late|later|rainy"
-    r"|bad|slow|quiet|free|open|off|sick|spa|first|last|second|third|same|big|\d+|to|that's"
-    r"|lovely|rest|travel|single|exact|best|better|following|previous|particular|such"
+    r"|bad|slow|quiet|free|open|off|sick|spa|first|last|second|third|big|\d+|to|that's"
+    r"|lovely|rest|travel|single|exact|best|better|following|previous|such"
 )
 _NOT_A_DAY_AFTER = (
     r"streets?|st|avenue|ave|road|rd|boulevard|blvd|floor|grade|century|row|round|time|times"

@@ -23,7 +23,6 @@ import holidays
 SHORT_FORMS: dict[str, tuple[str, ...]] = {
     "Christmas Day": ("christmas", "xmas"),
     "Thanksgiving Day": ("thanksgiving",),
-    "Thanksgiving": ("thanksgiving",),
     "New Year's Day": ("new year", "new years", "new year's"),
     "Easter Sunday": ("easter",),
     "Washington's Birthday": ("presidents day", "president's day", "presidents' day"),
@@ -60,7 +59,6 @@ class HolidayBook:
     """Matches any of the names, also where they are not the day ("the Christmas party")."""
     names: dict[str, str]
     """`key` of a spoken form → the library's name."""
-    region: str
 
 
 def _spoken(name: str) -> list[str]:
@@ -121,7 +119,7 @@ def holiday_book(region: str, year: int) -> HolidayBook:
         rf"(?! {_NOT_THE_DAY}\b)"
     )
     mention = re.compile(rf"\b(?:{alternatives})\b")
-    return HolidayBook(pattern=pattern, mention=mention, names=names, region=region)
+    return HolidayBook(pattern=pattern, mention=mention, names=names)
 
 
 @cache

@@ -70,6 +70,17 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, monthrange(year, month)[1]))
 
 
+def month_meant(word: str | None, today: date) -> tuple[int, int]:
+    """Return (year, month) for "this" / "next" / a month name (its next occurrence)."""
+    if word == "next":
+        following = add_months(today.replace(day=1), 1)
+        return following.year, following.month
+    if word is None or word == "this":
+        return today.year, today.month
+    month = MONTHS[word]
+    return today.year + (month < today.month), month
+
+
 def shift(day: date, amount: int, unit: str) -> date:
     """Return `day` moved by `amount` units (negative goes back)."""
     if unit.startswith("month"):
@@ -210,15 +221,7 @@ def _part_of(m: re.Match[str], today: date) -> Hit:
         first, last = _PARTS_OF_WEEK[part]
         span = (start + timedelta(days=first), start + timedelta(days=last))
     else:
-        if m["mname"]:
-            year, month = today.year, MONTHS[m["mname"]]
-            if month < today.month:
-                year += 1
-        elif m["which"] == "next":
-            following = add_months(today.replace(day=1), 1)
-            year, month = following.year, following.month
-        else:
-            year, month = today.year, today.month
+        year, month = month_meant(m["mname"] or m["which"], today)
         first, last = _PARTS_OF_MONTH[part]
         last = min(last, monthrange(year, month)[1])
         span = (date(year, month, first), date(year, month, last))
