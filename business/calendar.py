@@ -31,6 +31,8 @@ class BusinessCalendar:
     """A slot must start at least this long after now to be offered or booked."""
     horizon_days: int = 60
     """Nothing is offered or booked more than this many days ahead."""
+    max_upcoming: int = 5
+    """A caller may hold at most this many upcoming appointments; a booking beyond is refused."""
 
     @cached_property
     def tz(self) -> ZoneInfo:

@@ -1,9 +1,9 @@
 """Wire the call graph in the order a call flows; the caller compiles it with a checkpointer.
 
-greet ─► identify ─► (register) ─► respond ─► listen ─► understand ─► route_turn
-                                      ▲                                  │
-                                      └── search / confirm / book / ... ◄┘
-                      goodbye ─► respond ─► summarize ─► END
+greet ─► identify ─► (verify / register) ─► respond ─► listen ─► understand ─► route_turn
+                                               ▲                                  │
+                                               └── search / confirm / book / ... ◄┘
+                               goodbye ─► respond ─► summarize ─► END
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from nodes.search import search
 from nodes.select import select
 from nodes.summarize import summarize
 from nodes.turn import listen, respond, understand
+from nodes.verify import verify
 
 Graph = StateGraph[CallState, CallContext, CallState, CallState]
 
@@ -39,6 +40,7 @@ def build_graph() -> Graph:
     g.add_node("greet", recovering(greet))
     g.add_node("identify", recovering(identify))
     g.add_node("register", recovering(register))
+    g.add_node("verify", recovering(verify))
     # the turn boundary
     g.add_node("respond", respond)
     g.add_node("listen", listen)
@@ -69,6 +71,7 @@ def build_graph() -> Graph:
     g.add_conditional_edges("greet", routing.route_after_greet)
     g.add_conditional_edges("identify", routing.route_after_identify)
     g.add_conditional_edges("register", routing.route_after_identify)
+    g.add_conditional_edges("verify", routing.route_after_identify)
     g.add_conditional_edges("respond", routing.route_after_respond)
     g.add_conditional_edges("listen", routing.route_after_listen)
     g.add_conditional_edges("understand", routing.route_turn)

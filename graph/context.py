@@ -38,6 +38,8 @@ class CallContext:
     """Default region for phone numbers said without a country code."""
     max_misunderstandings: int = 3
     """After this many unclear utterances in a row the agent offers a callback."""
+    max_verify_tries: int = 2
+    """Failed identity checks of a spoken number allowed per call before no account is read."""
     engine: str = "rules"
     """Name of the understanding engine (the model's name when an LLM is on), for costs."""
     prices: Prices = field(default_factory=Prices)

@@ -9,6 +9,7 @@ from graph.state import CallState
 TurnNode = Literal[
     "identify",
     "register",
+    "verify",
     "search",
     "confirm",
     "select",
@@ -33,6 +34,7 @@ _BY_ACT: dict[str, TurnNode] = {
     "bad_phone": "identify",
     "need_identity": "identify",
     "name": "register",
+    "verify": "verify",
     "search": "search",
     "more": "search",
     "choose": "confirm",

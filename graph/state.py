@@ -17,6 +17,8 @@ Stage = Literal[
     "start",  # nothing said yet
     "ask_phone",  # waiting for the caller's phone number
     "ask_name",  # a new caller: waiting for their name
+    "verify_name",  # a spoken number of an existing account: waiting for the name on it
+    "verify_day",  # ... then for the day of the account's next appointment
     "ask_request",  # open question: "how can I help?" / "anything else?"
     "offer_slots",  # up to three slots offered, waiting for a pick
     "ask_appointment",  # waiting for which of their appointments
@@ -27,11 +29,21 @@ Stage = Literal[
 
 Task = Literal["book", "cancel", "reschedule"]
 
+Identity = Literal[
+    "unknown",  # no number yet
+    "caller_id",  # the network's caller ID (SIP): trusted as the account's owner
+    "new",  # a number with no account, which this call created: nothing in it predates the call
+    "claimed",  # a spoken number of an existing account: not trusted until verified
+    "verified",  # the spoken claim passed verification
+    "refused",  # verification failed too often: no account is read or changed on this call
+]
+
 Act = Literal[
     "phone",  # gave a valid phone number
     "bad_phone",  # gave an invalid one
     "need_identity",  # asked for something before we know their number or name
     "name",  # gave their name
+    "verify",  # answered a verification question (the name, or the next appointment's day)
     "search",  # wants slots for the current wish
     "more",  # wants other slots than the ones offered
     "choose",  # picked an offered slot
@@ -99,6 +111,15 @@ class DayDoubt(TypedDict):
     """The day (ISO) it most likely means, offered in the question; a yes settles it."""
 
 
+class VerifyClaim(TypedDict, total=False):
+    """What a caller said to prove a spoken number is theirs (bounded, plain text)."""
+
+    name: str
+    """The full name they gave for the account."""
+    day: str
+    """The day (ISO) they gave for the account's next appointment, or "none"."""
+
+
 class Line(TypedDict):
     """One line of the recent-transcript window."""
 
@@ -141,8 +162,17 @@ class CallState:
     phone_attempts: int = 0
 
     phone: str | None = None
-    """The identified caller's number, E.164."""
+    """The caller's number, E.164: from caller ID, or said (a claim until verified)."""
+    identity: Identity = "unknown"
+    """How the caller is known; only caller_id, new and verified set `user_id`."""
+    claimed_id: str | None = None
+    """The account a spoken number names, while its verification is under way."""
+    claim: VerifyClaim | None = None
+    """The caller's answers to the identity check so far, judged together."""
+    verify_tries: int = 0
+    """Failed verifications in this call; at the limit the call reads no account."""
     user_id: str | None = None
+    """The account this call may read and change: set only once the caller is trusted."""
     caller_name: str | None = None
     new_caller: bool = False
 

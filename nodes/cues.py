@@ -79,3 +79,26 @@ def direction(text: str) -> Literal["later", "earlier"] | None:
     if earlier and not later:
         return "earlier"
     return None
+
+
+MAX_NAME_WORDS = 4
+MAX_NAME_CHARS = 60
+"""A caller's name is kept to a few words: it is said back in greetings and summaries."""
+
+_NONE = re.compile(
+    r"\b(?:none|nothing|no(?: i (?:do ?n'?t|have ?n'?t))?"
+    r"|i (?:do ?n'?t|have ?n'?t|do not|have not)(?: got| have)? (?:one|any)"
+    r"|there (?:is ?n'?t|are ?n'?t) (?:one|any))\b"
+)
+
+
+def says_none(text: str) -> bool:
+    """Return True when the caller says they have none ("I don't have one", "none")."""
+    return bool(_NONE.search(normalize(text)))
+
+
+def bounded_name(name: str) -> str:
+    """Keep the first few words of a name, within a length that is short to say."""
+    words = name.split()[:MAX_NAME_WORDS]
+    kept = " ".join(words)
+    return kept if len(kept) <= MAX_NAME_CHARS else kept[:MAX_NAME_CHARS].rsplit(" ", 1)[0]

@@ -12,8 +12,8 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from graph.state import Act, CallState, Stage, Wish
-from nodes.cues import confirms_mine
+from graph.state import Act, CallState, Stage, VerifyClaim, Wish
+from nodes.cues import bounded_name, confirms_mine, says_none
 from nodes.dialogue_repair import (
     ambiguous,
     answer_guess,
@@ -24,12 +24,15 @@ from nodes.dialogue_repair import (
 )
 from nodes.dialogue_stages import at_appointment, at_confirm, at_offer, carry_on, more
 from nodes.understanding.types import Expecting, Understanding
+from nodes.verify import NO_APPOINTMENT
 from nodes.wish import merge_wish
 
 EXPECTING: dict[Stage, Expecting] = {
     "start": "request",
     "ask_phone": "phone",
     "ask_name": "name",
+    "verify_name": "name",
+    "verify_day": "request",
     "ask_request": "request",
     "offer_slots": "slot_choice",
     "ask_appointment": "appointment_choice",
@@ -49,7 +52,7 @@ _GLOBAL_ACTS: dict[str, Act] = {
 _DIGRESSIONS: frozenset[Act] = frozenset(
     {"repeat", "help", "chitchat", "list", "unclear", "human", "resume", "ambiguous"}
 )
-_IDENTIFYING: frozenset[Act] = frozenset({"phone", "bad_phone", "need_identity", "name"})
+_IDENTIFYING: frozenset[Act] = frozenset({"phone", "bad_phone", "need_identity", "name", "verify"})
 _KEEPS_DOUBT = _DIGRESSIONS | _IDENTIFYING
 """Digressions and identification, after which the day question (`doubt`) is still due."""
 
@@ -90,7 +93,7 @@ def _track(state: CallState, heard: Understanding) -> dict[str, Any]:
         return _identify(state, heard)
     if stage == "ask_name":
         if heard.name:
-            return {"act": "name", "caller_name": heard.name}
+            return {"act": "name", "caller_name": bounded_name(heard.name)}
         return _remember_request(heard)
     if heard.intent in ("list", "book") and when.day is not None and confirms_mine(heard.text):
         return {"act": "check"}  # "confirm my appointment on Friday at 10": theirs, or to book
@@ -121,12 +124,27 @@ def _track(state: CallState, heard: Understanding) -> dict[str, Any]:
 
 
 def _identify(state: CallState, heard: Understanding) -> dict[str, Any]:
-    """Before we know the caller, only a phone number moves the call on; remember the rest."""
+    """Before we trust the caller, only a phone number or the answers to the identity check
+    move the call on; a request is remembered for afterwards."""
     if heard.phone:
         return {"act": "phone", "phone": heard.phone}
-    if heard.phone_invalid:
+    if state.stage == "verify_name" and heard.name:
+        return {"act": "verify", "claim": VerifyClaim(name=bounded_name(heard.name))}
+    if state.stage == "verify_day" and (day := _claimed_day(heard)) is not None:
+        return {"act": "verify", "claim": VerifyClaim(**(state.claim or {}), day=day)}
+    if heard.phone_invalid and state.stage == "ask_phone":
         return {"act": "bad_phone"}
     return _remember_request(heard)
+
+
+def _claimed_day(heard: Understanding) -> str | None:
+    """The day said for the account's next appointment, "none" for none, else None."""
+    when = heard.when
+    if when.day is not None and not when.ambiguous and when.day_to is None:
+        return when.day.isoformat()
+    if when.is_empty() and not when.ambiguous and says_none(heard.text):
+        return NO_APPOINTMENT
+    return None
 
 
 def _remember_request(heard: Understanding) -> dict[str, Any]:

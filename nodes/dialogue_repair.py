@@ -21,6 +21,8 @@ from nodes.wish import merge_wish
 from nodes.writes import CLEARED_TASK
 
 _IDENTIFYING = ("start", "ask_phone", "ask_name")
+_VERIFYING = ("verify_name", "verify_day")
+"""The identity check: "no, I don't have one" answers it, only a farewell ends the call."""
 _TASK_INTENTS = ("book", "availability", "cancel", "reschedule", "list")
 
 
@@ -39,7 +41,7 @@ def closing(state: CallState, heard: Understanding) -> dict[str, Any] | None:
         return {"act": "goodbye"}
     if not (heard.intent == "goodbye" or heard.affirm is False) or not closes_only(heard.text):
         return None
-    if state.stage in _IDENTIFYING:
+    if state.stage in _IDENTIFYING or state.stage in _VERIFYING:
         return None  # a no to "what's your number?" is not a goodbye: it is asked again
     if state.stage == "ask_request":
         # Only "anything else?" is a question a bare no closes. "Not right now" to "how can

@@ -29,7 +29,13 @@ def greet(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]:
     ctx.store.start_conversation(conversation_id=state.call_id, started_at=ctx.now())
     phone = normalize_phone(state.caller_id, region=ctx.region) if state.caller_id else None
     if phone:
-        return {"speech": [phrases.GREET_NEW_CALL], "phone": phone, "act": "phone"}
+        # the network vouches for a caller ID: that caller is trusted with the account
+        return {
+            "speech": [phrases.GREET_NEW_CALL],
+            "phone": phone,
+            "identity": "caller_id",
+            "act": "phone",
+        }
     return {
         "speech": [phrases.GREET_NEW_CALL, phrases.ASK_PHONE],
         "stage": "ask_phone",

@@ -10,36 +10,87 @@ from graph.context import CallContext
 from graph.state import CallState
 from nodes import phrases
 from nodes.repair import ask_which_day
+from store.models import User
 
 MAX_PHONE_ATTEMPTS = 3
 
 
 def identify(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]:
-    """Look the number up; ask again for an invalid one; ask a new caller's name."""
+    """Look the number up; ask again for an invalid one; check a spoken number's claim."""
     if state.act == "bad_phone":
         attempts = state.phone_attempts + 1
         said = phrases.PHONE_GIVE_UP if attempts >= MAX_PHONE_ATTEMPTS else phrases.BAD_PHONE
         return {"speech": [said], "stage": "ask_phone", "phone_attempts": attempts}
-    if state.act == "need_identity" and state.user_id is not None:
+    if state.act == "need_identity":
+        return _first_identify(state)
+    if state.phone is None:
+        return _first_identify(state)
+    store = runtime.context.store
+    user = store.find_user_by_phone(state.phone)
+    if user is not None and state.identity != "caller_id":
+        # a number said aloud is a claim: the account opens only after the check
+        if state.verify_tries >= runtime.context.max_verify_tries:
+            return refuse(phrases.VERIFY_LOCKED)
+        return {
+            "identity": "claimed",
+            "claimed_id": user.id,
+            "claim": None,
+            "speech": [phrases.VERIFY_NAME],
+            "stage": "verify_name",
+            "question": phrases.VERIFY_NAME,
+        }
+    new_caller = user is None
+    if user is None:
+        user = store.create_user(phone=state.phone)
+    trusted = {} if state.identity == "caller_id" else {"identity": "new"}
+    return {**trusted, **open_account(state, user, new_caller=new_caller, runtime=runtime)}
+
+
+def _first_identify(state: CallState) -> dict[str, Any]:
+    """Asked for something before we know who is calling: the check under way, else the number."""
+    if state.identity == "refused":
+        return refuse(phrases.VERIFY_LOCKED)
+    if state.identity == "claimed":
+        # verification starts over from the name, whatever came between
+        return {
+            "claim": None,
+            "speech": [phrases.VERIFY_FIRST],
+            "stage": "verify_name",
+            "question": phrases.VERIFY_NAME,
+        }
+    if state.user_id is not None:
         return {
             "speech": [phrases.ASK_NAME_FIRST],
             "stage": "ask_name",
             "question": phrases.WHAT_NAME,
         }
-    if state.act == "need_identity" or state.phone is None:
-        return {
-            "speech": [phrases.ASK_PHONE_FIRST],
-            "stage": "ask_phone",
-            "question": phrases.ASK_PHONE,
-        }
-    store = runtime.context.store
-    user = store.find_user_by_phone(state.phone)
-    if user is None:
-        user = store.create_user(phone=state.phone)
-        new_caller = True
-    else:
-        new_caller = False
-    store.attach_user(conversation_id=state.call_id, user_id=user.id)
+    return {
+        "speech": [phrases.ASK_PHONE_FIRST],
+        "stage": "ask_phone",
+        "question": phrases.ASK_PHONE,
+    }
+
+
+def refuse(said: str) -> dict[str, Any]:
+    """Open no account on this call; offer a callback to the number on the account."""
+    return {
+        "identity": "refused",
+        "claimed_id": None,
+        "claim": None,
+        "task": None,
+        "wish": {},
+        "doubt": None,
+        "speech": [said],
+        "stage": "take_message",
+        "question": said,
+    }
+
+
+def open_account(
+    state: CallState, user: User, *, new_caller: bool, runtime: Runtime[CallContext]
+) -> dict[str, Any]:
+    """Trust the caller with this account: attach it to the call and greet them."""
+    runtime.context.store.attach_user(conversation_id=state.call_id, user_id=user.id)
     update: dict[str, Any] = {"user_id": user.id, "new_caller": new_caller}
     if user.name is None:
         # "that number" only after the caller said one; a caller ID was never said aloud

@@ -17,6 +17,24 @@ ASK_NAME = "I don't have that number yet. What's your name?"
 """Only after a number the caller said; a caller ID they never said gets NEW_CALLER."""
 NEW_CALLER = "I don't think we've spoken before. What's your name?"
 ASK_NAME_FIRST = "Sure. First, may I have your name?"
+VERIFY_NAME = "Thanks. To keep your account safe, what's the full name on it?"
+"""Asked after a spoken number of an existing account: the name is not said to the caller."""
+VERIFY_DAY = "And what's the date of your next appointment with us?"
+"""The second check; "I don't have one" is the right answer for an account with none."""
+VERIFY_AGAIN = (
+    "Sorry, that doesn't match what I have. Let's try once more: "
+    "what's the full name on the account?"
+)
+VERIFY_FIRST = "Sure. First I need to check it's your account: what's the full name on it?"
+VERIFY_REFUSED = (
+    "Sorry, I couldn't confirm the account, so I can't look at or change it on this call. "
+    "I can take a message and have someone call back the number on the account. "
+    "What would you like me to pass on?"
+)
+VERIFY_LOCKED = (
+    "I couldn't confirm that account earlier in this call, so I can't open it now. "
+    "I can take a message for a callback to the number on the account. What should I pass on?"
+)
 WHAT_NAME = "May I have your name?"
 HOW_CAN_I_HELP = "How can I help you today?"
 ANYTHING_ELSE = "Is there anything else I can help with?"
@@ -188,3 +206,19 @@ def booked_then(slot: str) -> str:
 def back_to(question: str) -> str:
     """Return to the pending question after a digression."""
     return f"Now, back to where we were: {question}"
+
+
+# Crashes and outages (graph/conversation.py): said by the turn protocol, not by a node.
+BOOK_UNREACHABLE = (
+    "Sorry, I can't reach the appointment book right now, so nothing has been changed."
+)
+"""A turn that could not be saved: the call is where it was, and its question is asked again."""
+SOMETHING_WENT_WRONG = "Sorry, something went wrong on my side, so nothing has been changed."
+"""A turn that failed for another reason; its question is asked again."""
+TRY_AGAIN_SOON = "Please try again in a moment."
+"""Said after either of the two above when the pending question is not known."""
+STILL_FINISHING = (
+    "Sorry, I can't reach the appointment book right now to finish that. "
+    "Please stay on the line and say anything in a moment, and I'll tell you how it went."
+)
+"""A turn that may have written but could not finish: the next turn finishes it first."""

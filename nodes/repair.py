@@ -64,7 +64,7 @@ def ask_which_day(state: CallState, *, today: date) -> tuple[str, str]:
 
 def never_mind(state: CallState) -> dict[str, Any]:
     """Drop the current task; identification and name stay."""
-    if state.user_id is None:
+    if state.user_id is None and state.identity != "refused":
         return {"speech": [phrases.NEVER_MIND, state.question]}
     dropped = state.task is not None or state.pending is not None
     # "Not right now" sets the task aside without forgetting what was said for it: a booking

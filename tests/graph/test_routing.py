@@ -25,6 +25,7 @@ def test_every_act_routes_to_a_node() -> None:
         "bad_phone",
         "need_identity",
         "name",
+        "verify",
         "search",
         "more",
         "choose",
