@@ -48,7 +48,7 @@ def build_graph() -> Graph:
     # the task: search → confirm → write
     g.add_node("search", recovering(search))
     g.add_node("select", recovering(select))
-    g.add_node("confirm", confirm)
+    g.add_node("confirm", recovering(confirm))
     g.add_node("book", recovering(book))
     g.add_node("cancel", recovering(cancel))
     g.add_node("reschedule", recovering(reschedule))

@@ -93,6 +93,8 @@ class Pending(TypedDict, total=False):
     appointment_start: str
     key: str
     """Idempotency key: a retried or replayed write returns the first result."""
+    said: str
+    """The read-back as spoken; a yes writes only when the caller heard it last."""
 
 
 class Resume(TypedDict):

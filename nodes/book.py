@@ -9,13 +9,15 @@ from langgraph.runtime import Runtime
 from graph.context import CallContext
 from graph.state import CallState
 from nodes import phrases
+from nodes.guard import expect
 from nodes.writes import claim, done, said_slot
 
 
 def book(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]:
     """Write the booking once; a slot lost since the offer leads to new options."""
-    ctx, pending, user_id = runtime.context, state.pending, state.user_id
-    assert pending is not None and user_id is not None
+    ctx = runtime.context
+    pending = expect(state.pending, "a booking with nothing read back")
+    user_id = expect(state.user_id, "a booking for an unknown caller")
     result = claim(
         ctx,
         pending,

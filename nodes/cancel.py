@@ -11,6 +11,7 @@ from business.spoken import say_slot
 from graph.context import CallContext
 from graph.state import CallState
 from nodes import phrases
+from nodes.guard import expect
 from nodes.writes import done
 from store.errors import AppointmentNotActive, AppointmentNotFound
 
@@ -18,14 +19,15 @@ from store.errors import AppointmentNotActive, AppointmentNotFound
 def cancel(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]:
     """Cancel one of the caller's own appointments."""
     ctx = runtime.context
-    assert state.pending is not None and state.user_id is not None
-    start = datetime.fromisoformat(state.pending["appointment_start"])
+    pending = expect(state.pending, "a cancellation with nothing read back")
+    user_id = expect(state.user_id, "a cancellation for an unknown caller")
+    start = datetime.fromisoformat(pending["appointment_start"])
     said = say_slot(start, today=ctx.now().date())
     try:
         appointment = ctx.store.cancel(
-            user_id=state.user_id,
-            appointment_id=state.pending["appointment_id"],
-            idempotency_key=state.pending["key"],
+            user_id=user_id,
+            appointment_id=pending["appointment_id"],
+            idempotency_key=pending["key"],
         )
     except (AppointmentNotFound, AppointmentNotActive):
         return done(state, None, phrases.no_appointment_then(said))

@@ -14,18 +14,19 @@ from graph.context import CallContext
 from graph.state import CallState, Wish
 from nodes import phrases
 from nodes.appointments import say_appointments, upcoming
+from nodes.guard import expect
 from nodes.retrieve import said_then_back
 
 
 def check(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]:
     """Read out the caller's appointment then; with none, search to book that day and time."""
     ctx = runtime.context
-    assert state.user_id is not None
+    user_id = expect(state.user_id, "a check for an unknown caller")
     wish = _named(state.heard.get("when", {}))
     day, at = wish["day"], wish.get("at")
     mine = [
         a
-        for a in upcoming(ctx, state.user_id)
+        for a in upcoming(ctx, user_id)
         if a["start"][:10] == day and (at is None or a["start"][11:16] == at)
     ]
     if not mine:

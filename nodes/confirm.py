@@ -11,27 +11,30 @@ from business.spoken import say_slot
 from graph.context import CallContext
 from graph.state import CallState, Pending
 from nodes import phrases
+from nodes.guard import expect
 
 
 def confirm(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]:
-    """Give the pending write its idempotency key and read it back."""
-    assert state.pending is not None
+    """Give the pending write its idempotency key and read it back.
+
+    A read-back said again (the caller's yes came after something else) keeps its key, so
+    a write that went through unseen before is found, not made twice.
+    """
     today = runtime.context.now().date()
-    pending = Pending(**state.pending)
+    pending = Pending(**expect(state.pending, "a read-back with nothing to read"))
     kind = pending["kind"]
     # One key per read-back: a replayed or retried "yes" re-sends the same write.
-    pending["key"] = f"{state.call_id}:{state.turn}:{kind}"
+    pending.setdefault("key", f"{state.call_id}:{state.turn}:{kind}")
     if kind == "cancel":
         question = phrases.confirm_cancel(_say(pending["appointment_start"], today))
     elif kind == "reschedule":
-        assert state.target is not None
-        pending["appointment_id"] = state.target["id"]
-        pending["appointment_start"] = state.target["start"]
-        question = phrases.confirm_move(
-            _say(state.target["start"], today), _say(pending["slot"], today)
-        )
+        target = expect(state.target, "a move with no appointment picked")
+        pending["appointment_id"] = target["id"]
+        pending["appointment_start"] = target["start"]
+        question = phrases.confirm_move(_say(target["start"], today), _say(pending["slot"], today))
     else:
         question = phrases.confirm_book(_say(pending["slot"], today))
+    pending["said"] = question
     return {"pending": pending, "speech": [question], "stage": "confirm", "question": question}
 
 

@@ -116,7 +116,8 @@ def _track(state: CallState, heard: Understanding) -> dict[str, Any]:
         return amend
     if not when.is_empty():
         return carry_on(state, when, base=Wish() if state.task == "cancel" else None)
-    if heard.more and state.task in ("book", "reschedule"):
+    if heard.more and (state.task == "book" or (state.task == "reschedule" and state.target)):
+        # a move's new time is searched only once we know which appointment moves
         return more(state, heard)
     if heard.affirm is True and stage == "ask_request" and state.task is None:
         return {"act": "prompt"}  # a yes to "what day would suit you?" says nothing: unclear

@@ -109,8 +109,8 @@ def answer_guess(state: CallState, heard: Understanding) -> dict[str, Any] | Non
         guessed = replace(when, day=date.fromisoformat(guess))
         return {**carry_on(state, guessed), "doubt": None}
     if heard.affirm is False and heard.intent in (None, "goodbye") and when.is_empty():
-        assert state.doubt is not None
-        return {"act": "ambiguous", "doubt": DayDoubt(phrase=state.doubt["phrase"])}
+        phrase = state.doubt["phrase"] if state.doubt else ""
+        return {"act": "ambiguous", "doubt": DayDoubt(phrase=phrase)}
     return None
 
 
@@ -141,8 +141,7 @@ def ambiguous(state: CallState, heard: Understanding) -> dict[str, Any]:
 
 def day_doubt(when: When) -> DayDoubt:
     """Return what to ask about an uncertain day: its words, and the likeliest day if known."""
-    assert when.ambiguous is not None
-    doubt = DayDoubt(phrase=when.ambiguous)
+    doubt = DayDoubt(phrase=when.ambiguous or "")
     if when.guess is not None:
         doubt["guess"] = when.guess.isoformat()
     return doubt

@@ -33,15 +33,27 @@ def carry_on(state: CallState, when: When, *, base: Wish | None = None) -> dict[
 
 def at_confirm(state: CallState, heard: Understanding) -> dict[str, Any] | None:
     """Yes writes, no declines, a new date or time re-searches ("actually make it 4pm")."""
-    assert state.pending is not None
-    kind = state.pending.get("kind")
+    kind = state.pending.get("kind") if state.pending else None
     if not heard.when.is_empty() and kind in ("book", "reschedule"):
         return {"act": "search", "wish": merge_wish(state.wish, heard.when), "pending": None}
     if heard.affirm is True and not heard.correction:
+        if not read_back_heard(state):
+            # a yes answers the question just heard: another one, or a read-back cut short by
+            # a barge-in, is no consent to the write, so it is read back again (same key)
+            return {"act": "choose"}
         return {"act": "affirm"}
     if heard.affirm is False:
         return {"act": "deny"}
     return None
+
+
+def read_back_heard(state: CallState) -> bool:
+    """Return True when the last thing the caller heard ends with the pending read-back."""
+    said = state.pending.get("said") if state.pending else None
+    if not said:
+        return False
+    # a barge-in on the final "?" still heard the whole read-back
+    return state.reply.rstrip(" ?").endswith(said.rstrip(" ?"))
 
 
 def at_offer(state: CallState, heard: Understanding) -> dict[str, Any] | None:

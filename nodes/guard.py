@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from langgraph.runtime import Runtime
 
@@ -14,6 +14,23 @@ from nodes import phrases
 from store.errors import StoreUnavailable
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+class Surprise(Exception):  # it names what happened, like StopIteration
+    """A node found the call in a state its routing should never lead to.
+
+    Callers reach it only through a bug, but a caller must never hear silence for one: the
+    node's work is dropped and the caller is asked what they want (see `recovering`).
+    """
+
+
+def expect(value: T | None, what: str) -> T:
+    """Return `value`, or raise Surprise naming what was missing (never `assert`)."""
+    if value is None:
+        raise Surprise(what)
+    return value
 
 
 class Node(Protocol):
@@ -25,10 +42,11 @@ class Node(Protocol):
 
 
 def recovering(node: Node) -> Node:
-    """Wrap a node that uses the store: an outage leaves state as it was and says so.
+    """Wrap a node: a store outage leaves state as it was and says so; a surprise asks.
 
-    The stage and any pending read-back stay as they were, so the caller's next "yes"
-    retries the same write with the same idempotency key.
+    On an outage the stage and any pending read-back stay as they were, so the caller's
+    next "yes" retries the same write with the same idempotency key. On a `Surprise`
+    nothing is written and the caller is asked what they would like, the wish kept.
     """
 
     @functools.wraps(node)
@@ -39,5 +57,22 @@ def recovering(node: Node) -> Node:
             # Logged once here; the message carries no connection string or caller number.
             log.error("store unavailable in %s on call %s: %s", node.__name__, state.call_id, error)
             return {"speech": [phrases.STORE_DOWN, state.question], "notice": "store_down"}
+        except Surprise as error:
+            log.error("unexpected state in %s on call %s: %s", node.__name__, state.call_id, error)
+            return lost_track(state)
 
     return wrapper
+
+
+def lost_track(state: CallState) -> dict[str, Any]:
+    """Drop the step in hand (no read-back stands) and ask; what the caller wished stays."""
+    return {
+        "offers": [],
+        "choices": [],
+        "target": None,
+        "pending": None,
+        "notice": None,
+        "speech": [phrases.LOST_TRACK, phrases.WHAT_CAN_I_DO],
+        "stage": "ask_request",
+        "question": phrases.WHAT_CAN_I_DO,
+    }

@@ -9,6 +9,7 @@ from langgraph.runtime import Runtime
 from graph.context import CallContext
 from graph.state import CallState
 from nodes import phrases
+from nodes.guard import expect
 from nodes.repair import ask_which_day
 from store.models import User
 
@@ -111,9 +112,10 @@ def open_account(
 
 def register(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]:
     """Store a new caller's name and carry on with what they wanted."""
-    assert state.user_id is not None and state.caller_name is not None
-    runtime.context.store.set_user_name(state.user_id, state.caller_name)
-    return _carry_on(state, phrases.nice_to_meet(state.caller_name), runtime=runtime)
+    user_id = expect(state.user_id, "a name for an unknown caller")
+    name = expect(state.caller_name, "a name that was not heard")
+    runtime.context.store.set_user_name(user_id, name)
+    return _carry_on(state, phrases.nice_to_meet(name), runtime=runtime)
 
 
 def _carry_on(state: CallState, greeting: str, *, runtime: Runtime[CallContext]) -> dict[str, Any]:

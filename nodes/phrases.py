@@ -58,6 +58,7 @@ NO_PROBLEM = "No problem."
 CONFIRM_YES_NO = "Please say yes or no."
 DECLINED = "Okay, I won't do that."
 NOT_UNDERSTOOD = "Sorry, I didn't catch that."
+LOST_TRACK = "Sorry, I lost track of where we were, so I haven't changed anything."
 NOT_UNDERSTOOD_INSTEAD = (
     "Sorry, I didn't catch what you'd like instead. I can book, move or cancel an "
     "appointment. What would you like to do?"

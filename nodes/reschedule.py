@@ -11,14 +11,16 @@ from business.spoken import say_slot
 from graph.context import CallContext
 from graph.state import CallState
 from nodes import phrases
+from nodes.guard import expect
 from nodes.writes import claim, done, said_slot
 from store.errors import AppointmentNotActive, AppointmentNotFound
 
 
 def reschedule(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]:
     """Take the new slot and release the old one together, or change nothing."""
-    ctx, pending, user_id = runtime.context, state.pending, state.user_id
-    assert pending is not None and user_id is not None
+    ctx = runtime.context
+    pending = expect(state.pending, "a move with nothing read back")
+    user_id = expect(state.user_id, "a move for an unknown caller")
     try:
         result = claim(
             ctx,

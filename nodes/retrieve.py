@@ -10,6 +10,7 @@ from graph.context import CallContext
 from graph.state import CallState
 from nodes import phrases
 from nodes.appointments import say_appointments, upcoming
+from nodes.guard import expect
 
 MID_FLOW = ("offer_slots", "ask_appointment", "confirm")
 
@@ -17,8 +18,7 @@ MID_FLOW = ("offer_slots", "ask_appointment", "confirm")
 def retrieve(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]:
     """List the caller's appointments; mid-task, re-ask the pending question afterwards."""
     ctx = runtime.context
-    assert state.user_id is not None
-    mine = upcoming(ctx, state.user_id)
+    mine = upcoming(ctx, expect(state.user_id, "a listing for an unknown caller"))
     if mine:
         said = phrases.your_appointments(
             say_appointments(mine, today=ctx.now().date(), word="and"), len(mine)

@@ -11,17 +11,18 @@ from graph.context import CallContext
 from graph.state import CallState, Pending
 from nodes import phrases
 from nodes.appointments import on_day, say_appointments, upcoming
+from nodes.guard import expect
 from nodes.wish import describe
 
 
 def select(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]:
     """Use the picked appointment, the only one, or the one on the named day; else ask which."""
     ctx = runtime.context
-    assert state.user_id is not None
+    user_id = expect(state.user_id, "a pick for an unknown caller")
     today = ctx.now().date()
     target = state.target
     if target is None:
-        mine = upcoming(ctx, state.user_id)
+        mine = upcoming(ctx, user_id)
         # For a cancel the day said names the appointment; for a move it is the new time.
         day = state.wish.get("day") if state.task == "cancel" else None
         if day:

@@ -27,8 +27,7 @@ def merge_wish(wish: Wish, when: When) -> Wish:
             merged["day"] = when.day.isoformat()
             if when.other_day is not None:
                 merged["other_day"] = when.other_day.isoformat()
-        else:
-            assert when.day_from is not None
+        elif when.day_from is not None:
             merged["day_from"] = when.day_from.isoformat()
             merged["day_to"] = (when.day_to or when.day_from).isoformat()
     if when.at is not None or when.earliest or when.latest or when.part_of_day:

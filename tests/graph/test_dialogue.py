@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import date, time
 from typing import Any
 
+import pytest
+
+from graph.routing import route_turn
 from graph.state import CallState, Pending
 from nodes import phrases
 from nodes.dialogue import track
@@ -46,12 +49,33 @@ def test_correction_at_read_back_keeps_the_day() -> None:
     assert update["pending"] is None
 
 
+READ_BACK = "Just to confirm: book you for Thursday, November 26th at noon?"
+
+
 def test_yes_at_read_back_affirms_but_yes_elsewhere_does_not_write() -> None:
     """A yes is an affirmation only while a write is read back."""
-    confirm = CallState(**KNOWN, stage="confirm", pending=Pending(kind="book", slot=OFFERS[0]))
+    pending = Pending(kind="book", slot=OFFERS[0], said=READ_BACK)
+    confirm = CallState(**KNOWN, stage="confirm", pending=pending, reply=READ_BACK)
     assert track(confirm, Understanding(text="yes", affirm=True))["act"] == "affirm"
     idle = CallState(**KNOWN, stage="ask_request")
     assert track(idle, Understanding(text="yes", affirm=True))["act"] == "prompt"
+
+
+@pytest.mark.parametrize(
+    "heard",
+    [
+        "Sorry, which day did you mean?",  # another question asked since the read-back
+        "Just to confirm: book you for Thu",  # the read-back cut short by a barge-in
+        f"{READ_BACK} Could you give me the date?",
+    ],
+)
+def test_a_yes_to_anything_but_the_read_back_just_heard_reads_it_back_again(heard: str) -> None:
+    """A yes writes only as the answer to the read-back the caller heard last."""
+    pending = Pending(kind="book", slot=OFFERS[0], said=READ_BACK, key="c1:3:book")
+    state = CallState(**KNOWN, stage="confirm", pending=pending, reply=heard)
+    update = track(state, Understanding(text="ok", affirm=True))
+    assert update["act"] == "choose" and "pending" not in update
+    assert route_turn(CallState(**KNOWN, act="choose", pending=pending)) == "confirm"
 
 
 def test_no_to_anything_else_ends_the_call() -> None:

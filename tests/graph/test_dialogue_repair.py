@@ -142,7 +142,9 @@ def test_confirm_my_appointment_on_a_day_is_checked_not_listed() -> None:
 
 def test_yes_with_a_goodbye_at_a_read_back_still_confirms() -> None:
     """ "Yes, thanks, bye" to a read-back is a yes: the caller leaves expecting it done."""
-    state = CallState(**KNOWN, stage="confirm", pending=Pending(kind="book", slot=FRIDAY[0]))
+    said = "Just to confirm: book you for Friday?"
+    pending = Pending(kind="book", slot=FRIDAY[0], said=said)
+    state = CallState(**KNOWN, stage="confirm", pending=pending, reply=said)
     heard = Understanding(text="yes, thanks, bye", intent="goodbye", affirm=True)
     assert track(state, heard)["act"] == "affirm"
 

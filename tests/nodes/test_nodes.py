@@ -98,3 +98,16 @@ def test_summary_names_what_was_done(
         "Asked about: Monday, November 30th."
     )
     assert stored.appointments_discussed == ["a1"]
+
+
+def test_a_node_surprised_by_the_state_asks_instead_of_crashing(
+    sam: CallState, runtime: Runtime[CallContext], store: SqliteStore
+) -> None:
+    """A move read back with no appointment picked writes nothing and asks what to do."""
+    sam.task, sam.stage = "reschedule", "offer_slots"
+    sam.pending = Pending(kind="reschedule", slot=MONDAY_10)
+    update = recovering(confirm)(sam, runtime=runtime)
+    assert update["pending"] is None and update["stage"] == "ask_request"
+    assert update["speech"][-1].endswith("?")
+    assert recovering(book)(CallState(call_id="c1"), runtime=runtime)["pending"] is None
+    assert store.list_appointments(sam.user_id or "") == []

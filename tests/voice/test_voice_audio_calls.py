@@ -19,7 +19,8 @@ READBACK = "Just to confirm: book you for Monday, November 30th at 10 AM?"
 
 
 async def test_a_barge_in_tells_the_graph_what_was_heard(agent: Agent) -> None:
-    """A read-back cut short is recorded as the words played, flagged, and yes still books."""
+    """A read-back cut short is recorded as the words played, flagged; a yes to it hears the
+    read-back again (the caller never heard the slot), and a yes to that books."""
     audio = audio_session()
     async with voice_call(agent, session=audio.session) as call:
         audio.tts.seconds_per_char = 0.02
@@ -28,6 +29,7 @@ async def test_a_barge_in_tells_the_graph_what_was_heard(agent: Agent) -> None:
         audio.session.interrupt()
         await reply
         audio.tts.seconds_per_char = 0.002
+        assert await call.say("yes") == READBACK
         assert "booked" in await call.say("yes")
     recent = agent.conversation(THREAD).state().recent
     (cut,) = [line for line in recent if line.get("interrupted")]

@@ -50,10 +50,14 @@ async def test_agent_greets_first_and_knows_the_sip_caller(agent: Agent) -> None
 
 
 async def test_web_caller_is_asked_for_their_number(agent: Agent) -> None:
-    """With no caller ID the graph asks for the number, and a spoken one identifies Sam."""
+    """With no caller ID the graph asks for the number; a spoken one opens Sam's account only
+    once the caller has given the name on it and the day of its next appointment."""
     async with voice_call(agent, caller_id=None) as call:
         assert "phone number" in call.greeting
-        assert "Sam Lee" in await call.say("415 555 0123")
+        asked = await call.say("415 555 0123")
+        assert "full name" in asked and "Sam" not in asked
+        await call.say("Sam Lee")
+        assert "Sam Lee" in await call.say("I don't have one")
 
 
 async def test_a_booking_is_read_back_confirmed_and_written(agent: Agent) -> None:
