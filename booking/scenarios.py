@@ -106,7 +106,7 @@ def calendar_of(spec: dict[str, Any]) -> BusinessCalendar:
     """Build the scenario's calendar; unspecified fields keep the defaults."""
     cal = BusinessCalendar()
     changes: dict[str, Any] = {}
-    for key in ("timezone", "slot_minutes", "min_lead_minutes", "horizon_days"):
+    for key in ("timezone", "slot_minutes", "min_lead_minutes", "horizon_days", "max_upcoming"):
         if key in spec:
             changes[key] = spec[key]
     if "hours" in spec:

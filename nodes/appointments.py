@@ -29,7 +29,17 @@ def on_day(items: list[dict[str, str]], day: date) -> list[dict[str, str]]:
     return [i for i in items if datetime.fromisoformat(i["start"]).weekday() == day.weekday()]
 
 
+MAX_SAID = 3
+"""Appointments said in one reply; a caller with more hears the first ones and a count."""
+
+
 def say_appointments(items: list[dict[str, str]], *, today: date, word: str = "or") -> str:
-    """Say appointments as choices ("A or B") or, with word="and", as a list ("A and B")."""
-    said = [say_slot(datetime.fromisoformat(i["start"]), today=today) for i in items]
+    """Say appointments as choices ("A or B") or, with word="and", as a list ("A and B").
+
+    Past MAX_SAID the rest is counted ("and 2 more") or, as choices, left to the caller's
+    words ("or a later one"), so a reply stays short enough to say.
+    """
+    said = [say_slot(datetime.fromisoformat(i["start"]), today=today) for i in items[:MAX_SAID]]
+    if len(items) > MAX_SAID:
+        said.append(f"{len(items) - MAX_SAID} more" if word == "and" else "a later one")
     return say_options(said, word=word)

@@ -152,6 +152,14 @@ def moved(slot: str) -> str:
     return f"Done. Your appointment is moved to {slot}."
 
 
+def too_many(count: int) -> str:
+    """Refuse another booking to a caller at the limit of upcoming appointments."""
+    return (
+        f"You already have {count} upcoming appointments, which is the most I can book. "
+        "I can move or cancel one of them instead."
+    )
+
+
 def your_appointments(items: str, count: int) -> str:
     """Read out the caller's appointments."""
     noun = "appointment" if count == 1 else "appointments"

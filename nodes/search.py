@@ -14,7 +14,7 @@ from graph.context import CallContext
 from graph.state import CallState, DayDoubt, Pending, Wish
 from nodes import phrases
 from nodes.wish import describe, to_query
-from nodes.writes import CLEARED_TASK
+from nodes.writes import CLEARED_TASK, over_limit
 
 MAX_OFFERS = 3
 MAX_REMEMBERED = 12
@@ -25,6 +25,12 @@ MAX_PREFERENCES = 10
 def search(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]:
     """Offer free slots that meet the wish; an exact free match goes straight to read-back."""
     ctx = runtime.context
+    # the limit is checked before anything is offered, never at the write: a write retried
+    # after a crash must find its booking and confirm it, not count it against the caller
+    if state.task == "book" and state.user_id is not None:
+        refused = over_limit(ctx, state.user_id)
+        if refused is not None:
+            return {**refused, "preferences": _remember(state)}
     now = ctx.now()
     more = state.act == "more"
     # "anything else?" at a read-back moves on from the slot read back as well

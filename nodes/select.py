@@ -14,6 +14,9 @@ from nodes.appointments import on_day, say_appointments, upcoming
 from nodes.guard import expect
 from nodes.wish import describe
 
+MAX_CHOICES = 12
+"""The caller's appointments kept for a pick by position or day (state stays bounded)."""
+
 
 def select(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]:
     """Use the picked appointment, the only one, or the one on the named day; else ask which."""
@@ -45,7 +48,7 @@ def select(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]
             return {
                 "speech": [question],
                 "stage": "ask_appointment",
-                "choices": mine,
+                "choices": mine[:MAX_CHOICES],
                 "question": question,
             }
         target = mine[0]

@@ -22,6 +22,9 @@ log = logging.getLogger(__name__)
 RECENT_LINES = 6
 """Transcript lines kept in state; the whole transcript lives in the store."""
 
+MAX_REPLY_CHARS = 400
+"""About 25 seconds of speech: past it a caller stops listening before the question."""
+
 HANGUP = {"event": "hangup"}
 """Resume value a door sends when the caller hangs up or the line drops."""
 
@@ -42,7 +45,7 @@ def _record(ctx: CallContext, state: CallState, line: TranscriptLine) -> None:
 
 def respond(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]:
     """Join this turn's sentences into the reply and store it as a transcript line."""
-    reply = " ".join(s for s in state.speech if s) or phrases.NOT_UNDERSTOOD
+    reply = fit(state.speech, call_id=state.call_id) or phrases.NOT_UNDERSTOOD
     ctx = runtime.context
     now = ctx.now()
     _record(ctx, state, TranscriptLine(index=state.line_no, role="agent", text=reply, at=now))
@@ -53,6 +56,37 @@ def respond(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any
         "recent": _recent(state, Line(role="agent", text=reply)),
         "now": now.isoformat(),
     }
+
+
+def fit(sentences: list[str], *, call_id: str) -> str:
+    """Join the turn's sentences into a reply of at most MAX_REPLY_CHARS.
+
+    Every node keeps its sentences short; this is the backstop. Past the limit the reply
+    keeps its last sentence (the question the caller must answer) and the first ones that
+    fit before it, and the drop is logged once, as a bug to fix at its node.
+    """
+    said = [s for s in sentences if s]
+    reply = " ".join(said)
+    if len(reply) <= MAX_REPLY_CHARS:
+        return reply
+    log.warning("call %s: a %d-character reply was shortened", call_id, len(reply))
+    last = _clip(said[-1], MAX_REPLY_CHARS)
+    kept: list[str] = []
+    room = MAX_REPLY_CHARS - len(last)
+    for sentence in said[:-1]:
+        if len(sentence) + 1 > room:
+            break
+        kept.append(sentence)
+        room -= len(sentence) + 1
+    return " ".join([*kept, last])
+
+
+def _clip(sentence: str, limit: int) -> str:
+    """Cut an over-long sentence at a word boundary, keeping its end (where a question is)."""
+    if len(sentence) <= limit:
+        return sentence
+    tail = sentence[-(limit - 4) :]
+    return "... " + (tail.split(" ", 1)[1] if " " in tail else tail)
 
 
 def listen(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]:

@@ -71,3 +71,17 @@ def done(state: CallState, outcome: dict[str, str] | None, said: str) -> dict[st
         "notice": None,
         "wrote": outcome is not None,
     }
+
+
+def over_limit(ctx: CallContext, user_id: str) -> dict[str, Any] | None:
+    """Refuse a new booking to a caller who already holds the most upcoming appointments."""
+    held = len(ctx.store.list_appointments(user_id, after=ctx.now()))
+    if held < ctx.calendar.max_upcoming:
+        return None
+    return {
+        **CLEARED_TASK,
+        "speech": [phrases.too_many(held), phrases.ANYTHING_ELSE],
+        "stage": "ask_request",
+        "question": phrases.ANYTHING_ELSE,
+        "notice": None,
+    }
