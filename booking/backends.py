@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -21,6 +21,7 @@ from langgraph.checkpoint.base import BaseCheckpointSaver
 from booking.settings import Settings
 from graph.checkpointer import postgres_checkpointer, sqlite_checkpointer
 from store.port import Store
+from store.postgres_pool import PoolTimeouts
 from store.sqlite import SqliteStore
 
 if TYPE_CHECKING:
@@ -36,6 +37,8 @@ class Backend:
     database_url: str | None = None
     supabase_url: str | None = None
     supabase_key: str | None = None
+    timeouts: PoolTimeouts = field(default_factory=PoolTimeouts)
+    """How long Postgres calls may wait (`DATABASE_*_SECONDS`)."""
 
     def __repr__(self) -> str:
         """Name the backend without any connection string or key."""
@@ -49,6 +52,11 @@ class Backend:
             database_url=_secret(settings.database_url),
             supabase_url=settings.supabase_url or None,
             supabase_key=_secret(settings.supabase_key),
+            timeouts=PoolTimeouts(
+                wait=settings.database_wait_seconds,
+                connect=settings.database_connect_timeout_seconds,
+                statement=settings.database_statement_timeout_seconds,
+            ),
         )
 
     @property
@@ -70,7 +78,7 @@ def open_store(backend: Backend) -> Iterator[Store]:
     if backend.database_url:
         from store.postgres import PostgresStore  # noqa: PLC0415 (start-up cost, above)
 
-        store = PostgresStore(backend.database_url)
+        store = PostgresStore(backend.database_url, timeouts=backend.timeouts)
     elif backend.supabase_url and backend.supabase_key:
         from store.supabase import SupabaseStore  # noqa: PLC0415 (start-up cost, above)
 
@@ -87,7 +95,7 @@ def open_store(backend: Backend) -> Iterator[Store]:
 def open_checkpointer(backend: Backend) -> Iterator[BaseCheckpointSaver[str]]:
     """Open Postgres checkpoints with DATABASE_URL, else the SQLite file's."""
     if backend.database_url:
-        with postgres_checkpointer(backend.database_url) as saver:
+        with postgres_checkpointer(backend.database_url, timeouts=backend.timeouts) as saver:
             yield saver
     else:
         with sqlite_checkpointer(backend.sqlite_path) as sqlite_saver:

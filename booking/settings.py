@@ -43,6 +43,12 @@ class Settings(BaseSettings):
     booking_db: str = "booking.db"
     database_url: SecretStr | None = None
     """Postgres for the store and the checkpoints; it may hold a password, so secret."""
+    database_wait_seconds: float = 0.5
+    """How long a call waits for a pooled Postgres connection before trying a fresh one."""
+    database_connect_timeout_seconds: float = 2.0
+    """libpq's connect timeout for each new Postgres connection (at least 2)."""
+    database_statement_timeout_seconds: float = 5.0
+    """Server-side statement timeout of every Postgres query; 0 leaves the server's own."""
     supabase_url: str | None = None
     supabase_key: SecretStr | None = None
     checkpoint_retention_days: int = 30

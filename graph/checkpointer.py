@@ -1,25 +1,124 @@
 """Checkpointers: a SQLite file by default, Postgres in production; and their retention.
 
 Either way a call survives a restart of the process: the next process opens the same
-checkpoints and continues the thread from its last step.
+checkpoints and continues the thread from its last step (`graph.conversation` finishes a
+step a crash left half done).
+
+Both savers raise `CheckpointsUnavailable` when their database cannot be reached (the
+Postgres server stopped, a SQLite file locked past its busy timeout), so the turn protocol
+can tell an outage, which it turns into a sentence, from a bug. The Postgres one lends its
+connections from `store.postgres_pool.CheckedPool`: checked on checkout, failing fast.
 """
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
+from typing import Any
 
-from langgraph.checkpoint.base import BaseCheckpointSaver
+import psycopg
+from langchain_core.runnables import RunnableConfig
+from langgraph.checkpoint.base import (
+    BaseCheckpointSaver,
+    ChannelVersions,
+    Checkpoint,
+    CheckpointMetadata,
+    CheckpointTuple,
+)
 from langgraph.checkpoint.postgres import PostgresSaver
 from langgraph.checkpoint.sqlite import SqliteSaver
-from psycopg.rows import dict_row
-from psycopg_pool import ConnectionPool
+
+from store.postgres_pool import CheckedPool, PoolTimeouts, connection_kwargs
+
+
+class CheckpointsUnavailable(RuntimeError):
+    """The checkpoint database cannot be reached; the failing call saved nothing."""
+
+
+_CREDENTIALS = re.compile(r"(://[^:/@\s]*:)[^@\s]*@|(password\s*=\s*)\S+", re.IGNORECASE)
+
+
+def _described(error: BaseException) -> str:
+    """Describe a driver error in one line, without any password it might quote."""
+    first = (str(error).strip().splitlines() or [""])[0]
+    text = f"{type(error).__name__}: {first}"
+    return _CREDENTIALS.sub(lambda m: f"{m[1] or m[2]}***{'@' if m[1] else ''}", text)
+
+
+class _Translated(BaseCheckpointSaver[str]):
+    """Turn the database's own outage errors into `CheckpointsUnavailable`."""
+
+    outages: tuple[type[Exception], ...] = ()
+
+    @classmethod
+    @contextmanager
+    def _opening(cls) -> Iterator[None]:
+        """Translate outages of this backend's database (also while it is being opened)."""
+        try:
+            yield
+        except cls.outages as error:
+            raise CheckpointsUnavailable(f"checkpoints unavailable ({_described(error)})") from None
+
+    def _translated(self) -> AbstractContextManager[None]:
+        return self._opening()
+
+    def get_tuple(self, config: RunnableConfig) -> CheckpointTuple | None:
+        """Return a checkpoint, translating outages."""
+        with self._translated():
+            return super().get_tuple(config)
+
+    def list(
+        self,
+        config: RunnableConfig | None,
+        *,
+        filter: dict[str, Any] | None = None,
+        before: RunnableConfig | None = None,
+        limit: int | None = None,
+    ) -> Iterator[CheckpointTuple]:
+        """List checkpoints, translating outages."""
+        with self._translated():
+            yield from super().list(config, filter=filter, before=before, limit=limit)
+
+    def put(
+        self,
+        config: RunnableConfig,
+        checkpoint: Checkpoint,
+        metadata: CheckpointMetadata,
+        new_versions: ChannelVersions,
+    ) -> RunnableConfig:
+        """Save a checkpoint, translating outages."""
+        with self._translated():
+            return super().put(config, checkpoint, metadata, new_versions)
+
+    def put_writes(
+        self,
+        config: RunnableConfig,
+        writes: Sequence[tuple[str, Any]],
+        task_id: str,
+        task_path: str = "",
+    ) -> None:
+        """Save a step's pending writes, translating outages."""
+        with self._translated():
+            super().put_writes(config, writes, task_id, task_path)
+
+
+class SqliteCheckpoints(_Translated, SqliteSaver):
+    """`SqliteSaver` whose lock and I/O failures are `CheckpointsUnavailable`."""
+
+    outages = (sqlite3.OperationalError,)
+
+
+class PostgresCheckpoints(_Translated, PostgresSaver):
+    """`PostgresSaver` whose connection failures and timeouts are `CheckpointsUnavailable`."""
+
+    outages = (psycopg.OperationalError,)
 
 
 @contextmanager
-def sqlite_checkpointer(path: str | Path) -> Iterator[SqliteSaver]:
+def sqlite_checkpointer(path: str | Path) -> Iterator[SqliteCheckpoints]:
     """Open (and create) the checkpoint tables in a SQLite file."""
     conn = sqlite3.connect(str(path), check_same_thread=False)
     try:
@@ -27,7 +126,7 @@ def sqlite_checkpointer(path: str | Path) -> Iterator[SqliteSaver]:
             # WAL lets the store's connection and this one share the file without blocking.
             conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA busy_timeout=5000")
-        saver = SqliteSaver(conn)
+        saver = SqliteCheckpoints(conn)
         saver.setup()
         yield saver
     finally:
@@ -35,21 +134,26 @@ def sqlite_checkpointer(path: str | Path) -> Iterator[SqliteSaver]:
 
 
 @contextmanager
-def postgres_checkpointer(database_url: str, *, max_size: int = 10) -> Iterator[PostgresSaver]:
-    """Open Postgres checkpoints on a connection pool; `setup()` creates its tables once."""
-    pool = ConnectionPool(
-        database_url,
-        min_size=1,
-        max_size=max_size,
-        # PostgresSaver needs autocommit and dict rows; no server-side prepares so it
-        # works behind PgBouncer-style poolers (Supabase's included).
-        kwargs={"autocommit": True, "prepare_threshold": None, "row_factory": dict_row},
-        open=True,
+def postgres_checkpointer(
+    database_url: str, *, max_size: int = 10, timeouts: PoolTimeouts | None = None
+) -> Iterator[PostgresCheckpoints]:
+    """Open Postgres checkpoints on a checked pool; `setup()` creates its tables once.
+
+    `setup()` runs on a connection of its own without the statement timeout, so a slow
+    migration of a large checkpoint table is not cut short.
+    """
+    timeouts = timeouts or PoolTimeouts()
+    setup_options = connection_kwargs(database_url, PoolTimeouts(connect=timeouts.connect))
+    setup_options.pop("options", None)
+    pool = CheckedPool(
+        database_url, timeouts=timeouts, name="booking-checkpoints", max_size=max_size
     )
     try:
-        saver = PostgresSaver(pool)  # type: ignore[arg-type]  # a pool of dict-row connections is what it expects
-        saver.setup()
-        yield saver
+        with PostgresCheckpoints._opening():
+            with psycopg.Connection.connect(database_url, **setup_options) as conn:
+                PostgresSaver(conn).setup()
+            pool.open(wait=True, timeout=max(timeouts.connect, 5.0))
+        yield PostgresCheckpoints(pool)
     finally:
         pool.close()
 

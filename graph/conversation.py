@@ -2,22 +2,56 @@
 
 The chat REPL, the scenario runner and the voice bridge all talk to the graph through
 `Conversation`, so they run exactly the same steps on the same checkpoints.
+
+Crashes and outages:
+
+- Steps run with durability "sync": each superstep's checkpoint is saved before the next
+  node runs. A write node (book, cancel, reschedule) thus runs only once the step that
+  chose it is saved, and checkpoints that cannot be saved at a "yes" stop the step before
+  anything is written.
+- A thread whose latest checkpoint still has nodes to run and no question pending is
+  *unfinished*: the process died, or a database failed, in the middle of a step. Every
+  method finishes such a step first (`invoke(None)`); a write node re-runs with the same
+  idempotency key, so a booking made before the crash is returned, never made twice. The
+  reply of that step (the confirmation nobody heard) is what `recover()` returns, what
+  `last_reply()` re-plays, and what `say()` answers with instead of passing on words the
+  caller said in answer to a question they never heard.
+- A step that fails (an outage or a bug) is salvaged: finished at once if it can be;
+  otherwise, when no write node can have run, the call goes back to its question (the next
+  answer resumes a copy of that checkpoint, so nothing of the failed step is applied) and
+  the caller hears that nothing has been changed and the question again; otherwise (a
+  write may have happened) they hear it will be finished, and the next turn finishes it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 from langchain_core.runnables import RunnableConfig
 from langgraph.graph.state import CompiledStateGraph
-from langgraph.types import Command
+from langgraph.types import Command, Durability, StateSnapshot
 
+from graph.checkpointer import CheckpointsUnavailable
 from graph.context import CallContext
 from graph.state import CallState
+from nodes import phrases
 from nodes.turn import HANGUP
+from store.errors import StoreUnavailable
+
+log = logging.getLogger(__name__)
 
 CallGraph = CompiledStateGraph[CallState, CallContext, CallState, CallState]
+
+DURABILITY: Durability = "sync"
+"""Save each superstep before the next runs (see the module docstring; cost: `bench`)."""
+WRITE_NODES = frozenset({"book", "cancel", "reschedule"})
+"""The nodes that change appointments: a step that reached one may have written."""
+OUTAGES = (CheckpointsUnavailable, StoreUnavailable)
+"""Failures of a database rather than of the code."""
+
+Phase = Literal["new", "on", "ended"]
 
 
 class CallEnded(RuntimeError):
@@ -35,6 +69,20 @@ class Conversation:
     graph: CallGraph
     context: CallContext
     thread_id: str
+    durability: Durability = DURABILITY
+    """"sync" (the default, see above); the benchmark compares "async"."""
+    _unheard: str | None = field(default=None, init=False, repr=False)
+    """The reply of a step finished on recovery that no door has played yet."""
+    _retry_from: RunnableConfig | None = field(default=None, init=False, repr=False)
+    """The question asked again after a failed step; the next answer resumes a copy of it."""
+    _unsettled: bool = field(default=False, init=False, repr=False)
+    """The caller was told a step that may have written will be finished."""
+    _question: str = field(default="", init=False, repr=False)
+    """The pending question as last read, to ask again while checkpoints cannot be read."""
+    _phase: Phase = field(default="new", init=False, repr=False)
+    """The phase as last read, reported while checkpoints cannot be read."""
+    _wrote: bool | None = field(default=None, init=False, repr=False)
+    _reachable: bool = field(default=True, init=False, repr=False)
 
     @property
     def config(self) -> RunnableConfig:
@@ -42,12 +90,20 @@ class Conversation:
         return {"configurable": {"thread_id": self.thread_id}}
 
     def waiting(self) -> bool:
-        """Return True when the call is waiting for the caller's next utterance."""
-        return bool(self.graph.get_state(self.config).interrupts)
+        """Return True when the call waits for the caller's next utterance.
+
+        A step left unfinished is finished first (its reply waits in `last_reply()`).
+        While the checkpoints cannot be read, this reports what was last known.
+        """
+        return self._current() == "on"
 
     def started(self) -> bool:
         """Return True when the thread has any checkpoint."""
-        return bool(self.graph.get_state(self.config).values)
+        return self._current() != "new"
+
+    def ended(self) -> bool:
+        """Return True once the call has said goodbye (or the caller hung up)."""
+        return self._current() == "ended"
 
     def state(self) -> CallState:
         """Return the call's latest checkpointed state."""
@@ -62,39 +118,227 @@ class Conversation:
         """
         if self.started():
             raise CallAlreadyStarted(self.thread_id)
-        return self._step({"call_id": self.thread_id, "caller_id": caller_id})
+        try:
+            return self._run({"call_id": self.thread_id, "caller_id": caller_id})
+        except Exception as error:
+            try:
+                saved = bool(self._snapshot().values)
+            except Exception:
+                saved = False
+            if not saved:
+                raise  # nothing was saved: the door says the call cannot be taken now
+            return self._salvage(error, asked=None)
 
     def say(self, utterance: str, *, heard: str | None = None) -> str:
         """Send the caller's utterance as the answer to the pending question; return the reply.
 
         `heard` is what the caller actually heard of the previous reply when they barged
         in; the step records it in the checkpoint and the transcript, flagged interrupted.
+        On a thread left unfinished the reply is that step's, and the utterance is dropped.
         """
-        if not self.waiting():
+        try:
+            snapshot = self._settled()
+        except OUTAGES as error:
+            self._unreachable(error)
+            return phrases.STILL_FINISHING if self._unsettled else self._ask_again(error)
+        except Exception as error:
+            return self._salvage(error, asked=None)
+        if (unheard := self._take_unheard()) is not None:
+            log.info("call %s: a finished step answers this turn; its words are dropped", self)
+            return unheard
+        if self._retry_from is None and not snapshot.interrupts:
             raise CallEnded(self.thread_id)
         resume: Any = utterance if heard is None else {"text": utterance, "heard": heard}
-        return self._step(Command(resume=resume))
+        return self._step(Command(resume=resume), asked=self._retry_from or snapshot.config)
 
     def hang_up(self, *, heard: str | None = None) -> None:
-        """Tell the graph the caller is gone so the summary is stored."""
-        if self.waiting():
-            self._step(Command(resume={**HANGUP, "heard": heard}))
+        """Tell the graph the caller is gone so the summary is stored.
 
-    def ended(self) -> bool:
-        """Return True once the call has said goodbye (or the caller hung up)."""
-        return self.started() and not self.waiting()
+        A step left unfinished is finished only when it may already have written (the
+        summary then records it); one that has not is dropped: nobody would hear its result.
+        """
+        try:
+            if self._retry_from is None and _unfinished(self._snapshot()):
+                asked = self._asked()
+                if asked is not None and not self._may_have_written(since=asked):
+                    self._retry_from = asked
+            snapshot = self._settled()
+        except Exception as error:
+            self._report(error)
+            return
+        self._unheard = None  # the caller is gone: nobody will hear it now
+        if self._retry_from is not None or snapshot.interrupts:
+            asked = self._retry_from or snapshot.config
+            self._step(Command(resume={**HANGUP, "heard": heard}), asked=asked)
+
+    def recover(self) -> str | None:
+        """Finish a step a crash or an outage left half done; return the reply nobody heard.
+
+        Doors call it when a caller comes back (`booking chat --thread`, a voice re-join) and
+        say what it returns; None when there was nothing to finish (or it cannot be yet).
+        """
+        try:
+            self._settled()
+        except OUTAGES as error:
+            self._unreachable(error)
+            return None
+        except Exception as error:
+            return self._salvage(error, asked=None)
+        return self._take_unheard()
 
     def last_turn_wrote(self) -> bool:
         """Return True when the last step wrote (its reply confirms a booking, a move...)."""
-        return self.state().wrote
+        return self.state().wrote if self._wrote is None else self._wrote
 
     def last_reply(self) -> str:
         """Return what the agent said last (to re-play it to a resumed caller)."""
-        return self.state().reply
+        return self._take_unheard() or self.state().reply
 
-    def _step(self, payload: Any) -> str:
-        out = self.graph.invoke(payload, self.config, context=self.context, version="v2")
+    def __str__(self) -> str:
+        """Name the call in log lines."""
+        return self.thread_id
+
+    # steps ------------------------------------------------------------------------
+    def _run(self, payload: Any) -> str:
+        """Run the graph until it asks the caller or ends; return the reply."""
+        out = self.graph.invoke(
+            payload, self.config, context=self.context, version="v2", durability=self.durability
+        )
+        values = out.value
+        self._wrote = bool(_field(values, "wrote"))
+        self._phase = "on" if out.interrupts else "ended"
+        self._unsettled = False
         if out.interrupts:
             return str(out.interrupts[0].value)
-        values = out.value
-        return str(values.reply if isinstance(values, CallState) else values.get("reply", ""))
+        return str(_field(values, "reply") or "")
+
+    def _step(self, payload: Any, *, asked: RunnableConfig) -> str:
+        """Run one caller turn from the question `asked`; a failure becomes a sentence."""
+        if self._retry_from is not None:
+            try:
+                # A copy of the question's checkpoint, without what the failed step saved;
+                # `listen` then asks on it, so the answer goes in as on any other turn.
+                self.graph.update_state(self._retry_from, None, as_node="__copy__")
+                self._run(None)
+                self._retry_from = None
+                asked = self._snapshot().config
+            except Exception as error:
+                self._report(error)
+                return self._ask_again(error)
+        try:
+            reply = self._run(payload)
+        except Exception as error:
+            return self._salvage(error, asked=asked)
+        self._retry_from = None
+        return reply
+
+    def _salvage(self, error: Exception, *, asked: RunnableConfig | None) -> str:
+        """Say something true after a failed step: its reply, the question again, or a wait."""
+        self._report(error)
+        self._unheard = None  # whatever is said now supersedes it
+        try:
+            snapshot = self._snapshot()
+            if self._retry_from is None and _unfinished(snapshot):
+                return self._run(None)  # finished at once: the failure goes unnoticed
+            if snapshot.interrupts and _id(snapshot.config) != _id(asked):
+                return str(snapshot.interrupts[0].value)  # the step was saved after all
+            if snapshot.values and not snapshot.tasks:
+                self._phase = "ended"
+                return str(_field(snapshot.values, "reply") or "")
+            if asked is None:
+                asked = self._asked()
+            if asked is not None and not self._may_have_written(since=asked):
+                self._retry_from = asked
+                return self._ask_again(error)
+        except Exception as again:
+            self._report(again)
+        self._retry_from, self._unsettled = None, True  # the next turn finishes it first
+        return phrases.STILL_FINISHING
+
+    def _ask_again(self, error: Exception) -> str:
+        """Apologise that nothing was changed and ask the pending question again."""
+        outage = isinstance(error, OUTAGES)
+        sorry = phrases.BOOK_UNREACHABLE if outage else phrases.SOMETHING_WENT_WRONG
+        return f"{sorry} {self._question or phrases.TRY_AGAIN_SOON}"
+
+    # reading the thread -----------------------------------------------------------
+    def _snapshot(self) -> StateSnapshot:
+        """Read the latest checkpoint (and remember its question and phase)."""
+        snapshot = self.graph.get_state(self.config)
+        if not self._reachable:
+            log.warning("call %s: checkpoints can be read again", self)
+            self._reachable = True
+        if snapshot.values:
+            self._question = str(_field(snapshot.values, "question") or self._question)
+            self._phase = "on" if snapshot.tasks or self._retry_from else "ended"
+        return snapshot
+
+    def _settled(self) -> StateSnapshot:
+        """Return the latest checkpoint, after finishing a step left unfinished."""
+        snapshot = self._snapshot()
+        if self._retry_from is None and _unfinished(snapshot):
+            log.warning("call %s: finishing a step left unfinished before %s", self, snapshot.next)
+            self._unheard = self._run(None)
+            snapshot = self._snapshot()
+        return snapshot
+
+    def _current(self) -> Phase:
+        """Return the call's phase, finishing an unfinished step first."""
+        try:
+            snapshot = self._settled()
+        except Exception as error:
+            self._report(error)
+            return self._phase
+        return "new" if not snapshot.values else self._phase
+
+    def _asked(self) -> RunnableConfig | None:
+        """Return the newest checkpoint that waited for the caller."""
+        for earlier in self.graph.get_state_history(self.config):
+            if earlier.interrupts:
+                return earlier.config
+        return None
+
+    def _may_have_written(self, *, since: RunnableConfig) -> bool:
+        """Return True when a write node was due in a checkpoint saved after `since`."""
+        first = _id(since)
+        for later in self.graph.get_state_history(self.config):
+            if first is None or (_id(later.config) or "") <= first:
+                return False
+            if WRITE_NODES & set(later.next):
+                return True
+        return False
+
+    def _take_unheard(self) -> str | None:
+        reply, self._unheard = self._unheard, None
+        return reply
+
+    # logging ----------------------------------------------------------------------
+    def _report(self, error: Exception) -> None:
+        """Log a failure once: an outage as one line (no secrets), anything else in full."""
+        if isinstance(error, OUTAGES):
+            self._unreachable(error)
+        else:
+            log.error("call %s: graph step failed", self, exc_info=error)
+
+    def _unreachable(self, error: Exception) -> None:
+        if self._reachable:
+            log.error("call %s: %s", self, error)
+            self._reachable = False
+
+
+def _unfinished(snapshot: StateSnapshot) -> bool:
+    """Return True when the checkpoint has a node to run that is not waiting for the caller."""
+    return any(not task.interrupts for task in snapshot.tasks)
+
+
+def _id(config: RunnableConfig | None) -> str | None:
+    """Return the checkpoint id a config names."""
+    if config is None:
+        return None
+    checkpoint: str | None = config.get("configurable", {}).get("checkpoint_id")
+    return checkpoint
+
+
+def _field(values: Any, name: str) -> Any:
+    """Read a state field from values the graph returns as a dict or as CallState."""
+    return values.get(name) if isinstance(values, dict) else getattr(values, name, None)

@@ -7,6 +7,9 @@ Supabase store calls through rpc()), so each is one statement, hence one transac
 with no check-then-insert in Python. Connections are autocommit; the one multi-statement
 write (`finish_conversation`) runs in an explicit transaction. They skip server-side
 prepared statements, so the store also works behind transaction-mode poolers (Supabase).
+The pool (`store.postgres_pool`) checks each connection it lends and fails fast when the
+server is gone, so a caller hears about an outage at once and the next call after it
+comes back works.
 
 `booking db migrate` (`store.migrate`) creates the schema, never this class: opening a
 database without it raises StoreUnavailable naming that command. The SQL lives in
@@ -16,18 +19,14 @@ error translation in `postgres_rows`.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Self
 
-import psycopg
 from psycopg import Connection
-from psycopg.conninfo import conninfo_to_dict
-from psycopg.rows import DictRow, dict_row
-from psycopg_pool import ConnectionPool
+from psycopg.rows import DictRow
 
 from store import postgres_appointments as appointments
 from store import postgres_conversations as conversations
@@ -36,6 +35,7 @@ from store import postgres_users as users
 from store.errors import StoreUnavailable
 from store.migrate import applied_versions, versions
 from store.models import Appointment, CallOverview, Conversation, TranscriptLine, User
+from store.postgres_pool import CheckedPool, PoolTimeouts
 from store.sqlite_users import E164
 
 
@@ -43,30 +43,27 @@ class PostgresStore:
     """A `Store` on a Postgres database, safe to share between threads (one pool)."""
 
     def __init__(
-        self, database_url: str, *, min_size: int = 1, max_size: int = 10, timeout: float = 10.0
+        self,
+        database_url: str,
+        *,
+        min_size: int = 1,
+        max_size: int = 10,
+        timeout: float = 10.0,
+        timeouts: PoolTimeouts | None = None,
     ) -> None:
         """Open a pool of `min_size`..`max_size` connections and check the schema.
 
-        `timeout` bounds both opening the pool and waiting for a free connection later;
-        an unreachable server or a missing schema raises StoreUnavailable.
+        `timeout` bounds opening the pool; `timeouts` bound every call later (see
+        `store.postgres_pool`), so an outage mid-call is a StoreUnavailable in well under
+        a second. An unreachable server or a missing schema raises StoreUnavailable.
         """
         self._url = database_url
-        try:
-            params = conninfo_to_dict(database_url)
-        except psycopg.Error:
-            raise ValueError("the database URL is not a valid Postgres connection string") from None
-        kwargs: dict[str, Any] = {"autocommit": True, "prepare_threshold": None}
-        if "connect_timeout" not in params:
-            kwargs["connect_timeout"] = max(1, math.ceil(timeout))
-        self._pool = ConnectionPool(
+        self._pool = CheckedPool(
             database_url,
-            connection_class=Connection[DictRow],
-            kwargs=kwargs | {"row_factory": dict_row},
+            timeouts=timeouts or PoolTimeouts(),
+            name="booking-store",
             min_size=min_size,
             max_size=max_size,
-            timeout=timeout,
-            open=False,
-            name="booking-store",
         )
         try:
             with rows.translated(database_url):

@@ -1,0 +1,134 @@
+"""A Postgres connection pool that answers fast when the server is gone and heals when it is back.
+
+The store and the checkpoints both lend their connections from a `CheckedPool`:
+
+- every connection is checked on checkout (one empty query), so a connection the server
+  dropped (a restart, a failover) is never handed out: the first "yes" after a restart
+  no longer fails on a stale pooled connection;
+- a connection the pool cannot lend within `wait` seconds, or one that fails its check, is
+  replaced by a fresh direct connection for that one use. psycopg_pool's own check retries
+  after a 1 s back-off and its reconnection backs off for minutes, either of which would
+  keep a caller waiting; a refused connection fails in milliseconds instead, and once the
+  server answers again the first call gets through at once while the pool refills behind;
+- for a few seconds after such a fallback the pool is not waited on at all, so one caller
+  turn (a transcript line, the write, the reply line) pays the wait at most once.
+
+`PoolTimeouts` holds the knobs (`DATABASE_*_SECONDS`, see .env.example): the wait above,
+libpq's connect timeout, and a server-side statement timeout sent as a startup option
+(0 sends none, for a pooler that refuses startup options).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import psycopg
+from psycopg import Connection
+from psycopg.conninfo import conninfo_to_dict
+from psycopg.rows import DictRow, dict_row
+from psycopg_pool import ConnectionPool, PoolTimeout
+
+BYPASS_SECONDS = 5.0
+"""After a fallback, how long connections are taken without waiting on the pool."""
+
+
+@dataclass(frozen=True)
+class PoolTimeouts:
+    """How long a database call may wait, so a caller hears about an outage in time."""
+
+    wait: float = 0.5
+    """Seconds to wait for a pooled connection before a fresh one is tried instead."""
+    connect: float = 2.0
+    """libpq's connect timeout (whole seconds, at least 2) for every new connection."""
+    statement: float = 5.0
+    """Server-side statement timeout; 0 leaves the server's own setting."""
+
+
+def connection_kwargs(conninfo: str, timeouts: PoolTimeouts) -> dict[str, Any]:
+    """Return the connection options both pools use: autocommit, dict rows, the timeouts.
+
+    No server-side prepared statements, so they also work behind transaction-mode poolers
+    (Supabase's included). Options already in the connection string are kept.
+    """
+    try:
+        params = conninfo_to_dict(conninfo)
+    except psycopg.Error:
+        raise ValueError("the database URL is not a valid Postgres connection string") from None
+    kwargs: dict[str, Any] = {"autocommit": True, "prepare_threshold": None}
+    kwargs["row_factory"] = dict_row
+    if "connect_timeout" not in params:
+        kwargs["connect_timeout"] = max(2, math.ceil(timeouts.connect))
+    if timeouts.statement > 0:
+        limit = f"-c statement_timeout={int(timeouts.statement * 1000)}"
+        given = str(params.get("options") or "")
+        kwargs["options"] = f"{given} {limit}".strip()
+    return kwargs
+
+
+class CheckedPool(ConnectionPool[Connection[DictRow]]):
+    """A pool whose `connection()` lends only working connections, or a fresh one, or fails fast."""
+
+    def __init__(
+        self,
+        conninfo: str,
+        *,
+        timeouts: PoolTimeouts,
+        name: str,
+        min_size: int = 1,
+        max_size: int = 10,
+    ) -> None:
+        """Prepare (not open) a pool of `min_size`..`max_size` connections to `conninfo`."""
+        self._url = conninfo
+        self._options = connection_kwargs(conninfo, timeouts)
+        super().__init__(
+            conninfo,
+            connection_class=Connection[DictRow],
+            kwargs=self._options,
+            min_size=min_size,
+            max_size=max_size,
+            timeout=timeouts.wait,
+            # Its own reconnection gives up soon: the next checkout starts a fresh attempt
+            # rather than waiting out a back-off grown during a long outage.
+            reconnect_timeout=BYPASS_SECONDS,
+            open=False,
+            name=name,
+        )
+        self._bypass_until = 0.0
+
+    @contextmanager
+    def connection(self, timeout: float | None = None) -> Iterator[Connection[DictRow]]:
+        """Lend a checked pooled connection, else a fresh one for this use only."""
+        conn = self._checked(timeout)
+        if conn is None:
+            self._bypass_until = time.monotonic() + BYPASS_SECONDS
+            # Raises psycopg.OperationalError at once when the server refuses connections.
+            with self.connection_class.connect(self._url, **self._options) as fresh:
+                yield fresh
+            return
+        try:
+            with conn:
+                yield conn
+        finally:
+            self.putconn(conn)
+
+    def _checked(self, timeout: float | None) -> Connection[DictRow] | None:
+        """Return a pooled connection that answers, or None."""
+        bypass = time.monotonic() < self._bypass_until
+        # While recovering, take a connection only if one is ready (a tiny wait still
+        # hands out a ready one, and asks the pool to grow when it has none).
+        wait = 0.01 if bypass else (self.timeout if timeout is None else timeout)
+        try:
+            conn = self.getconn(wait)
+        except PoolTimeout:
+            return None
+        try:
+            self.check_connection(conn)
+        except psycopg.Error:
+            self.putconn(conn)  # broken: the pool discards it and connects anew
+            return None
+        return conn
