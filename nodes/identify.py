@@ -9,6 +9,7 @@ from langgraph.runtime import Runtime
 from graph.context import CallContext
 from graph.state import CallState
 from nodes import phrases
+from nodes.cues import bounded_name
 from nodes.guard import expect
 from nodes.repair import ask_which_day
 from store.models import User
@@ -106,8 +107,9 @@ def open_account(
             "stage": "ask_name",
             "question": phrases.WHAT_NAME,
         }
-    greeting = phrases.welcome_back(user.name)
-    return {**update, "caller_name": user.name, **_carry_on(state, greeting, runtime=runtime)}
+    name = bounded_name(user.name)  # a name stored before names were bounded stays short
+    greeting = phrases.welcome_back(name)
+    return {**update, "caller_name": name, **_carry_on(state, greeting, runtime=runtime)}
 
 
 def register(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]:

@@ -155,3 +155,12 @@ def test_an_account_with_nothing_booked_is_checked_on_its_name(agent: Agent) -> 
 def test_names_match(stored: str, said: str, same: bool) -> None:
     """Names compare by their words, forgiving case, accents and one slip in a long word."""
     assert names_match(stored, said) is same
+
+
+def test_a_huge_stored_name_is_greeted_short(agent: Agent) -> None:
+    """A name stored long ago at 10,000 characters is greeted in a few words."""
+    user = agent.store.find_user_by_phone(SAM)
+    assert user is not None
+    agent.store.set_user_name(user.id, "Sam " + "Lee" * 3_333)
+    greeting = agent.conversation("long-name").start(caller_id=SAM)
+    assert greeting.startswith("Thanks for calling") and len(greeting) < 200
