@@ -2,6 +2,8 @@
 
 End of input pauses the call (it stays resumable with `--thread`, like a dropped line
 that calls back); the line `/hangup` hangs up, so the summary is stored without a goodbye.
+Resuming a call whose last step a crash cut short finishes that step and prints its reply
+(a booking's confirmation, say) before anything else.
 """
 
 from __future__ import annotations
@@ -23,12 +25,17 @@ def run_chat(
     interactive: bool,
 ) -> int:
     """Run one call until goodbye or end of input; return the exit status."""
+    # A step a crash left half done is finished first: its reply is what the caller missed.
+    recovered = call.recover() if call.started() else None
     if call.started() and not call.waiting():
+        if recovered:  # the finished step said goodbye
+            _say(out, recovered, interactive)
+            return 0
         print(f"call {call.thread_id} has already ended; start a new one.", file=sys.stderr)
         return 2
     if call.started():
         print(f"(resuming call {call.thread_id})", file=sys.stderr)
-        _say(out, call.last_reply(), interactive)
+        _say(out, recovered or call.last_reply(), interactive)
     else:
         print(
             f"call id: {call.thread_id}  (resume with --thread {call.thread_id})", file=sys.stderr

@@ -20,6 +20,7 @@ from booking.settings import get_settings
 from booking.threads import add_parser as add_threads_parser
 from booking.threads import run as run_threads
 from booking.understanding import understander_from
+from graph.checkpointer import CheckpointsUnavailable
 from nodes.understanding.rules import RuleUnderstander
 from store.errors import StoreUnavailable
 
@@ -96,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the `booking` command line; a backend that cannot be opened is one clear line."""
     try:
         return _run(_parser().parse_args(argv))
-    except StoreUnavailable as error:
+    except (StoreUnavailable, CheckpointsUnavailable) as error:
         print(f"booking: {error}", file=sys.stderr)
         return 3
     except BrokenPipeError:
