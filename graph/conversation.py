@@ -205,6 +205,7 @@ class Conversation:
             payload, self.config, context=self.context, version="v2", durability=self.durability
         )
         values = out.value
+        self._question = str(_field(values, "question") or self._question)
         self._wrote = bool(_field(values, "wrote"))
         self._phase = "on" if out.interrupts else "ended"
         self._unsettled = False

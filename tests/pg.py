@@ -9,6 +9,9 @@
    root (initdb refuses root), stopped and deleted when the interpreter exits.
 When none of these works it raises `PostgresNotAvailable` saying what is missing: the
 Postgres tests never skip, so CI cannot go green without running them.
+
+`private_server()` gives a test a server of its own (`PrivateServer`) to stop and start,
+for outage tests; `create_database()` makes a (migrated) database on any server.
 """
 
 from __future__ import annotations
@@ -126,40 +129,103 @@ def _start_debian_cluster() -> tuple[str | None, str]:
 
 def _start_private_server() -> tuple[str | None, str]:
     """initdb + pg_ctl a throwaway server on a free port; return (url, note)."""
-    bins = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: p.parts[-3])
-    initdb = str(bins[-1]) if bins else shutil.which("initdb")
-    if initdb is None:
-        return None, "no initdb in /usr/lib/postgresql/*/bin or on PATH"
-    pg_ctl = str(Path(initdb).with_name("pg_ctl"))
-    as_user: list[str] = []
-    home = Path(tempfile.mkdtemp(prefix="booking-pg-"))
-    if os.geteuid() == 0:
-        try:
-            owner = pwd.getpwnam("postgres")
-        except KeyError:
-            return None, "running as root (initdb refuses it) and there is no postgres user"
-        if shutil.which("runuser") is None:
-            return None, "running as root (initdb refuses it) and runuser is not installed"
-        os.chown(home, owner.pw_uid, owner.pw_gid)
-        as_user = ["runuser", "-u", "postgres", "--"]
-    data, port = home / "data", _free_port()
-    failed = _run([*as_user, initdb, "-D", str(data), "-U", "postgres", "-A", "trust", "-N"])
-    if failed:
-        return None, f"initdb failed: {failed}"
-    options = f"-p {port} -k {home} -c listen_addresses=127.0.0.1 -c fsync=off"
-    start = [pg_ctl, "-D", str(data), "-l", str(home / "log"), "-o", options, "-w", "start"]
-    failed = _run([*as_user, *start])
-    if failed:
-        return None, f"pg_ctl start failed: {failed}"
-    atexit.register(_stop, [*as_user, pg_ctl, "-D", str(data), "-m", "immediate", "stop"], home)
-    url = f"postgresql://postgres@127.0.0.1:{port}/postgres"
-    return url, f"started a private server in {home}"
+    try:
+        server = PrivateServer()
+    except PostgresNotAvailable as error:
+        return None, str(error)
+    atexit.register(server.remove)
+    return server.url, f"started a private server in {server.home}"
 
 
-def _stop(command: list[str], home: Path) -> None:
-    """Stop the private server and delete its directory."""
-    _run(command)
-    shutil.rmtree(home, ignore_errors=True)
+class PrivateServer:
+    """A Postgres server of the tests' own (initdb + pg_ctl), which a test may stop and start.
+
+    It listens on 127.0.0.1 on a free port, trusts local connections, runs as the
+    `postgres` user when we are root (initdb refuses root), and lives in a temporary
+    directory that `remove()` deletes. `stop()` is `pg_ctl stop -m immediate`, what a
+    crash or a pulled plug does to the server; `start()` brings the same data back up.
+    """
+
+    def __init__(self) -> None:
+        """Create the cluster and start it; raise PostgresNotAvailable saying what is missing."""
+        bins = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: p.parts[-3])
+        initdb = str(bins[-1]) if bins else shutil.which("initdb")
+        if initdb is None:
+            raise PostgresNotAvailable("no initdb in /usr/lib/postgresql/*/bin or on PATH")
+        self._pg_ctl = str(Path(initdb).with_name("pg_ctl"))
+        self._as_user: list[str] = []
+        self.home = Path(tempfile.mkdtemp(prefix="booking-pg-"))
+        if os.geteuid() == 0:
+            try:
+                owner = pwd.getpwnam("postgres")
+            except KeyError:
+                raise PostgresNotAvailable(
+                    "running as root (initdb refuses it) and there is no postgres user"
+                ) from None
+            if shutil.which("runuser") is None:
+                raise PostgresNotAvailable(
+                    "running as root (initdb refuses it) and runuser is not installed"
+                )
+            os.chown(self.home, owner.pw_uid, owner.pw_gid)
+            self._as_user = ["runuser", "-u", "postgres", "--"]
+        self._data, self.port = self.home / "data", _free_port()
+        failed = _run(
+            [*self._as_user, initdb, "-D", str(self._data), "-U", "postgres", "-A", "trust", "-N"]
+        )
+        if failed:
+            raise PostgresNotAvailable(f"initdb failed: {failed}")
+        self.url = f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+        self.start()
+
+    def start(self) -> None:
+        """Start (or restart) the server and wait until it accepts connections."""
+        options = f"-p {self.port} -k {self.home} -c listen_addresses=127.0.0.1 -c fsync=off"
+        log = str(self.home / "log")
+        failed = _run(
+            [
+                *self._as_user,
+                self._pg_ctl,
+                "-D",
+                str(self._data),
+                "-l",
+                log,
+                "-o",
+                options,
+                "-w",
+                "start",
+            ]
+        )
+        if failed:
+            raise PostgresNotAvailable(f"pg_ctl start failed: {failed}")
+
+    def stop(self) -> None:
+        """Stop the server at once, as a crash would (`pg_ctl stop -m immediate`)."""
+        _run([*self._as_user, self._pg_ctl, "-D", str(self._data), "-m", "immediate", "stop"])
+
+    def remove(self) -> None:
+        """Stop the server and delete its directory."""
+        self.stop()
+        shutil.rmtree(self.home, ignore_errors=True)
+
+
+@contextmanager
+def private_server() -> Iterator[PrivateServer]:
+    """Yield a private server for a test to stop and start; delete it afterwards."""
+    server = PrivateServer()
+    try:
+        yield server
+    finally:
+        server.remove()
+
+
+def create_database(server: str, name: str, *, migrated: bool = True) -> str:
+    """Create database `name` on `server` (migrated unless told not to); return its URL."""
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    url = database_url(server, name)
+    if migrated:
+        migrate(url)
+    return url
 
 
 def _run(command: list[str]) -> str | None:

@@ -139,6 +139,9 @@ def verdict(call: Call) -> list[str]:
         wrong.append(f"{call.booked()} bookings")
     if sum(CONFIRMED in reply for reply in call.heard) != 1:
         wrong.append(f"confirmation heard {sum(CONFIRMED in reply for reply in call.heard)} times")
+    for reply in call.heard:
+        if "nothing" in reply and READ_BACK not in reply:  # an apology must ask again
+            wrong.append(f"no question after {reply!r}")
     outcomes = [o for o in call.conversation.state().outcomes if o["kind"] == "booked"]
     if len(outcomes) != 1:
         wrong.append(f"{len(outcomes)} booked outcomes in the checkpoint")
