@@ -3,38 +3,50 @@
 from __future__ import annotations
 
 import logging
-import re
 
-# E.164 numbers, and the 3-3-4 groupings callers say ("415 555 0123", "(415) 555-0123"),
-# but not ISO dates or times, which analysts need to read.
-_PHONE = re.compile(r"\+\d{7,15}\b|(?<!\d)(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}\b")
+from booking.masking import mask_phones
 
+__all__ = ["SERVER_LOGGERS", "MaskPhones", "configure", "mask_phones"]  # mask_phones: re-exported
 
-def mask_phones(text: str) -> str:
-    """Replace all but the last two digits of anything that looks like a phone number."""
-
-    def mask(match: re.Match[str]) -> str:
-        digits = re.sub(r"\D", "", match.group())
-        if len(digits) < 7:
-            return match.group()
-        return f"***{digits[-2:]}"
-
-    return _PHONE.sub(mask, text)
+SERVER_LOGGERS = ("uvicorn.access", "uvicorn.error")
+"""uvicorn logs through handlers of its own: these loggers get the filter themselves."""
 
 
 class MaskPhones(logging.Filter):
-    """Rewrite each record's message with phone numbers masked."""
+    """Rewrite each record with phone numbers masked: message, arguments and traceback."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        """Mask the formatted message; always keep the record."""
-        record.msg = mask_phones(record.getMessage())
-        record.args = None
+        """Mask the record in place; always keep it."""
+        message = mask_phones(record.getMessage())
+        args = record.args
+        if isinstance(args, tuple) and args and isinstance(record.msg, str):
+            # Keep the arguments when masking them one by one gives the same line: some
+            # formatters read them (uvicorn's access log formats its own line from them).
+            msg = mask_phones(record.msg)
+            each = tuple(mask_phones(arg) if isinstance(arg, str) else arg for arg in args)
+            try:
+                same = msg % each == message
+            except (TypeError, ValueError):
+                same = False
+            record.msg, record.args = (msg, each) if same else (message, None)
+        else:
+            record.msg, record.args = message, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = mask_phones(record.exc_text)
+        if record.stack_info:
+            record.stack_info = mask_phones(record.stack_info)
         return True
 
 
 def configure(level: str) -> None:
-    """Log to stderr at `level`, masking phone numbers in every record."""
+    """Log to stderr at `level`, masking phone numbers in every record, uvicorn's too."""
     handler = logging.StreamHandler()
     handler.addFilter(MaskPhones())
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(level=level.upper(), handlers=[handler], force=True)
+    for name in SERVER_LOGGERS:  # a logger's own filters survive uvicorn's dictConfig
+        server = logging.getLogger(name)
+        if not any(isinstance(kept, MaskPhones) for kept in server.filters):
+            server.addFilter(MaskPhones())
