@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from langchain_core.runnables import RunnableConfig
 from langgraph.types import StateSnapshot
 
-from booking.logs import mask_phones
+from booking.masking import mask_phones, masked
 from booking.settings import Settings, get_settings
 from graph.conversation import CallGraph
 from graph.state import CallState
@@ -124,11 +124,11 @@ def steps(graph: CallGraph, thread_id: str) -> list[Step]:
 
 
 def held(values: dict[str, Any]) -> dict[str, Any]:
-    """Return the part of the state an analyst reads after a turn, phone numbers masked."""
-    kept = {key: values.get(key) for key in HELD}
-    if kept["phone"]:
-        kept["phone"] = mask_phones(str(kept["phone"]))
-    return kept
+    """Return the part of the state an analyst reads after a turn, phone numbers masked.
+
+    Every value is masked, not only `phone`: `heard` holds the number understanding found.
+    """
+    return {key: masked(values.get(key)) for key in HELD}
 
 
 def by_turn(history: list[Step]) -> dict[int, list[Step]]:
@@ -252,8 +252,12 @@ def total_cost(costs: dict[str, Any]) -> str | None:
 
 
 def compact(value: Any, width: int = 60) -> str:
-    """Return a value as one short line, phone numbers masked."""
-    text = mask_phones(repr(value))
+    """Return a value as one short line, phone numbers masked in the strings it holds.
+
+    Masked before `repr`, so numbers (token counts, costs) and a repr's own commas
+    ("[9, 10, 11, ...]") are never read as a phone number.
+    """
+    text = repr(masked(value))
     return text if len(text) <= width else text[: width - 3] + "..."
 
 

@@ -24,7 +24,7 @@ from analysts.data import (
     total_cost,
     turns,
 )
-from booking.logs import mask_phones
+from booking.masking import mask_phones
 from graph.conversation import CallGraph
 from store.port import Store
 

@@ -12,7 +12,7 @@ from analysts.forks import default_forks_dir, forks
 from analysts.replay import ReplayError, replay
 from analysts.sandbox import SandboxUnavailable
 from booking.backends import Backend
-from booking.logs import mask_phones
+from booking.masking import mask_phones, masked
 from booking.settings import get_settings
 from store.errors import StoreUnavailable
 
@@ -56,7 +56,8 @@ def run_forks(args: argparse.Namespace, backend: Backend, out: TextIO) -> int:
         print(f"booking threads replay: {error}", file=sys.stderr)
         return 1
     if args.json:
-        print(json.dumps(asdict(fork), indent=2), file=out)
+        spoken = {key: masked(asdict(fork)[key]) for key in ("utterances", "replies", "unsaid")}
+        print(json.dumps({**asdict(fork), **spoken}, indent=2), file=out)
         return 0
     print(
         f"fork {fork.thread_id} of {fork.parent} at checkpoint {fork.checkpoint_id}"

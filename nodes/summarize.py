@@ -7,6 +7,7 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
+from booking.masking import mask_phones
 from business.spoken import say_slot
 from graph.context import CallContext
 from graph.state import CallState
@@ -30,6 +31,8 @@ def summary_of(state: CallState) -> str:
     """Write the summary an analyst or a callback would want, in one paragraph.
 
     Dates are absolute ("Thursday, November 26th"), never "tomorrow": it is read later.
+    Phone numbers are masked ("phone ***23"), the caller's own and any said in the message:
+    the summary is shown to analysts; a callback reads the number from the caller's record.
     """
     who = state.caller_name or "An unidentified caller"
     parts = []
@@ -37,14 +40,15 @@ def summary_of(state: CallState) -> str:
         if (verb := _VERBS.get(o.get("kind", ""))) is not None:
             parts.append(f"{verb} {say_slot(datetime.fromisoformat(o['start']))}")
     done = "; ".join(parts) if parts else "made no changes"
-    text = f"{who} ({state.phone or 'number unknown'}) {done}."
+    number = f"phone {state.phone}" if state.phone else "number unknown"
+    text = f"{who} ({number}) {done}."
     if state.preferences:
         text += f" Asked about: {'; '.join(state.preferences)}."
     if state.message:
         text += f" Callback requested, message: {state.message!r}."
     if state.act == "hangup":
         text += " The call ended without a goodbye."
-    return text
+    return mask_phones(text)
 
 
 def cost_breakdown(state: CallState, ctx: CallContext) -> dict[str, Any]:

@@ -86,7 +86,7 @@ def test_a_store_outage_becomes_a_sentence_and_keeps_the_read_back(
 def test_summary_names_what_was_done(
     sam: CallState, runtime: Runtime[CallContext], store: SqliteStore
 ) -> None:
-    """The stored summary says who called and what was booked, with an absolute date."""
+    """The stored summary says who called (number masked) and what was booked, dated absolutely."""
     sam.outcomes = [{"kind": "booked", "appointment_id": "a1", "start": MONDAY_10}]
     sam.preferences = ["Monday, November 30th"]
     summarize(sam, runtime=runtime)
@@ -94,7 +94,7 @@ def test_summary_names_what_was_done(
     assert stored is not None
     assert stored.outcome == "booked"
     assert stored.summary == (
-        "Sam Lee (+14155550123) booked Monday, November 30th at 10 AM. "
+        "Sam Lee (phone ***23) booked Monday, November 30th at 10 AM. "
         "Asked about: Monday, November 30th."
     )
     assert stored.appointments_discussed == ["a1"]
