@@ -40,6 +40,8 @@ class CallContext:
     """After this many unclear utterances in a row the agent offers a callback."""
     max_verify_tries: int = 2
     """Failed identity checks of a spoken number allowed per call before no account is read."""
+    max_account_failures: int = 5
+    """Failed identity checks of one account, across calls within a day, that lock it by phone."""
     engine: str = "rules"
     """Name of the understanding engine (the model's name when an LLM is on), for costs."""
     prices: Prices = field(default_factory=Prices)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+from datetime import timedelta
 from typing import Any
 
 from langgraph.runtime import Runtime
@@ -13,6 +15,8 @@ from nodes.cues import bounded_name
 from nodes.guard import expect
 from nodes.repair import ask_which_day
 from store.models import User
+
+log = logging.getLogger(__name__)
 
 MAX_PHONE_ATTEMPTS = 3
 
@@ -33,6 +37,9 @@ def identify(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, An
         # a number said aloud is a claim: the account opens only after the check
         if state.verify_tries >= runtime.context.max_verify_tries:
             return refuse(phrases.VERIFY_LOCKED)
+        if locked(runtime.context, user.id):
+            log.warning("call %s: a spoken number names a locked account", state.call_id)
+            return refuse(phrases.ACCOUNT_LOCKED)
         return {
             "identity": "claimed",
             "claimed_id": user.id,
@@ -46,6 +53,16 @@ def identify(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, An
         user = store.create_user(phone=state.phone)
     trusted = {} if state.identity == "caller_id" else {"identity": "new"}
     return {**trusted, **open_account(state, user, new_caller=new_caller, runtime=runtime)}
+
+
+LOCK_WINDOW = timedelta(hours=24)
+"""Failed identity checks older than this no longer count towards the account's lock."""
+
+
+def locked(ctx: CallContext, user_id: str) -> bool:
+    """Return True when the account failed too many identity checks lately, across calls."""
+    since = ctx.now() - LOCK_WINDOW
+    return ctx.store.failed_identity_checks(user_id, since=since) >= ctx.max_account_failures
 
 
 def _first_identify(state: CallState) -> dict[str, Any]:

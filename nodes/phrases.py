@@ -31,6 +31,10 @@ VERIFY_REFUSED = (
     "I can take a message and have someone call back the number on the account. "
     "What would you like me to pass on?"
 )
+ACCOUNT_LOCKED = (
+    "For its safety, that account can't be opened by phone right now. I can take a message "
+    "and have someone call back the number on the account. What would you like me to pass on?"
+)
 VERIFY_LOCKED = (
     "I couldn't confirm that account earlier in this call, so I can't open it now. "
     "I can take a message for a callback to the number on the account. What should I pass on?"

@@ -29,6 +29,14 @@ class Store(Protocol):
         """Record the caller's name."""
         ...
 
+    def record_identity_check(self, *, user_id: str, passed: bool, at: datetime) -> None:
+        """Record whether a caller who said this account's number passed its identity check."""
+        ...
+
+    def failed_identity_checks(self, user_id: str, *, since: datetime) -> int:
+        """Return this account's failed identity checks since `since` and since its last pass."""
+        ...
+
     # appointments ------------------------------------------------------------
     def booked_starts(self, start: datetime, end: datetime) -> set[datetime]:
         """Return the start instants (UTC) of booked appointments in [start, end)."""

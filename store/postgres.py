@@ -135,6 +135,16 @@ class PostgresStore:
             raise ValueError(f"unknown user {user_id!r}")
         return user
 
+    def record_identity_check(self, *, user_id: str, passed: bool, at: datetime) -> None:
+        """Record whether a caller who said this account's number passed its identity check."""
+        with self._conn() as c:
+            users.record_check(c, user_id=user_id, passed=passed, at=at)
+
+    def failed_identity_checks(self, user_id: str, *, since: datetime) -> int:
+        """Return this account's failed identity checks since `since` and since its last pass."""
+        with self._conn() as c:
+            return users.failed_checks(c, user_id, since=since)
+
     # appointments ------------------------------------------------------------
     def booked_starts(self, start: datetime, end: datetime) -> set[datetime]:
         """Return the start instants (UTC) of booked appointments in [start, end)."""

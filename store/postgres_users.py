@@ -6,6 +6,8 @@ Runs on an autocommit connection `PostgresStore` lends; each function is one sta
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from psycopg import Connection
 from psycopg.rows import DictRow
 
@@ -40,3 +42,22 @@ def rename(c: Connection[DictRow], user_id: str, name: str) -> User | None:
         "UPDATE users SET name = %s WHERE id = %s RETURNING *", (name, rows.key(user_id))
     ).fetchone()
     return None if row is None else rows.user(row)
+
+
+def record_check(c: Connection[DictRow], *, user_id: str, passed: bool, at: datetime) -> None:
+    """Record one identity check of the account."""
+    c.execute(
+        "INSERT INTO identity_checks (user_id, at, passed) VALUES (%s, %s, %s)",
+        (rows.key(user_id), rows.aware(at), passed),
+    )
+
+
+def failed_checks(c: Connection[DictRow], user_id: str, *, since: datetime) -> int:
+    """Count the account's failed checks since `since` and after its last passed one."""
+    row = c.execute(
+        "SELECT count(*) AS n FROM identity_checks WHERE user_id = %(u)s AND NOT passed"
+        " AND at >= %(since)s AND at > coalesce((SELECT max(at) FROM identity_checks"
+        " WHERE user_id = %(u)s AND passed), '-infinity')",
+        {"u": rows.key(user_id), "since": rows.aware(since)},
+    ).fetchone()
+    return int(row["n"]) if row else 0

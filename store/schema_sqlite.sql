@@ -67,6 +67,14 @@ CREATE TABLE IF NOT EXISTS conversation_turns (
     PRIMARY KEY (conversation_id, idx)
 );
 
+-- v3: identity checks of spoken numbers, so failures count across calls (nodes/verify.py).
+CREATE TABLE IF NOT EXISTS identity_checks (
+    user_id TEXT NOT NULL REFERENCES users(id),
+    at      TEXT NOT NULL,                              -- UTC ISO
+    passed  INTEGER NOT NULL CHECK (passed IN (0, 1))
+);
+CREATE INDEX IF NOT EXISTS identity_checks_by_user ON identity_checks (user_id, at);
+
 -- v2: the analysts' call list, newest first, in one indexed query.
 CREATE INDEX IF NOT EXISTS conversations_by_start ON conversations (started_at);
 

@@ -28,7 +28,7 @@ from store import sqlite_users as users
 from store.errors import StoreUnavailable
 from store.models import Appointment, CallOverview, Conversation, TranscriptLine, User
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 _SCHEMA = Path(__file__).with_name("schema_sqlite.sql")
 
 
@@ -127,6 +127,16 @@ class SqliteStore:
         if user is None:
             raise ValueError(f"unknown user {user_id!r}")
         return user
+
+    def record_identity_check(self, *, user_id: str, passed: bool, at: datetime) -> None:
+        """Record whether a caller who said this account's number passed its identity check."""
+        with self._write() as c:
+            users.record_check(c, user_id=user_id, passed=passed, at=at)
+
+    def failed_identity_checks(self, user_id: str, *, since: datetime) -> int:
+        """Return this account's failed identity checks since `since` and since its last pass."""
+        with self._read() as c:
+            return users.failed_checks(c, user_id, since=since)
 
     # appointments ------------------------------------------------------------
     def booked_starts(self, start: datetime, end: datetime) -> set[datetime]:

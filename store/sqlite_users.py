@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import uuid
+from datetime import datetime
 
 from store import sqlite_rows as rows
 from store.models import User
@@ -37,3 +38,22 @@ def rename(c: sqlite3.Connection, user_id: str, name: str) -> User | None:
     c.execute("UPDATE users SET name = ? WHERE id = ?", (name, user_id))
     row = c.execute("SELECT * FROM users WHERE id = ?", (user_id,)).fetchone()
     return None if row is None else rows.user(row)
+
+
+def record_check(c: sqlite3.Connection, *, user_id: str, passed: bool, at: datetime) -> None:
+    """Record one identity check of the account."""
+    c.execute(
+        "INSERT INTO identity_checks (user_id, at, passed) VALUES (?, ?, ?)",
+        (user_id, rows.utc(at), int(passed)),
+    )
+
+
+def failed_checks(c: sqlite3.Connection, user_id: str, *, since: datetime) -> int:
+    """Count the account's failed checks since `since` and after its last passed one."""
+    row = c.execute(
+        "SELECT count(*) FROM identity_checks WHERE user_id = ? AND passed = 0 AND at >= ?"
+        " AND at > coalesce((SELECT max(at) FROM identity_checks"
+        " WHERE user_id = ? AND passed = 1), '')",
+        (user_id, rows.utc(since), user_id),
+    ).fetchone()
+    return int(row[0])

@@ -75,6 +75,31 @@ class SupabaseStore(SupabaseConversations):
             raise ValueError(f"unknown user {user_id!r}")
         return rows.user(found[0])
 
+    def record_identity_check(self, *, user_id: str, passed: bool, at: datetime) -> None:
+        """Record whether a caller who said this account's number passed its identity check."""
+        if rows.as_uuid(user_id) is None:
+            raise ValueError(f"unknown user {user_id!r}")
+        check = {"user_id": user_id, "at": rows.utc(at), "passed": passed}
+        self._rows(self._db.table("identity_checks").insert(check))
+
+    def failed_identity_checks(self, user_id: str, *, since: datetime) -> int:
+        """Return this account's failed identity checks since `since` and since its last pass."""
+        if rows.as_uuid(user_id) is None:
+            return 0
+        checks = self._db.table("identity_checks")
+        passes = self._rows(
+            checks.select("at")
+            .eq("user_id", user_id)
+            .is_("passed", "true")
+            .order("at", desc=True)
+            .limit(1)
+        )
+        failed = checks.select("at").eq("user_id", user_id).is_("passed", "false")
+        failed = failed.gte("at", rows.utc(since))
+        if passes:
+            failed = failed.gt("at", rows.utc(rows.dt(passes[0]["at"])))
+        return len(self._rows(failed))
+
     # appointments ------------------------------------------------------------
     def booked_starts(self, start: datetime, end: datetime) -> set[datetime]:
         """Return the start instants (UTC) of booked appointments in [start, end)."""

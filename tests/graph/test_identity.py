@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,7 +11,7 @@ import pytest
 from booking.app import Agent
 from graph.conversation import Conversation
 from nodes.verify import names_match
-from tests.conftest import SAM
+from tests.conftest import NOW, SAM
 
 LA = ZoneInfo("America/Los_Angeles")
 NEXT = datetime(2026, 12, 3, 9, 0, tzinfo=LA)
@@ -164,3 +164,36 @@ def test_a_huge_stored_name_is_greeted_short(agent: Agent) -> None:
     agent.store.set_user_name(user.id, "Sam " + "Lee" * 3_333)
     greeting = agent.conversation("long-name").start(caller_id=SAM)
     assert greeting.startswith("Thanks for calling") and len(greeting) < 200
+
+
+@pytest.mark.usefixtures("sams_appointments")
+def test_failures_across_calls_lock_the_account_by_phone(agent: Agent) -> None:
+    """Guessing over many calls runs into a lock: after five failed checks in a day even the
+    right answers open nothing, and the caller ID owner is not locked out."""
+    for n in range(3):
+        call = _claim(agent, f"guess-{n}")
+        for day in ("Friday", "Monday")[: 5 - 2 * n]:
+            call.say("Sam Lee")
+            call.say(day)
+        call.hang_up()
+    late = _claim(agent, "late")
+    assert "can't be opened by phone" in late.last_reply()
+    assert late.state().stage == "take_message" and late.state().user_id is None
+    owner = agent.conversation("sip")
+    owner.start(caller_id=SAM)
+    assert "December 3rd" in owner.say("what do I have booked?")
+
+
+@pytest.mark.usefixtures("sams_appointments")
+def test_a_passed_check_clears_earlier_failures(agent: Agent) -> None:
+    """The owner who gets it right after a slip starts from a clean count."""
+    for n in range(2):
+        call = _claim(agent, f"slip-{n}")
+        call.say("Sam Lee")
+        call.say("Friday")
+        if n == 1:
+            call.say("Sam Lee")
+            assert "Welcome back" in call.say("December 3rd")
+    user = agent.store.find_user_by_phone(SAM)
+    assert user is not None
+    assert agent.store.failed_identity_checks(user.id, since=NOW - timedelta(days=1)) == 0

@@ -60,6 +60,7 @@ TABLES: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {
         frozenset({"thread_id", "idx", "role", "text", "at", "interrupted"}),
         ("thread_id", "idx"),
     ),
+    "identity_checks": (frozenset({"id", "user_id", "at", "passed"}), ("id",)),
     "conversation_overview": (  # a view: the adapter only reads it
         frozenset({"thread_id", "started_at", "ended_at", "outcome", "phone_number"})
         | {"caller_turns", "last_at"},

@@ -58,6 +58,22 @@ def test_set_user_name(store: Store) -> None:
     assert store.find_user_by_phone(user.phone) == renamed
 
 
+def test_failed_identity_checks_count_until_a_pass(store: Store, alice: User, bob: User) -> None:
+    """Failed checks of an account count across calls, within the window and since a pass."""
+    base = datetime(2026, 11, 25, 18, 0, tzinfo=UTC)
+    for minutes in (0, 10, 20):
+        store.record_identity_check(
+            user_id=alice.id, passed=False, at=base + timedelta(minutes=minutes)
+        )
+    store.record_identity_check(user_id=bob.id, passed=False, at=base)
+    assert store.failed_identity_checks(alice.id, since=base) == 3
+    assert store.failed_identity_checks(alice.id, since=base + timedelta(minutes=5)) == 2
+    assert store.failed_identity_checks(bob.id, since=base) == 1
+    store.record_identity_check(user_id=alice.id, passed=True, at=base + timedelta(minutes=30))
+    store.record_identity_check(user_id=alice.id, passed=False, at=base + timedelta(minutes=40))
+    assert store.failed_identity_checks(alice.id, since=base) == 1
+
+
 def test_non_e164_phone_rejected(store: Store) -> None:
     """A phone number that is not E.164 is refused with ValueError."""
     with pytest.raises(ValueError):
