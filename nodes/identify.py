@@ -36,10 +36,10 @@ def identify(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, An
     if user is not None and state.identity != "caller_id":
         # a number said aloud is a claim: the account opens only after the check
         if state.verify_tries >= runtime.context.max_verify_tries:
-            return refuse(phrases.VERIFY_LOCKED)
+            return refuse(phrases.VERIFY_LOCKED, state, user.id, runtime.context)
         if locked(runtime.context, user.id):
             log.warning("call %s: a spoken number names a locked account", state.call_id)
-            return refuse(phrases.ACCOUNT_LOCKED)
+            return refuse(phrases.ACCOUNT_LOCKED, state, user.id, runtime.context)
         return {
             "identity": "claimed",
             "claimed_id": user.id,
@@ -68,7 +68,11 @@ def locked(ctx: CallContext, user_id: str) -> bool:
 def _first_identify(state: CallState) -> dict[str, Any]:
     """Asked for something before we know who is calling: the check under way, else the number."""
     if state.identity == "refused":
-        return refuse(phrases.VERIFY_LOCKED)
+        return {
+            "speech": [phrases.VERIFY_LOCKED],
+            "stage": "take_message",
+            "question": phrases.VERIFY_LOCKED,
+        }
     if state.identity == "claimed":
         # verification starts over from the name, whatever came between
         return {
@@ -90,8 +94,13 @@ def _first_identify(state: CallState) -> dict[str, Any]:
     }
 
 
-def refuse(said: str) -> dict[str, Any]:
-    """Open no account on this call; offer a callback to the number on the account."""
+def refuse(said: str, state: CallState, user_id: str, ctx: CallContext) -> dict[str, Any]:
+    """Open no account on this call; offer a callback to the number on the account.
+
+    The call is filed under the account it claimed (its summary says the check failed), so
+    the business sees the attempt and calls the owner back on the number on record.
+    """
+    ctx.store.attach_user(conversation_id=state.call_id, user_id=user_id)
     return {
         "identity": "refused",
         "claimed_id": None,

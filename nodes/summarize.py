@@ -44,6 +44,11 @@ def summary_of(state: CallState) -> str:
     text = f"{who} ({number}) {done}."
     if state.preferences:
         text += f" Asked about: {'; '.join(state.preferences)}."
+    if state.identity == "refused":
+        text += (
+            " The caller said the number of an existing account but could not confirm it,"
+            " so nothing of the account was read or changed; a callback goes to its number."
+        )
     if state.message:
         text += f" Callback requested, message: {state.message!r}."
     if state.act == "hangup":

@@ -62,8 +62,8 @@ def verify(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]
         "call %s: identity check failed (%d of %d)", state.call_id, tries, ctx.max_verify_tries
     )
     update: dict[str, Any] = {"verify_tries": tries, "claim": None}
-    if tries >= ctx.max_verify_tries:
-        return {**update, **refuse(phrases.VERIFY_REFUSED)}
+    if tries >= ctx.max_verify_tries and state.claimed_id is not None:
+        return {**update, **refuse(phrases.VERIFY_REFUSED, state, state.claimed_id, ctx)}
     return {
         **update,
         "speech": [phrases.VERIFY_AGAIN],

@@ -94,6 +94,9 @@ def test_after_the_tries_run_out_nothing_opens_and_a_callback_is_offered(agent: 
         call.say(name)
         reply = call.say(day)
     assert "call back" in reply and call.state().identity == "refused"
+    # filed under the account it claimed, so the business sees the attempt and calls back
+    sam = agent.store.find_user_by_phone(SAM)
+    assert sam is not None and agent.store.get_conversation("locked").user_id == sam.id  # type: ignore[union-attr]
     for line in ("cancel my appointment on December 3rd", "yes", "yes please"):
         reply = call.say(line)
         assert "December 3rd at 9 AM" not in reply
