@@ -238,16 +238,22 @@ class Conversation:
         self._report(error)
         self._unheard = None  # whatever is said now supersedes it
         try:
-            snapshot = self._snapshot()
-            if self._retry_from is None and _unfinished(snapshot):
+            snapshot: StateSnapshot | None = self._snapshot()
+        except Exception as again:
+            self._report(again)
+            snapshot = None
+        if snapshot is not None and self._retry_from is None and _unfinished(snapshot):
+            try:
                 return self._run(None)  # finished at once: the failure goes unnoticed
-            if snapshot.interrupts and _id(snapshot.config) != _id(asked):
-                return str(snapshot.interrupts[0].value)  # the step was saved after all
-            if snapshot.values and not snapshot.tasks:
-                self._phase = "ended"
-                return str(_field(snapshot.values, "reply") or "")
-            if asked is None:
-                asked = self._asked()
+            except Exception as again:
+                self._report(again)
+        elif snapshot is not None and snapshot.interrupts and _id(snapshot.config) != _id(asked):
+            return str(snapshot.interrupts[0].value)  # the step was saved after all
+        elif snapshot is not None and snapshot.values and not snapshot.tasks:
+            self._phase = "ended"
+            return str(_field(snapshot.values, "reply") or "")
+        try:
+            asked = asked or self._asked()
             if asked is not None and not self._may_have_written(since=asked):
                 self._retry_from = asked
                 return self._ask_again(error)

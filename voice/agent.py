@@ -93,6 +93,9 @@ class BookingAgent(Agent):
         self._replay: Reply | None = None
         """A confirmation the caller cut off while it was computed, said first next turn."""
         self._step: asyncio.Future[Step] | None = None
+        self._late: asyncio.Future[Step] | None = None
+        """A step that ran past the step timeout; its reply is said when done, or next turn."""
+        self._opened = False
         self._turn_speech: SpeechHandle | None = None
         """The speech LiveKit made for the newest caller turn (`speech_created`)."""
         self._answered: str | None = None
@@ -105,10 +108,11 @@ class BookingAgent(Agent):
         """Open the call on the graph and greet the caller before they say anything."""
         self.session.on("speech_created", self._on_speech_created)
         self.session.on("user_state_changed", self._silence.on_user_state)
-        greeting, seconds = await asyncio.to_thread(open_call, self._call, self._caller_id)
-        speech = self.session.say(greeting)
-        self._last = Reply(greeting, handle=speech)
-        self.latency.turn(graph_step_s=seconds, speech=speech)
+        opened = await self._open()
+        speech = self.session.say(opened.reply if opened else phrases.CANT_OPEN)
+        if opened:
+            self._last = Reply(opened.reply, handle=speech)
+            self.latency.turn(graph_step_s=opened.seconds, speech=speech)
 
     async def llm_node(
         self, chat_ctx: llm.ChatContext, tools: list[llm.Tool], model_settings: ModelSettings
@@ -120,7 +124,23 @@ class BookingAgent(Agent):
             return
         self._answered = message.id
         self._silence.cancel()  # the caller spoke: no hang-up for silence
-        replay = await self._settle_step()
+        parts: AsyncIterable[str | FlushSentinel]
+        if not self._opened:  # the greeting failed: open the call now, and greet
+            parts = self._greet_now(speech)
+        elif self._late is not None:  # the answer to an earlier turn comes first
+            parts = self._late_reply(speech)
+        elif not await self._settled(self._options.step_timeout):
+            parts = _saying(phrases.TOO_SLOW)
+        else:
+            parts = self._answer(message, utterance, speech)
+        async for part in parts:
+            yield part
+
+    async def _answer(
+        self, message: llm.ChatMessage, utterance: str, speech: SpeechHandle | None
+    ) -> AsyncIterable[str | FlushSentinel]:
+        """Run the graph step for `utterance` and yield its reply (after a filler or replay)."""
+        replay, self._replay = self._replay, None
         if replay is not None and (speech is None or speech.interrupted):
             self._unspoken(replay, speech)  # said on its own, at once
             replay = None
@@ -138,12 +158,21 @@ class BookingAgent(Agent):
                 said = f"{phrases.FILLER} "
                 yield said
                 yield FlushSentinel()  # speak the filler now, not with the reply
-            step = await asyncio.shield(step_task)
+            left = self._options.step_timeout - self._options.filler_after
+            done, _ = await asyncio.wait({step_task}, timeout=max(left, 0.0))
+            if not done:
+                log.error("call %s: graph step still running after its timeout", self._call)
+                self._late = step_task
+                step_task.add_done_callback(self._say_late)
+                yield phrases.TOO_SLOW
+                return
+            step = step_task.result()
         except (asyncio.CancelledError, GeneratorExit):
             self._unspoken_when_done(step_task, speech)
             raise
         except Exception:
-            # nothing was checkpointed, so the graph still waits for this very answer
+            # Conversation turns failures of the graph into sentences; this is anything else.
+            # The call goes on: the next turn finishes or re-asks what this one left.
             log.exception("call %s: graph step failed", self._call.thread_id)
             yield phrases.TROUBLE
             return
@@ -173,7 +202,10 @@ class BookingAgent(Agent):
         if self._finished:
             return
         self._finished = True
-        await self._settle_step()
+        if not await self._settled(self._options.step_timeout):
+            # a hung step still owns the thread: a hang-up now would run beside it
+            log.error("call %s: a step is still running; the summary is not stored", self._call)
+            return
         try:
             await asyncio.to_thread(
                 finish_call,
@@ -191,13 +223,73 @@ class BookingAgent(Agent):
         if event.source == "generate_reply":
             self._turn_speech = event.speech_handle
 
-    async def _settle_step(self) -> Reply | None:
-        """Wait for a step still running from a cut-off turn; return a reply to say first."""
-        if self._step is not None and not self._step.done():
-            with contextlib.suppress(Exception):
-                await asyncio.shield(self._step)
-        replay, self._replay = self._replay, None
-        return replay
+    async def _greet_now(self, speech: SpeechHandle | None) -> AsyncIterable[str]:
+        """Open the call the greeting could not open, and say its greeting instead."""
+        opened = await self._open()
+        if opened is None:
+            yield phrases.CANT_OPEN
+            return
+        self._last = Reply(opened.reply, handle=speech)
+        yield opened.reply
+
+    async def _open(self) -> Step | None:
+        """Open the call on the graph (or resume it); None, logged, when that fails."""
+        try:
+            greeting, seconds = await asyncio.to_thread(open_call, self._call, self._caller_id)
+        except Exception:
+            log.exception("call %s: could not open the call", self._call.thread_id)
+            return None
+        self._opened = True
+        return Step(reply=greeting, wrote=False, ended=False, seconds=seconds)
+
+    async def _settled(self, timeout: float) -> bool:
+        """Wait for a step still running from a cut-off turn; False if it outlasts `timeout`."""
+        if self._step is None or self._step.done():
+            return True
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(asyncio.shield(self._step), timeout)
+        return self._step.done()
+
+    async def _late_reply(self, speech: SpeechHandle | None) -> AsyncIterable[str]:
+        """Answer this turn with the reply of a step that ran past its timeout.
+
+        The caller's new words are dropped: they answered no question, the late reply is
+        the answer to what they asked before.
+        """
+        late, self._late = self._late, None  # taken over: `_say_late` leaves it to this turn
+        assert late is not None
+        done, _ = await asyncio.wait({late}, timeout=self._options.step_timeout)
+        if not done:
+            self._late = late
+            yield phrases.TOO_SLOW
+            return
+        if late.cancelled() or late.exception() is not None:
+            yield phrases.TROUBLE
+            return
+        step = late.result()
+        reply = Reply(step.reply, wrote=step.wrote, ended=step.ended, handle=speech)
+        if speech is not None and reply.protected:
+            speech.allow_interruptions = False
+        self._last = reply
+        if step.ended:
+            self._hang_up_after(speech)
+        yield step.reply
+
+    def _say_late(self, task: asyncio.Future[Step]) -> None:
+        """Say the reply of a step that ran past its timeout, unless a turn took it over."""
+        if self._late is not task:
+            return
+        self._late = None
+        if task.cancelled() or task.exception() is not None:
+            log.error("call %s: a late graph step failed", self._call, exc_info=task.exception())
+            self._say(phrases.TROUBLE)
+            return
+        step = task.result()
+        reply = Reply(step.reply, wrote=step.wrote, ended=step.ended)
+        reply.handle = self._say(step.reply, protected=reply.protected)
+        self._last = reply
+        if step.ended:
+            self._hang_up_after(reply.handle)
 
     def _unspoken_when_done(
         self, step_task: asyncio.Future[Step], speech: SpeechHandle | None
@@ -259,3 +351,8 @@ class BookingAgent(Agent):
         except Exception:
             log.exception("call %s: could not hang up", self._call.thread_id)
         self.session.shutdown()
+
+
+async def _saying(text: str) -> AsyncIterable[str]:
+    """Yield one sentence, as a turn's whole reply."""
+    yield text

@@ -33,10 +33,14 @@ class Step:
 
 
 def open_call(call: Conversation, caller_id: str | None) -> tuple[str, float]:
-    """Start the call, or re-say the pending question of a resumed one; time the step."""
+    """Start the call, or re-say what a resumed one said last; time the step.
+
+    A step a crash cut short is finished first, and its reply (a confirmation nobody
+    heard) is what the rejoining caller hears.
+    """
     started = time.perf_counter()
-    if call.started() and call.waiting():
-        greeting = call.last_reply()
+    if call.started():
+        greeting = call.recover() or call.last_reply()
     else:
         greeting = call.start(caller_id=caller_id)
     return greeting, time.perf_counter() - started

@@ -21,6 +21,9 @@ class AgentOptions:
 
     filler_after: float = 1.2
     """Seconds a graph step may take before the filler phrase is spoken."""
+    step_timeout: float = 6.0
+    """Seconds a graph step may take before the caller hears it is taking long (its reply
+    follows when it is done); above OPENAI_TIMEOUT, which a step may spend on the model."""
     silence_hangup_after: float = 8.0
     """Seconds of silence after "Are you still there?" before the call ends politely."""
     rates: VoiceRates = field(default_factory=VoiceRates)

@@ -15,3 +15,9 @@ SILENCE_GOODBYE = (
 
 TROUBLE = "Sorry, something went wrong on my side. Could you say that again?"
 """Said when a graph step fails unexpectedly; nothing was checkpointed, so a retry is safe."""
+
+TOO_SLOW = "Sorry, this is taking longer than it should. I'll tell you as soon as it's done."
+"""Said when a graph step runs past the step timeout; its reply is said once it is done."""
+
+CANT_OPEN = "Sorry, I'm having trouble on my side. Please say hello again in a moment."
+"""Said when the call cannot be opened on the graph (its databases are down); retried next turn."""

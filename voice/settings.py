@@ -38,6 +38,8 @@ class VoiceSettings(BaseSettings):
     """A Cartesia voice id; empty for the plugin's default voice."""
 
     voice_filler_after_seconds: float = 1.2
+    voice_step_timeout_seconds: float = 6.0
+    """A graph step slower than this is apologised for, and its reply said when it is done."""
     voice_silence_prompt_seconds: float = 10.0
     """Silence on both sides before "Are you still there?" (LiveKit's user_away_timeout)."""
     voice_silence_hangup_seconds: float = 8.0
@@ -52,6 +54,7 @@ class VoiceSettings(BaseSettings):
         """Return the options `BookingAgent` runs on."""
         return AgentOptions(
             filler_after=self.voice_filler_after_seconds,
+            step_timeout=self.voice_step_timeout_seconds,
             silence_hangup_after=self.voice_silence_hangup_seconds,
             rates=VoiceRates(
                 stt_usd_per_minute=self.voice_stt_usd_per_minute,
