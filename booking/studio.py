@@ -27,6 +27,16 @@ Over HTTP: `POST /threads`, then `POST /threads/{id}/runs/wait` with
 `{"assistant_id": "booking", "input": {"call_id": "<id>"}}`, then the same with
 `{"assistant_id": "booking", "command": {"resume": "<utterance>"}}` for each turn; the reply
 is the value of the answer's `__interrupt__`.
+
+Crashes: the server, not `graph.conversation.Conversation`, runs these threads, so a run
+that dies mid-step (the server killed, its checkpoints failing) leaves the thread with
+nodes still to run and no interrupt; Studio shows it as not waiting for input. The next
+run on the thread finishes that step first, whether it is sent with no input (`"input":
+null`, Studio's "continue") or with the caller's words as a resume, and stops at the
+step's reply: the booking's confirmation, the booking itself made once (idempotency key),
+the words not fed to a question never heard (`tests/graph/test_crash_studio.py`). Send
+`"durability": "sync"` with each run for what `Conversation` guarantees: the server's
+default ("async") may run the write node before the step that chose it is saved.
 """
 
 from __future__ import annotations
