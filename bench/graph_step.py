@@ -6,7 +6,10 @@ Reports, all measured in the same run on fresh SQLite files:
 - the median step of a scripted 20-turn call (book, list, correct, move, cancel),
 - the same for the turns 1-20 and 181-200 of a 200-turn call, to show the cost is flat,
 - a baseline: one step of a minimal two-node interrupt graph on the same SqliteSaver,
-  the floor any checkpointed LangGraph step pays, and our ratio to it.
+  the floor any checkpointed LangGraph step pays, and our ratio to it;
+- the cost of durability "sync" (each superstep saved before the next node runs, what
+  `graph.conversation` uses so a crash or an outage never runs a write ahead of its
+  checkpoint) against LangGraph's default "async", on the same 20-turn calls.
 """
 
 from __future__ import annotations
@@ -22,12 +25,13 @@ from typing import Any, TypedDict
 from zoneinfo import ZoneInfo
 
 from langgraph.graph import START, StateGraph
-from langgraph.types import Command, interrupt
+from langgraph.types import Command, Durability, interrupt
 
 from booking.app import fixed_clock, open_agent
 from booking.backends import Backend
 from business.calendar import BusinessCalendar
 from graph.checkpointer import sqlite_checkpointer
+from graph.conversation import DURABILITY, Conversation
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("America/Los_Angeles"))
 PHONE = "+14155550123"
@@ -95,13 +99,15 @@ class Call:
     steps: list[float]
 
 
-def call_steps(db: Path | Backend, lines: list[str], *, thread: str) -> Call:
+def call_steps(
+    db: Path | Backend, lines: list[str], *, thread: str, durability: Durability = DURABILITY
+) -> Call:
     """Time each caller line of one call through the full agent (SQLite file or a backend)."""
     backend = db if isinstance(db, Backend) else Backend(sqlite_path=db)
     with open_agent(backend, calendar=BusinessCalendar(), clock=fixed_clock(NOW)) as agent:
         if agent.store.find_user_by_phone(PHONE) is None:
             agent.store.create_user(phone=PHONE, name="Sam Lee")
-        call = agent.conversation(thread)
+        call = Conversation(agent.graph, agent.context, thread, durability=durability)
         call.start(caller_id=PHONE)
         steps = []
         for line in lines:
@@ -125,8 +131,12 @@ def main() -> None:
         work = Path(tmp)
         call_steps(work / "warm.db", CALL[:3], thread="warm-up")  # imports and first compile
         twenty: list[float] = []
+        loose: list[float] = []  # the same calls with durability "async"
         for r in range(args.repeats):
             twenty += call_steps(work / f"c{r}.db", CALL, thread=f"call-{r}").steps
+            loose += call_steps(
+                work / f"a{r}.db", CALL, thread=f"async-{r}", durability="async"
+            ).steps
         filler = ["what do I have booked?", "yes"] * 100
         long = call_steps(work / "long.db", filler, thread="long").steps
         base = baseline_steps(work / "base.db", 200)
@@ -136,6 +146,10 @@ def main() -> None:
     print(f"baseline (2-node interrupt loop, SqliteSaver): {ms(base):6.2f} ms")
     print(f"ratio 20-turn step / baseline step: {ms(twenty) / ms(base):.1f}x")
     print(f"ratio turn 181-200 / turn 1-20:     {ms(long[-20:]) / ms(long[:20]):.2f}x")
+    print(
+        f'durability "sync" {ms(twenty):6.2f} ms vs "async" {ms(loose):6.2f} ms per step'
+        f" (+{ms(twenty) - ms(loose):.2f} ms, {ms(twenty) / ms(loose):.2f}x)"
+    )
 
 
 if __name__ == "__main__":
