@@ -35,6 +35,7 @@ from langgraph.types import Command, Durability, StateSnapshot
 
 from graph.checkpointer import CheckpointsUnavailable
 from graph.context import CallContext
+from graph.history import checkpoint_id, field_of, last_question, unfinished, write_due_since
 from graph.state import CallState
 from nodes import phrases
 from nodes.turn import HANGUP
@@ -158,7 +159,7 @@ class Conversation:
         summary then records it); one that has not is dropped: nobody would hear its result.
         """
         try:
-            if self._retry_from is None and _unfinished(self._snapshot()):
+            if self._retry_from is None and unfinished(self._snapshot()):
                 asked = self._asked()
                 if asked is not None and not self._may_have_written(since=asked):
                     self._retry_from = asked
@@ -205,13 +206,13 @@ class Conversation:
             payload, self.config, context=self.context, version="v2", durability=self.durability
         )
         values = out.value
-        self._question = str(_field(values, "question") or self._question)
-        self._wrote = bool(_field(values, "wrote"))
+        self._question = str(field_of(values, "question") or self._question)
+        self._wrote = bool(field_of(values, "wrote"))
         self._phase = "on" if out.interrupts else "ended"
         self._unsettled = False
         if out.interrupts:
             return str(out.interrupts[0].value)
-        return str(_field(values, "reply") or "")
+        return str(field_of(values, "reply") or "")
 
     def _step(self, payload: Any, *, asked: RunnableConfig) -> str:
         """Run one caller turn from the question `asked`; a failure becomes a sentence."""
@@ -236,22 +237,24 @@ class Conversation:
     def _salvage(self, error: Exception, *, asked: RunnableConfig | None) -> str:
         """Say something true after a failed step: its reply, the question again, or a wait."""
         self._report(error)
-        self._unheard = None  # whatever is said now supersedes it
+        self._unheard, self._wrote = None, False  # whatever is said now supersedes them
         try:
             snapshot: StateSnapshot | None = self._snapshot()
         except Exception as again:
             self._report(again)
             snapshot = None
-        if snapshot is not None and self._retry_from is None and _unfinished(snapshot):
+        moved = snapshot is not None and checkpoint_id(snapshot.config) != checkpoint_id(asked)
+        if snapshot is not None and self._retry_from is None and unfinished(snapshot):
             try:
                 return self._run(None)  # finished at once: the failure goes unnoticed
             except Exception as again:
                 self._report(again)
-        elif snapshot is not None and snapshot.interrupts and _id(snapshot.config) != _id(asked):
+        elif snapshot is not None and snapshot.interrupts and moved:
+            self._wrote = bool(field_of(snapshot.values, "wrote"))
             return str(snapshot.interrupts[0].value)  # the step was saved after all
         elif snapshot is not None and snapshot.values and not snapshot.tasks:
             self._phase = "ended"
-            return str(_field(snapshot.values, "reply") or "")
+            return str(field_of(snapshot.values, "reply") or "")
         try:
             asked = asked or self._asked()
             if asked is not None and not self._may_have_written(since=asked):
@@ -276,14 +279,14 @@ class Conversation:
             log.warning("call %s: checkpoints can be read again", self)
             self._reachable = True
         if snapshot.values:
-            self._question = str(_field(snapshot.values, "question") or self._question)
+            self._question = str(field_of(snapshot.values, "question") or self._question)
             self._phase = "on" if snapshot.tasks or self._retry_from else "ended"
         return snapshot
 
     def _settled(self) -> StateSnapshot:
         """Return the latest checkpoint, after finishing a step left unfinished."""
         snapshot = self._snapshot()
-        if self._retry_from is None and _unfinished(snapshot):
+        if self._retry_from is None and unfinished(snapshot):
             log.warning("call %s: finishing a step left unfinished before %s", self, snapshot.next)
             self._unheard = self._run(None)
             snapshot = self._snapshot()
@@ -300,20 +303,11 @@ class Conversation:
 
     def _asked(self) -> RunnableConfig | None:
         """Return the newest checkpoint that waited for the caller."""
-        for earlier in self.graph.get_state_history(self.config):
-            if earlier.interrupts:
-                return earlier.config
-        return None
+        return last_question(self.graph, self.config)
 
     def _may_have_written(self, *, since: RunnableConfig) -> bool:
         """Return True when a write node was due in a checkpoint saved after `since`."""
-        first = _id(since)
-        for later in self.graph.get_state_history(self.config):
-            if first is None or (_id(later.config) or "") <= first:
-                return False
-            if WRITE_NODES & set(later.next):
-                return True
-        return False
+        return write_due_since(self.graph, self.config, since=since, writes=WRITE_NODES)
 
     def _take_unheard(self) -> str | None:
         reply, self._unheard = self._unheard, None
@@ -331,21 +325,3 @@ class Conversation:
         if self._reachable:
             log.error("call %s: %s", self, error)
             self._reachable = False
-
-
-def _unfinished(snapshot: StateSnapshot) -> bool:
-    """Return True when the checkpoint has a node to run that is not waiting for the caller."""
-    return any(not task.interrupts for task in snapshot.tasks)
-
-
-def _id(config: RunnableConfig | None) -> str | None:
-    """Return the checkpoint id a config names."""
-    if config is None:
-        return None
-    checkpoint: str | None = config.get("configurable", {}).get("checkpoint_id")
-    return checkpoint
-
-
-def _field(values: Any, name: str) -> Any:
-    """Read a state field from values the graph returns as a dict or as CallState."""
-    return values.get(name) if isinstance(values, dict) else getattr(values, name, None)
