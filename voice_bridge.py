@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import logging
 
 from livekit.agents import AgentServer, JobContext, JobProcess, cli, room_io
 from livekit.agents.types import NOT_GIVEN
@@ -21,10 +22,15 @@ from booking.backends import Backend
 from booking.logs import configure as configure_logging
 from booking.settings import get_settings
 from booking.understanding import understander_from
+from graph.checkpointer import CheckpointsUnavailable
+from store.errors import StoreUnavailable
 from voice.agent import BookingAgent
 from voice.calls import EndCall, caller_id_of, keep_room, room_deleter
 from voice.session import build_session
 from voice.settings import get_voice_settings, secret
+from voice.unavailable import UnavailableAgent
+
+log = logging.getLogger(__name__)
 
 
 def prewarm(process: JobProcess) -> None:
@@ -49,17 +55,25 @@ async def entrypoint(ctx: JobContext) -> None:
         end_call = functools.partial(delete_room, ctx.room.name)
     understander, engine = understander_from(settings)
     opened = contextlib.ExitStack()
-    booking = await asyncio.to_thread(
-        opened.enter_context,
-        open_agent(
-            Backend.from_settings(settings),
-            calendar=settings.calendar(),
-            region=settings.phone_region,
-            understander=understander,
-            engine=engine,
-            prices=settings.prices(),
-        ),
-    )
+    try:
+        booking = await asyncio.to_thread(
+            opened.enter_context,
+            open_agent(
+                Backend.from_settings(settings),
+                calendar=settings.calendar(),
+                region=settings.phone_region,
+                understander=understander,
+                engine=engine,
+                prices=settings.prices(),
+            ),
+        )
+    except (StoreUnavailable, CheckpointsUnavailable) as error:
+        # the databases are down: the caller hears so, rather than silence (logged once)
+        log.error("call %s: the booking service cannot be opened: %s", ctx.job.id, error)
+        unavailable = UnavailableAgent(end_call=end_call)
+        session = build_session(voice, vad=ctx.proc.userdata["vad"])
+        await session.start(unavailable, room=ctx.room)
+        return
 
     async def close_store() -> None:
         await asyncio.to_thread(opened.close)

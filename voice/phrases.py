@@ -21,3 +21,9 @@ TOO_SLOW = "Sorry, this is taking longer than it should. I'll tell you as soon a
 
 CANT_OPEN = "Sorry, I'm having trouble on my side. Please say hello again in a moment."
 """Said when the call cannot be opened on the graph (its databases are down); retried next turn."""
+
+UNAVAILABLE = (
+    "Sorry, I can't reach the appointment book right now, so I can't take your call. "
+    "Please call back in a few minutes. Goodbye!"
+)
+"""Said when a call cannot be opened at all (its databases are down); the call then ends."""

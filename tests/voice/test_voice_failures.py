@@ -21,10 +21,11 @@ from graph.conversation import Conversation
 from nodes import phrases as graph_phrases
 from nodes.understanding.rules import RuleUnderstander
 from nodes.understanding.types import Expecting, Understanding
-from tests.voice.conftest import text_session, voice_call
+from tests.voice.conftest import said, text_session, voice_call
 from tests.voice.fakes import until
 from voice import delivery, phrases
 from voice.options import AgentOptions
+from voice.unavailable import UnavailableAgent
 
 pytestmark = pytest.mark.anyio
 
@@ -158,3 +159,16 @@ async def test_a_call_that_cannot_be_opened_apologises_and_opens_on_the_next_tur
         assert READ_BACK in await call.say("book Monday at 10am")
         assert BOOKED in await call.say("yes")
     assert booked(agent) == 1
+
+
+async def test_a_call_the_service_cannot_take_hears_so_and_is_ended() -> None:
+    """With the databases down before any graph exists, the caller hears why, then the hang-up."""
+    ended: list[str] = []
+
+    async def end_call() -> None:
+        ended.append("room deleted")
+
+    async with text_session() as session:
+        started = await session.start(UnavailableAgent(end_call=end_call), capture_run=True)
+        assert said(started) == phrases.UNAVAILABLE
+        await until(lambda: ended == ["room deleted"])
