@@ -1,7 +1,9 @@
 """LiveKit token server for web and app callers: `python token_api.py` or `uvicorn token_api:app`.
 
 Implements LiveKit's token-endpoint contract (POST /token, also /api/token): the caller gets a
-short-lived token for one room, and the room dispatches our agent (LIVEKIT_AGENT_NAME).
+short-lived token for one room, and the room dispatches our agent (LIVEKIT_AGENT_NAME). The
+server picks the room and the identity; a client may choose them only where a setting
+allows it (TOKEN_ALLOW_CLIENT_ROOM / _IDENTITY / _AGENTS).
 """
 
 from __future__ import annotations
@@ -12,16 +14,19 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated
 
-from fastapi import Body, Depends, FastAPI
+import uvicorn
+from fastapi import Body, Depends, FastAPI, HTTPException
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
+from tokens.body_limit import BodySizeLimitMiddleware
+from tokens.errors import ChoiceNotAllowed
 from tokens.issuing import issue_token
 from tokens.models import TokenRequest, TokenResponse
-from tokens.ratelimit import SlidingWindowLimiter
+from tokens.ratelimit import RedisLimiter, SlidingWindowLimiter
 from tokens.settings import TokenSettings, get_settings
 from tokens.web import (
-    BodySizeLimitMiddleware,
     SettingsCORSMiddleware,
     rate_limit,
     require_client_secret,
@@ -32,6 +37,8 @@ from tokens.web import (
 log = logging.getLogger("token_api")
 TOKEN_RESPONSES: dict[int | str, dict[str, str]] = {
     401: {"description": "TOKEN_API_SECRET is set and the client did not send it"},
+    403: {"description": "The body names a room, identity or agent the server picks itself"},
+    413: {"description": "The body is over 64 KiB"},
     422: {"description": "A field is too long, has forbidden characters or the wrong type"},
     429: {"description": "Too many requests from this client address"},
 }
@@ -40,8 +47,13 @@ TOKEN_RESPONSES: dict[int | str, dict[str, str]] = {
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Validate the settings at start-up, so a misconfigured server never serves."""
-    resolve_settings(app)
-    yield
+    settings = resolve_settings(app)
+    if settings.redis_url is not None:
+        app.state.limiter = RedisLimiter.from_url(settings.redis_url.get_secret_value())
+    try:
+        yield
+    finally:
+        await app.state.limiter.aclose()
 
 
 async def create_token(
@@ -49,7 +61,10 @@ async def create_token(
     body: Annotated[TokenRequest | None, Body()] = None,
 ) -> TokenResponse:
     """Issue a token for one room that also dispatches our agent into it."""
-    issued = issue_token(body or TokenRequest(), settings)
+    try:
+        issued = issue_token(body or TokenRequest(), settings)
+    except ChoiceNotAllowed as refused:
+        raise HTTPException(403, detail=str(refused)) from None
     log.info("issued token room=%s identity=%s", issued.room, issued.identity)
     return TokenResponse(server_url=settings.livekit_url, participant_token=issued.jwt)
 
@@ -62,6 +77,7 @@ async def healthz() -> dict[str, str]:
 def create_app() -> FastAPI:
     """Build the app; settings are read per request through the get_settings dependency."""
     app = FastAPI(title="Booking agent token server", version="0.1.0", lifespan=lifespan)
+    # Replaced at start-up by a Redis-backed one when REDIS_URL is set.
     app.state.limiter = SlidingWindowLimiter()
     app.add_exception_handler(RequestValidationError, short_validation_error)
     guards = [Depends(rate_limit), Depends(require_client_secret)]
@@ -87,15 +103,34 @@ app = create_app()
 
 def main() -> None:
     """Serve on TOKEN_API_HOST:TOKEN_API_PORT, or exit with the reason the settings are bad."""
-    import uvicorn  # noqa: PLC0415 - only the script entry point needs the server
-
     logging.basicConfig(level=logging.INFO)
     try:
         settings = get_settings()
     except ValidationError as error:
-        reasons = "; ".join(str(e["msg"]) for e in error.errors())
+        reasons = "; ".join(_reason(e) for e in error.errors())
         sys.exit(f"token_api: {reasons}")
-    uvicorn.run(app, host=settings.token_api_host, port=settings.token_api_port)
+    uvicorn.Server(server_config(app, settings)).run()
+
+
+def server_config(
+    app: FastAPI, settings: TokenSettings, *, log_level: str | None = None
+) -> uvicorn.Config:
+    """Return how `python token_api.py` serves the app (tests serve it the same way)."""
+    # The client address comes from TOKEN_TRUSTED_PROXIES alone (tokens.addresses), so uvicorn
+    # must not rewrite it from X-Forwarded-For first, as it does for 127.0.0.1 by default.
+    return uvicorn.Config(
+        app,
+        host=settings.token_api_host,
+        port=settings.token_api_port,
+        proxy_headers=False,
+        log_level=log_level,
+    )
+
+
+def _reason(error: ErrorDetails) -> str:
+    """Name the variable a field error is about, then say what is wrong."""
+    field = str(error["loc"][0]).upper() if error["loc"] else ""
+    return f"{field}: {error['msg']}" if field else str(error["msg"])
 
 
 if __name__ == "__main__":

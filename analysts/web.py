@@ -4,7 +4,7 @@ A small FastAPI app of its own, never mounted beside `token_api.py`: that one fa
 on the internet, this one shows transcripts, which are personal data. So:
 
 - it binds to 127.0.0.1 by default, and `serve` refuses any other host unless a secret is
-  set (`ANALYSTS_SECRET`);
+  set (`ANALYSTS_SECRET`); a weak secret (short, blank, a repeated pattern) is refused too;
 - with a secret, every request (pages and static files alike) needs HTTP Basic auth with
   any user name and the secret as password, compared in constant time; else 401;
 - it has GET routes only, and no OpenAPI or docs pages (those load scripts from a CDN);
@@ -47,6 +47,7 @@ from booking.backends import Backend, open_checkpointer, open_store
 from graph.builder import build_graph
 from graph.conversation import CallGraph
 from store.port import Store
+from tokens.strength import weak_secret_sentence
 
 HEADERS = {
     "Cache-Control": "no-store",
@@ -63,7 +64,7 @@ LIST_LIMIT = 500
 
 
 class UnsafeHost(ValueError):
-    """Serving transcripts beyond this machine needs ANALYSTS_SECRET."""
+    """Serving transcripts beyond this machine needs ANALYSTS_SECRET, and a strong one."""
 
 
 @dataclass
@@ -79,6 +80,9 @@ class Reader:
 def create_app(backend: Backend, *, secret: str | None = None) -> FastAPI:
     """Return the analysts' app reading `backend`; with `secret`, every request needs it."""
     secret = secret or None
+    refusal = weak_secret_sentence("ANALYSTS_SECRET", secret) if secret else None
+    if refusal is not None:
+        raise UnsafeHost(refusal)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -213,7 +217,7 @@ def is_loopback(host: str) -> bool:
 def serve(
     backend: Backend, *, host: str = "127.0.0.1", port: int = 8082, secret: str | None = None
 ) -> None:
-    """Run the page with uvicorn until interrupted; a non-loopback host needs a secret."""
+    """Run the page with uvicorn until interrupted; a non-loopback host needs a strong secret."""
     if not secret and not is_loopback(host):
         raise UnsafeHost(
             f"refusing to serve call transcripts on {host} without ANALYSTS_SECRET; "

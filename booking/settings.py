@@ -11,6 +11,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from business.calendar import BusinessCalendar
 from graph.context import Prices
+from tokens.strength import WeakSecret, weak_secret_sentence
 
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _HOURS = re.compile(r"^\s*(\w{3})(?:-(\w{3}))?\s+(\d{1,2}:\d{2})-(\d{1,2}:\d{2})\s*$")
@@ -75,6 +76,17 @@ class Settings(BaseSettings):
     """Retries cost the caller waiting time; a failed turn falls back to rules instead."""
     llm_price_input_per_mtok: float = 0.15
     llm_price_output_per_mtok: float = 0.60
+
+    @field_validator("analysts_secret")
+    @classmethod
+    def _analysts_secret_strong(cls, value: SecretStr | None) -> SecretStr | None:
+        # Empty means no password (loopback only); WeakSecret, unlike a ValueError, is not
+        # wrapped by pydantic into an error that would print the rejected secret.
+        if value is not None and value.get_secret_value():
+            refusal = weak_secret_sentence("ANALYSTS_SECRET", value.get_secret_value())
+            if refusal is not None:
+                raise WeakSecret(refusal)
+        return value
 
     @field_validator("business_hours")
     @classmethod

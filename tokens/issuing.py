@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from livekit import api
 
+from tokens.errors import ChoiceNotAllowed
 from tokens.models import TokenRequest
 from tokens.settings import TokenSettings
 
@@ -31,8 +32,38 @@ def new_identity() -> str:
     return f"caller-{secrets.token_urlsafe(12)}"
 
 
+def refused_choices(request: TokenRequest, settings: TokenSettings) -> list[str]:
+    """Return a sentence for each choice the request makes that the settings keep for us."""
+    refused = []
+    if request.room_name is not None and not settings.token_allow_client_room:
+        refused.append(
+            "This server picks the room itself, so room_name is not accepted"
+            " (TOKEN_ALLOW_CLIENT_ROOM=true allows it)."
+        )
+    if request.participant_identity is not None and not settings.token_allow_client_identity:
+        refused.append(
+            "This server picks the participant identity itself, so participant_identity is"
+            " not accepted (TOKEN_ALLOW_CLIENT_IDENTITY=true allows it)."
+        )
+    ours = settings.livekit_agent_name
+    agents = request.room_config.agents if request.room_config else []
+    # Naming our own agent with no metadata, as LiveKit's client SDKs may, chooses nothing.
+    if not settings.token_allow_client_agents and any(
+        a.agent_name != ours or a.metadata for a in agents
+    ):
+        refused.append(
+            f"This server dispatches only its own agent ({ours}), so other agents or agent"
+            " metadata in room_config are not accepted (TOKEN_ALLOW_CLIENT_AGENTS=true"
+            " allows them)."
+        )
+    return refused
+
+
 def issue_token(request: TokenRequest, settings: TokenSettings) -> IssuedToken:
     """Sign a token for one room: join, publish audio and data, subscribe; nothing more."""
+    refused = refused_choices(request, settings)
+    if refused:
+        raise ChoiceNotAllowed(" ".join(refused))
     room = request.room_name or new_room_name()
     identity = request.participant_identity or new_identity()
     grants = api.VideoGrants(

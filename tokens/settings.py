@@ -3,48 +3,12 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Self
+from typing import Annotated, Literal, Self
 
-from pydantic import Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, IPvAnyNetwork, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-MIN_LIVEKIT_SECRET_CHARS = 32
-MIN_CLIENT_SECRET_CHARS = 16
-_PLACEHOLDERS = frozenset(
-    {
-        "secret",
-        "changeme",
-        "change-me",
-        "change_me",
-        "password",
-        "devkey",
-        "devsecret",
-        "apikey",
-        "api_key",
-        "apisecret",
-        "api_secret",
-        "test",
-        "example",
-        "placeholder",
-        "todo",
-        "xxx",
-        "none",
-        "null",
-    }
-)
-
-
-def is_placeholder(value: str) -> bool:
-    """Tell whether a configured secret is empty or an obvious stand-in."""
-    lowered = value.strip().lower()
-    return (
-        not lowered
-        or lowered in _PLACEHOLDERS
-        or lowered.startswith(("your", "<", "{{", "${"))
-        or "changeme" in lowered.replace("-", "").replace("_", "")
-        or "placeholder" in lowered
-        or len(set(lowered)) == 1
-    )
+from tokens.strength import MAKE_ONE, is_placeholder, weakness
 
 
 class TokenSettings(BaseSettings):
@@ -77,36 +41,56 @@ class TokenSettings(BaseSettings):
     """Comma-separated browser origins allowed to call the API; empty allows none."""
     token_api_secret: SecretStr | None = None
     """Shared secret clients must send (Bearer or X-API-Key); unset means no auth."""
+    token_allow_client_room: bool = False
+    """Let a request name its room (room_name); off: the server picks an unguessable one."""
+    token_allow_client_identity: bool = False
+    """Let a request name its participant_identity; off: the server picks one."""
+    token_allow_client_agents: bool = False
+    """Let a request dispatch other agents (room_config.agents) beside ours."""
     token_rate_limit_per_minute: int = Field(default=30, ge=0, le=100_000)
     """Token requests per client address per minute; 0 turns the limit off."""
+    redis_url: SecretStr | None = None
+    """Redis that shares the rate limit between processes; unset: each process counts alone."""
+    token_trusted_proxies: Annotated[tuple[IPvAnyNetwork, ...], NoDecode] = ()
+    """Proxies (IPs or CIDRs) whose forwarded-for header names the client; empty: none."""
+    token_proxy_header: Literal["x-forwarded-for", "forwarded"] = "x-forwarded-for"
+    """The header those proxies write: X-Forwarded-For, or RFC 7239 Forwarded."""
 
     @property
     def cors_origins(self) -> list[str]:
         """Return the allowed origins as a list."""
         return [o.strip().rstrip("/") for o in self.token_cors_origins.split(",") if o.strip()]
 
+    @field_validator("token_trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: object) -> object:
+        """Read "10.0.0.0/8, 192.0.2.7" as a list of networks."""
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("token_proxy_header", mode="before")
+    @classmethod
+    def _lower_header(cls, value: object) -> object:
+        """Accept the header name in any case."""
+        return value.strip().lower() if isinstance(value, str) else value
+
     @model_validator(mode="after")
     def _refuse_placeholders(self) -> Self:
-        """Refuse to start on missing or placeholder credentials, naming only the variable."""
+        """Refuse to start on missing, placeholder or weak credentials, naming only the variable."""
         problems: list[str] = []
         url = self.livekit_url.strip()
         if not url.startswith(("wss://", "ws://", "https://", "http://")) or "your-" in url:
             problems.append("LIVEKIT_URL must be your LiveKit server's ws(s):// URL")
         if is_placeholder(self.livekit_api_key.get_secret_value()):
             problems.append("LIVEKIT_API_KEY is missing or a placeholder")
-        secret = self.livekit_api_secret.get_secret_value()
-        if is_placeholder(secret) or len(secret) < MIN_LIVEKIT_SECRET_CHARS:
-            problems.append(
-                "LIVEKIT_API_SECRET is missing, a placeholder or shorter than "
-                f"{MIN_LIVEKIT_SECRET_CHARS} characters"
-            )
+        why = weakness(self.livekit_api_secret.get_secret_value())
+        if why is not None:
+            problems.append(f"LIVEKIT_API_SECRET {why} (copy it from your LiveKit project)")
         if self.token_api_secret is not None:
-            client = self.token_api_secret.get_secret_value()
-            if is_placeholder(client) or len(client) < MIN_CLIENT_SECRET_CHARS:
-                problems.append(
-                    "TOKEN_API_SECRET, when set, must be a real secret of at least "
-                    f"{MIN_CLIENT_SECRET_CHARS} characters"
-                )
+            why = weakness(self.token_api_secret.get_secret_value())
+            if why is not None:
+                problems.append(f"TOKEN_API_SECRET {why}; make a strong one with: {MAKE_ONE}")
         if problems:
             raise ValueError("token server refuses to start: " + "; ".join(problems))
         return self

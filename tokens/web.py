@@ -13,10 +13,10 @@ from fastapi.responses import JSONResponse
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from tokens.ratelimit import SlidingWindowLimiter
+from tokens.addresses import client_address, rate_key
+from tokens.ratelimit import Limiter
 from tokens.settings import TokenSettings, get_settings
 
-MAX_BODY_BYTES = 64 * 1024
 Settings = Annotated[TokenSettings, Depends(get_settings)]
 
 
@@ -28,10 +28,15 @@ def resolve_settings(app: FastAPI) -> TokenSettings:
 
 
 async def rate_limit(request: Request, settings: Settings) -> None:
-    """Answer 429 once a client address exceeds its requests per minute."""
-    limiter: SlidingWindowLimiter = request.app.state.limiter
-    host = request.client.host if request.client else "unknown"
-    wait = limiter.hit(host, limit=settings.token_rate_limit_per_minute)
+    """Answer 429 once a client (behind trusted proxies only) exceeds its requests per minute."""
+    limiter: Limiter = request.app.state.limiter
+    address = client_address(
+        request.client.host if request.client else None,
+        request.headers,
+        trusted=settings.token_trusted_proxies,
+        header=settings.token_proxy_header,
+    )
+    wait = await limiter.hit(rate_key(address), limit=settings.token_rate_limit_per_minute)
     if wait is not None:
         raise HTTPException(
             429,
@@ -95,21 +100,3 @@ class SettingsCORSMiddleware:
                 max_age=600,
             )
         await cors(scope, receive, send)
-
-
-class BodySizeLimitMiddleware:
-    """Answer 413 to a request whose declared body exceeds MAX_BODY_BYTES."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        """Wrap the application."""
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Check Content-Length before the body is read."""
-        if scope["type"] == "http":
-            length = dict(scope["headers"]).get(b"content-length", b"0")
-            if not length.isdigit() or int(length) > MAX_BODY_BYTES:
-                response = JSONResponse({"detail": "request body too large"}, status_code=413)
-                await response(scope, receive, send)
-                return
-        await self.app(scope, receive, send)

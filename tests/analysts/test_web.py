@@ -20,6 +20,8 @@ from tests.conftest import NOW, SAM
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 BOOKED = "scenario-book_known_caller"
 CUT_REPLY = "Thanks for calling. I can book"
+STRONG = "pX4r9Lq2Vb7Zt1Wm8Ks3Nd6Hf0Jc5Ya2Eu"
+"""An analysts' secret strong enough to be accepted (34 random characters)."""
 
 
 @pytest.fixture(scope="module")
@@ -178,15 +180,15 @@ def test_unknown_thread_is_a_404_page(client: TestClient) -> None:
 
 def test_secret_is_required_when_set(calls: Path) -> None:
     """With a secret, pages and files need it as the Basic password; any user name will do."""
-    app = create_app(Backend(sqlite_path=calls / "book_known_caller.db"), secret="s3cret-pass")
+    app = create_app(Backend(sqlite_path=calls / "book_known_caller.db"), secret=STRONG)
     with TestClient(app) as client:
         refused = client.get("/")
         assert refused.status_code == 401 and "Basic" in refused.headers["www-authenticate"]
         assert client.get("/static/style.css").status_code == 401
         assert client.get("/", auth=("analyst", "wrong")).status_code == 401
         assert client.get("/", headers={"Authorization": "Basic !!"}).status_code == 401
-        assert client.get("/", auth=("anyone", "s3cret-pass")).status_code == 200
-        assert client.get(f"/calls/{BOOKED}", auth=("x", "s3cret-pass")).status_code == 200
+        assert client.get("/", auth=("anyone", STRONG)).status_code == 200
+        assert client.get(f"/calls/{BOOKED}", auth=("x", STRONG)).status_code == 200
 
 
 def test_security_headers_and_read_only(client: TestClient) -> None:
@@ -223,3 +225,30 @@ def test_serving_beyond_loopback_needs_a_secret(calls: Path) -> None:
         serve(backend, host="0.0.0.0", port=0)
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
     assert not is_loopback("0.0.0.0") and not is_loopback("analysts.example.com")
+
+
+@pytest.mark.parametrize(
+    "weak",
+    [
+        " ",
+        "a",
+        "s3cret-pass",
+        "x" * 40,
+        "ab" * 20,
+        f" {STRONG} ",
+        "changeme-changeme-changeme-123456",
+    ],
+)
+def test_weak_secret_is_refused_before_serving(
+    calls: Path, weak: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A blank, short or patterned secret is refused, saying how to make one, never echoing it."""
+    served: list[object] = []
+    monkeypatch.setattr("analysts.web.uvicorn.run", lambda app, **_: served.append(app))
+    backend = Backend(sqlite_path=calls / "book_known_caller.db")
+    with pytest.raises(UnsafeHost, match="ANALYSTS_SECRET") as refused:
+        serve(backend, host="0.0.0.0", port=0, secret=weak)
+    assert served == []
+    assert "secrets.token_urlsafe(32)" in str(refused.value)
+    if len(weak.strip()) >= 6:  # shorter ones occur in any sentence
+        assert weak.strip() not in str(refused.value)

@@ -8,13 +8,18 @@ import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
 from booking.backends import Backend
 from booking.cli import main
 from booking.settings import get_settings
 from tests.conftest import BOOKING_CALL, record_booking
+from tokens.strength import WeakSecret
+
+STRONG_SECRET = "pX4r9Lq2Vb7Zt1Wm8Ks3Nd6Hf0Jc5Ya2Eu"
 
 
 @pytest.fixture
@@ -128,6 +133,33 @@ def test_serve_refuses_an_open_address_without_a_secret(
     get_settings.cache_clear()
     assert main(["threads", "serve", "--host", "0.0.0.0"]) == 2
     assert "ANALYSTS_SECRET" in capsys.readouterr().err
+
+
+def test_serve_refuses_a_weak_secret_at_start(calls: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A weak ANALYSTS_SECRET stops `booking` at start, saying how to make one, never echoing it."""
+    monkeypatch.setattr("analysts.web.uvicorn.run", lambda app, **_: None)  # never listen
+    monkeypatch.setenv("ANALYSTS_SECRET", "hunter2hunter2")
+    get_settings.cache_clear()
+    with pytest.raises(WeakSecret, match=r"ANALYSTS_SECRET .*secrets\.token_urlsafe\(32\)") as weak:
+        main(["threads", "serve", "--host", "0.0.0.0"])
+    assert "hunter2" not in str(weak.value)
+
+
+def test_serve_opens_an_address_with_a_strong_secret(
+    calls: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a strong ANALYSTS_SECRET, serve takes the open host and every page asks for it."""
+    served: dict[str, Any] = {}
+    monkeypatch.setattr(
+        "analysts.web.uvicorn.run", lambda app, **where: served.update(where, app=app)
+    )
+    monkeypatch.setenv("ANALYSTS_SECRET", STRONG_SECRET)
+    get_settings.cache_clear()
+    assert main(["threads", "serve", "--host", "0.0.0.0", "--port", "0"]) == 0
+    assert served["host"] == "0.0.0.0"
+    with TestClient(served["app"]) as page:
+        assert page.get("/").status_code == 401
+        assert page.get("/", auth=("analyst", STRONG_SECRET)).status_code == 200
 
 
 def test_missing_database_file_is_one_line_and_not_created(

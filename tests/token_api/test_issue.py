@@ -8,7 +8,13 @@ import pytest
 from fastapi.testclient import TestClient
 from livekit import api
 
-from tests.token_api.conftest import API_KEY, API_SECRET, SERVER_URL, ClientFactory
+from tests.token_api.conftest import (
+    API_KEY,
+    API_SECRET,
+    CLIENT_CHOICES,
+    SERVER_URL,
+    ClientFactory,
+)
 
 
 def verify(response_json: dict[str, Any]) -> api.access_token.Claims:
@@ -23,8 +29,9 @@ def agent_names(claims: api.access_token.Claims) -> list[str]:
 
 
 @pytest.mark.parametrize("path", ["/token", "/api/token"])
-def test_issues_verified_token_for_requested_room(client: TestClient, path: str) -> None:
-    """A full request yields 201, the server URL and a token for exactly that room and caller."""
+def test_issues_verified_token_for_requested_room(make_client: ClientFactory, path: str) -> None:
+    """Where clients may choose, a full request gets a token for exactly that room and caller."""
+    client = make_client(**CLIENT_CHOICES)
     body = {
         "room_name": "front-desk_1",
         "participant_identity": "web-caller.7",
@@ -77,8 +84,9 @@ def test_dispatches_our_agent(make_client: ClientFactory) -> None:
     assert agent_names(verify(client.post("/token").json())) == ["front-desk-agent"]
 
 
-def test_merges_requested_agents_with_ours(client: TestClient) -> None:
-    """Agents in room_config are kept (either spelling) and ours is added once, first."""
+def test_merges_requested_agents_with_ours(make_client: ClientFactory) -> None:
+    """Where clients may add agents, theirs are kept (either spelling) and ours is once, first."""
+    client = make_client(**CLIENT_CHOICES)
     body = {
         "room_config": {
             "agents": [

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.token_api.conftest import API_KEY, API_SECRET
+from tests.token_api.conftest import API_KEY, API_SECRET, ClientFactory
 
 HERE = Path(__file__).parent
 NODE = shutil.which("node")
@@ -41,8 +41,9 @@ def node_verify(script: Path, token: str, *, secret: str = API_SECRET) -> dict[s
     return claims
 
 
-def test_node_sdk_accepts_our_token(client: TestClient, node_sdk: Path) -> None:
+def test_node_sdk_accepts_our_token(make_client: ClientFactory, node_sdk: Path) -> None:
     """The Node SDK verifies the signature and reads room, identity, grants and dispatch."""
+    client = make_client(token_allow_client_room=True, token_allow_client_identity=True)
     body = {"room_name": "node-check", "participant_identity": "caller-node"}
     token = client.post("/token", json=body).json()["participant_token"]
     claims = node_verify(node_sdk, token)

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.token_api.conftest import make_settings
+from tests.token_api.conftest import CLIENT_CHOICES, make_settings
 from token_api import create_app
 from tokens.settings import get_settings
 
@@ -102,9 +102,12 @@ BODIES = st.one_of(
 
 
 def _fuzz_client() -> TestClient:
-    """Return one client shared by all fuzz examples (no rate limit, no auth)."""
+    """Return one client shared by all fuzz examples (no rate limit, no auth, every choice open).
+
+    Client choices are allowed so that every field reaches its validation and the signer.
+    """
     app = create_app()
-    fixed = make_settings()
+    fixed = make_settings(**CLIENT_CHOICES)
     app.dependency_overrides[get_settings] = lambda: fixed
     return TestClient(app, raise_server_exceptions=False)
 
