@@ -11,11 +11,14 @@ from langgraph.runtime import Runtime
 from graph.context import CallContext
 from graph.state import CallState
 from nodes import phrases
-from store.errors import StoreUnavailable
+from store.errors import StoreUnavailable, WriteUnknown
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+
+WRITES = frozenset({"book", "cancel", "reschedule"})
+"""Nodes that write: an outage in them leaves the outcome unknown, not "nothing changed"."""
 
 
 class Surprise(Exception):  # it names what happened, like StopIteration
@@ -56,7 +59,11 @@ def recovering(node: Node) -> Node:
         except StoreUnavailable as error:
             # Logged once here; the message carries no connection string or caller number.
             log.error("store unavailable in %s on call %s: %s", node.__name__, state.call_id, error)
-            return {"speech": [phrases.STORE_DOWN, state.question], "notice": "store_down"}
+            # a write cut off may have committed before its answer was lost: never claim
+            # nothing changed; the next yes re-sends it with its key and confirms either way
+            unsure = isinstance(error, WriteUnknown) and node.__name__ in WRITES
+            said = phrases.WRITE_UNSURE if unsure else phrases.STORE_DOWN
+            return {"speech": [said, state.question], "notice": "store_down"}
         except Surprise as error:
             log.error("unexpected state in %s on call %s: %s", node.__name__, state.call_id, error)
             return lost_track(state)

@@ -84,6 +84,10 @@ STORE_DOWN = (
     "Sorry, I can't reach our calendar right now, so nothing was changed. "
     "Please try again in a moment."
 )
+WRITE_UNSURE = (
+    "Sorry, I lost the connection to our calendar while saving that, so I can't tell yet "
+    "whether it went through. Say yes and I'll check and finish it."
+)
 NOTHING_FREE = "Sorry, I don't have anything free {wish}."
 NOTHING_AT_ALL = "Sorry, I don't have any openings in the next few weeks."
 NO_MORE = "That's everything I have for that time."

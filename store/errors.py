@@ -5,7 +5,9 @@
     ├── AppointmentNotFound    no such appointment for this caller (also: someone else's)
     ├── AppointmentNotActive   the appointment is cancelled or already moved
     ├── IdempotencyConflict    an idempotency key was reused for a different request
-    └── StoreUnavailable       the backend cannot be reached or failed mid-operation
+    └── StoreUnavailable       the backend cannot be reached or failed: nothing was written
+        └── WriteUnknown       the connection died after a request was sent: it may have
+                               committed, so a write is retried with its key, not denied
 
 Inside the graph each one becomes a state update the conversation recovers from.
 """
@@ -35,3 +37,11 @@ class IdempotencyConflict(StoreError):
 
 class StoreUnavailable(StoreError):
     """The backend failed; nothing was written by the failing call."""
+
+
+class WriteUnknown(StoreUnavailable):
+    """The backend went away after the request was sent: whether it committed is unknown.
+
+    Callers must neither confirm nor deny the write; retrying it with the same
+    idempotency key returns the first result if it did commit.
+    """

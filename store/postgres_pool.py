@@ -107,7 +107,12 @@ class CheckedPool(ConnectionPool[Connection[DictRow]]):
         if conn is None:
             self._bypass_until = time.monotonic() + BYPASS_SECONDS
             # Raises psycopg.OperationalError at once when the server refuses connections.
-            with self.connection_class.connect(self._url, **self._options) as fresh:
+            try:
+                fresh = self.connection_class.connect(self._url, **self._options)
+            except psycopg.OperationalError as exc:
+                exc.never_sent = True  # type: ignore[attr-defined]  # read by postgres_rows
+                raise
+            with fresh:
                 yield fresh
             return
         try:

@@ -25,6 +25,7 @@ from store.errors import (
     SlotUnavailable,
     StoreError,
     StoreUnavailable,
+    WriteUnknown,
 )
 from store.models import Appointment, TranscriptLine, User
 
@@ -124,4 +125,13 @@ def translated(conninfo: str) -> Iterator[None]:
             # Constraints the functions do not map themselves mean the caller passed a bad
             # value or reference (unknown user or conversation): a programming error.
             raise ValueError(f"rejected by the database: {exc.diag.message_primary}") from exc
-        raise StoreUnavailable(f"postgres store unavailable ({redacted(exc, conninfo)})") from exc
+        said = f"postgres store unavailable ({redacted(exc, conninfo)})"
+        if isinstance(exc, pgerr.OperationalError) and not state and not _never_sent(exc):
+            # the connection died under a request: the server may have committed it
+            raise WriteUnknown(said) from exc
+        raise StoreUnavailable(said) from exc
+
+
+def _never_sent(exc: BaseException) -> bool:
+    """Return True for a failure to connect: no request reached the server."""
+    return getattr(exc, "never_sent", False) is True

@@ -25,6 +25,7 @@ from store.errors import (
     SlotUnavailable,
     StoreError,
     StoreUnavailable,
+    WriteUnknown,
 )
 from store.models import Appointment, CallOverview, Conversation, TranscriptLine, User
 
@@ -193,4 +194,6 @@ def translated(key: str) -> Iterator[None]:
         # Transport errors and timeouts. A timed-out write may still have committed; the
         # idempotency key of book/cancel/reschedule makes retrying it harmless.
         said = _scrub(f"{type(exc).__name__}: {exc}", key)
-        raise StoreUnavailable(f"supabase unreachable ({said})") from exc
+        if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
+            raise StoreUnavailable(f"supabase unreachable ({said})") from exc
+        raise WriteUnknown(f"supabase unreachable ({said})") from exc

@@ -13,7 +13,7 @@ from nodes.confirm import confirm
 from nodes.guard import recovering
 from nodes.search import search
 from nodes.summarize import summarize
-from store.errors import StoreUnavailable
+from store.errors import StoreUnavailable, WriteUnknown
 from store.sqlite import SqliteStore
 from tests.conftest import NOW
 
@@ -81,6 +81,21 @@ def test_a_store_outage_becomes_a_sentence_and_keeps_the_read_back(
     assert update["notice"] == "store_down"
     assert "nothing was changed" in update["speech"][0]
     assert "stage" not in update and "pending" not in update
+
+
+def test_a_write_cut_off_mid_request_is_neither_confirmed_nor_denied(
+    sam: CallState, runtime: Runtime[CallContext]
+) -> None:
+    """A booking whose connection died after it was sent may have committed: the caller
+    is told it is not known yet, never that nothing changed, and the read-back stays."""
+
+    def book(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, object]:
+        raise WriteUnknown("server closed the connection unexpectedly")
+
+    sam.stage, sam.question = "confirm", "Just to confirm: book you for Monday?"
+    said = recovering(book)(sam, runtime=runtime)["speech"]
+    assert "can't tell yet" in said[0] and "nothing" not in said[0]
+    assert said[-1] == sam.question
 
 
 def test_summary_names_what_was_done(
