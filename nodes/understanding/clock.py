@@ -31,7 +31,8 @@ from dataclasses import dataclass
 from datetime import time
 from typing import Literal
 
-from nodes.understanding.lexicon import RULED_OUT, blank
+from nodes.understanding.bounds import blank, blank_spans, ending_at
+from nodes.understanding.lexicon import RULED_OUT
 from nodes.understanding.types import PartOfDay
 
 Meridiem = Literal["am", "pm"]
@@ -149,18 +150,28 @@ def _parse(text: str) -> _Raw | None:
         return _Raw(0, 0, "am", fixed=True)
     if m["past_h"]:
         minute = {"half": 30, "quarter": 15}.get(m["past"]) or int(m["past"])
-        return _Raw(int(m["past_h"]), minute, said) if minute < 60 else None
+        return _spoken(int(m["past_h"]), minute, said) if minute < 60 else None
     if m["to_h"]:
         hour = int(m["to_h"])
         if hour == 12 and said == "pm":  # a quarter before noon is still the morning
             return _Raw(11, 45, "am")
-        return _Raw(hour - 1 if hour > 1 else 12, 45, said)  # am/pm is said of the result
+        return _spoken(hour - 1 if hour > 1 else 12, 45, said)  # am/pm is said of the result
     hour, minute = int(m["h"]), int(m["m"] or 0)
     meridiem: Meridiem | None = "am" if m["mer"] == "am" else "pm" if m["mer"] else said
     fixed = meridiem is None and (hour >= 13 or hour == 0 or m["h"].startswith("0"))
     if minute > 59 or hour > 23 or (meridiem and not 1 <= hour <= 12):
         return None
     return _Raw(hour, minute, meridiem, fixed)
+
+
+def _spoken(hour: int, minute: int, said: Meridiem | None) -> _Raw | None:
+    """Return a "half past" / "quarter to" time; past 12 it is on the 24-hour clock.
+
+    "half past 15" is 15:30 even "in the afternoon"; "five after 415" is no time at all.
+    """
+    if hour > 23:
+        return None
+    return _Raw(hour, minute, None, fixed=True) if hour >= 13 else _Raw(hour, minute, said)
 
 
 def _settle(raw: _Raw, hint: Meridiem | None) -> time:
@@ -192,27 +203,32 @@ def find_times(text: str, *, allow_bare: bool) -> TimeFacts:
     """Return the times named in normalised `text` (day phrases already blanked)."""
     text = _PART_FIRST.sub(_part_last, text)
     ranges: list[tuple[_Raw, _Raw]] = []
-    for m in list(_RANGE.finditer(text)):
+    used: list[tuple[int, int]] = []
+    for m in _RANGE.finditer(text):
         start, end = _parse(m.group(1)), _parse(m.group(2))
         if start and end:
             ranges.append((start, end))
-            text = blank(text, m.start(), m.end())
+            used.append(m.span())
+    text, used = blank_spans(text, used), []
     bounds: list[tuple[bool, _Raw]] = []
-    for m in list(_BOUND.finditer(text)):
+    for m in _BOUND.finditer(text):
         group = m.lastindex or 0
         raw = _parse(m.group(group))
         if raw:
             bounds.append((group in _BOUND_LATEST, raw))
-            text = blank(text, m.start(), m.end())
+            used.append(m.span())
+    text, used = blank_spans(text, used), []
     exact: list[_Raw] = []
-    for m in list(_EXACT.finditer(text)):
+    for m in _EXACT.finditer(text):
         if m.group(1) is None and m.group(2).isdigit():
             continue  # a bare number needs a cue word
         raw = _parse(m.group(2))
         if raw:
-            if not RULED_OUT.search(text, 0, m.start()):  # "4 instead of 3": not 3
+            # "4 instead of 3": not 3; the times read before are blanked already
+            if not ending_at(RULED_OUT, text, m.start(), blanked=used):
                 exact.append(raw)
-            text = blank(text, m.start(), m.end())
+            used.append(m.span())
+    text = blank_spans(text, used)
     if not exact and allow_bare and (alone := _BARE_ALONE.fullmatch(text.strip())):
         raw = _parse(alone.group(1))
         exact += [raw] if raw else []
@@ -255,7 +271,7 @@ def _within(part: PartOfDay, at: time) -> bool:
 
 def _part_of_day(text: str) -> PartOfDay | None:
     """Return the last part of day said; "first thing" means morning."""
-    parts = [m[1] for m in _PART.finditer(text) if not RULED_OUT.search(text, 0, m.start())]
+    parts = [m[1] for m in _PART.finditer(text) if not ending_at(RULED_OUT, text, m.start())]
     if parts:
         return _PARTS[parts[-1]]
     return "morning" if _FIRST_THING.search(text) else None

@@ -34,6 +34,7 @@ from datetime import date, timedelta
 from functools import cache
 from itertools import pairwise
 
+from nodes.understanding.bounds import blank_spans, ending_at
 from nodes.understanding.dates import (
     CALENDAR_PATTERNS,
     DOM_PATTERNS,
@@ -43,13 +44,14 @@ from nodes.understanding.dates import (
     safe_date,
 )
 from nodes.understanding.holiday_days import holiday_book, key, next_holiday
-from nodes.understanding.lexicon import MONTH, RULED_OUT, WEEKDAY, WEEKDAYS, blank
+from nodes.understanding.lexicon import MONTH, RULED_OUT, WEEKDAY
 from nodes.understanding.relative import (
     COMPOSED,
     OFFSET_BEFORE,
     WEEK_BEFORE,
     apply_offset,
     month_meant,
+    weekday_of,
 )
 
 
@@ -77,13 +79,13 @@ def _offset(days: int) -> Handler:
 
 
 def _weekday_next_week(m: re.Match[str], today: date) -> Hit:
-    weekday = WEEKDAYS[(m.group(1) or m.group(2)).rstrip("s")]
+    weekday = weekday_of(m.group(1) or m.group(2))
     day = _monday(today) + timedelta(days=7 + weekday)
     return Hit(m.start(), m.end(), day=day, named_weekday=True)
 
 
 def _weekday(m: re.Match[str], today: date) -> Hit:
-    qualifier, weekday = m.group(1), WEEKDAYS[m.group(2).rstrip("s")]
+    qualifier, weekday = m.group(1), weekday_of(m.group(2))
     ahead = (weekday - today.weekday()) % 7
     if qualifier == "next":
         ahead = ahead or 7
@@ -206,11 +208,12 @@ def find_days(text: str, today: date, *, region: str = "US") -> tuple[DayFacts, 
     said = text
     hits: list[Hit] = []
     for regex, handler, consume in _patterns(region, today.year):
-        for m in list(regex.finditer(text)):
-            if not RULED_OUT.search(said, 0, m.start()):
+        found = list(regex.finditer(text))
+        for m in found:
+            if not ending_at(RULED_OUT, said, m.start()):
                 hits.append(handler(m, today))
-            if consume:
-                text = blank(text, m.start(), m.end())
+        if consume and found:  # most patterns find nothing: no new string then
+            text = blank_spans(text, [m.span() for m in found])
     if not hits:
         return DayFacts(), text
     hits, text = _offsets(sorted(hits, key=lambda hit: hit.start), said, text)
@@ -281,36 +284,48 @@ def _offsets(hits: list[Hit], said: str, text: str) -> tuple[list[Hit], str]:
     The offset's words join the phrase; a weekday inside them ("the Friday after
     Thanksgiving") was a part of the offset, not a day of its own.
     """
+    used: list[tuple[int, int]] = []
     for index, hit in enumerate(hits):
         if hit.day is None:
             continue
-        before = said[: hit.start]
-        m = OFFSET_BEFORE.search(before)
+        m = ending_at(OFFSET_BEFORE, said, hit.start)
         if m is None and _ANCHORS_WEEK_MAY_SHIFT.fullmatch(said, hit.start, hit.end):
-            m = WEEK_BEFORE.search(before)
-        if m is None and (week := _WEEK_OF.search(before)):  # "the week of the 14th"
+            m = ending_at(WEEK_BEFORE, said, hit.start)
+        if m is None and (week := ending_at(_WEEK_OF, said, hit.start)):  # "the week of the 14th"
             monday = hit.day - timedelta(days=hit.day.weekday())
             span = (monday, monday + timedelta(days=6))
             hits[index] = replace(hit, start=week.start(), day=None, span=span, week_of=monday)
-            text = blank(text, week.start(), hit.start)
+            used.append((week.start(), hit.start))
             continue
-        if m is None and (bound := _BOUND_BEFORE.search(before)):
+        if m is None and (bound := ending_at(_BOUND_BEFORE, said, hit.start)):
             hits[index] = replace(
                 hit, start=bound.start(), day=None, span=_bounded(bound["rel"], hit.day)
             )
-            text = blank(text, bound.start(), hit.start)
+            used.append((bound.start(), hit.start))
             continue
         if m is None:
             continue
         day = apply_offset(m, hit.day)
         hits[index] = replace(hit, start=m.start(), day=day, named_weekday=False)
-        text = blank(text, m.start(), hit.start)
-    kept = [
-        hit
-        for hit in hits
-        if not any(o is not hit and o.start <= hit.start and hit.end <= o.end for o in hits)
-    ]
-    return kept, text
+        used.append((m.start(), hit.start))
+    return _outermost(hits), blank_spans(text, used)
+
+
+def _outermost(hits: list[Hit]) -> list[Hit]:
+    """Drop every hit inside another one (both, when two cover the very same words)."""
+    # One sweep in (start, longest first) order rather than comparing every pair: a hit is
+    # inside one seen before it when it ends no later than the furthest end seen so far.
+    order = sorted(range(len(hits)), key=lambda i: (hits[i].start, -hits[i].end))
+    inside: set[int] = set()
+    reach, previous = -1, -1
+    for index in order:
+        hit = hits[index]
+        if hit.end <= reach:
+            inside.add(index)
+            if (hits[previous].start, hits[previous].end) == (hit.start, hit.end):
+                inside.add(previous)  # the same words twice: each is inside the other
+        previous, reach = index, max(reach, hit.end)
+    return [hit for index, hit in enumerate(hits) if index not in inside]
 
 
 def _weekday_mismatch(hits: list[Hit], said: str) -> str | None:

@@ -87,10 +87,15 @@ _CUES: tuple[tuple[re.Pattern[str], bool], ...] = (
 """Day-like words, each with whether it counts only when no day was read at all."""
 
 _RELATION_AFTER_DAY = re.compile(
-    r" *(?:after|before|following) (?:the |my |our |his |her |their |your )?"
+    r"(?:after|before|following) (?:the |my |our |his |her |their |your )?"
     r"(?!(?:work|school|class|lunch|noon|then|it|dinner|breakfast|[0-9])\b)[a-z]"
 )
-"""A day followed by a relation to something unread: "Tuesday after my surgery"."""
+"""A day followed by a relation to something unread: "Tuesday after my surgery".
+
+Matched at the first letter after the day (`_NOT_SPACE`): the blanks between days are
+skipped once, not once per day ("tomorrow tomorrow tomorrow ..." is all blanks)."""
+_NOT_SPACE = re.compile(r"[^ ]")
+_TAIL = re.compile(r"[a-z' ]*")
 
 
 def doubt(
@@ -120,12 +125,17 @@ def doubt(
     m = m or holiday_book(region, today.year).mention.search(rest)
     if m is not None:
         return _phrase(said, m.start(), m.end(), spans) if aligned else m.group(0)
+    before, word = -1, -1  # the last day's end and the first letter after it
     for _, end in spans:
-        relation = _RELATION_AFTER_DAY.match(after_days, end)
+        if not before <= end <= word:  # else only blanks lie between `end` and `word`
+            found = _NOT_SPACE.search(after_days, end)
+            word = found.start() if found else len(after_days)
+        before = end
+        relation = _RELATION_AFTER_DAY.match(after_days, word)
         if relation is not None:
-            tail = re.match(r"[a-z' ]*", said[relation.end() - 1 :])
-            stop = relation.end() - 1 + (tail.end() if tail else 0)
-            return _phrase(said, relation.start(), stop, spans)
+            tail = _TAIL.match(said, relation.end() - 1)
+            stop = tail.end() if tail else relation.end() - 1
+            return _phrase(said, end, stop, spans)
     return None
 
 

@@ -1,7 +1,11 @@
 """Keyword/regex tables for intents, yes/no, corrections and "more options" requests.
 
 All patterns run on `lexicon.normalize` output (lowercase, no punctuation, apostrophes
-optional so STT "thats" and typed "that's" both match).
+optional so STT "thats" and typed "that's" both match, one line).
+
+"A, later B" is written ``^(?>.*?A).*B``, not ``A.*B``: the atomic group settles on the
+first A once, where ``A.*B`` scans to the end from every A and is quadratic on a long line.
+The first A is the right one to keep: any B after a later A is after the first too.
 
 Intent precedence, most specific first (the first intent in this order that matched
 wins): human > reschedule > cancel > list > availability > book > help > repeat >
@@ -65,7 +69,7 @@ _INTENT_PATTERNS: tuple[tuple[Intent, tuple[str, ...]], ...] = (
             rf"\bdo i have (?:any |an |a )?(?:\w+ )?{_APPT}",
             rf"\bwhat (?:are|is) my (?:\w+ )?{_APPT}",
             rf"\b(?:check|list|show|read|tell me|confirm) (?:me )?my (?:\w+ )?{_APPT}",
-            rf"\bwhat {_APPT}\b.*\bhave\b",
+            rf"^(?>.*?\bwhat {_APPT}\b).*\bhave\b",
             r"\bwhen am i (?:booked|scheduled|coming in|due)\b",
             r"\bwhat time is my\b",
             r"\bmy (?:upcoming |existing |current )?(?:appointments|bookings)\b",
@@ -186,8 +190,8 @@ _CORRECTION = re.compile(
     r"|\b(?:change|move|switch|push) (?:it|that|this|the (?:time|date|day|appointment)) to\b"
     r"|\bon second thoughts?\b|\bchanged? my mind\b|\binstead\b|\brather\b|\bhow about\b"
     r"|\bwhat about\b|\b(?:no|oh) wait\b|^wait\b|\bi meant?\b|\b(?:can|could) we (?:do|make it|"
-    r"try|say)\b|\blet'?s (?:do|make it|say|try)\b|\b(?:yes|yeah|yep|ok|okay|sure)\b.*\bbut\b"
-    r"|\bnot\b.*\bbut\b"
+    r"try|say)\b|\blet'?s (?:do|make it|say|try)\b"
+    r"|^(?>.*?\b(?:yes|yeah|yep|ok|okay|sure|not)\b).*\bbut\b"  # "yes ... but", "not ... but"
 )
 _YES_BUT = re.compile(r"\bbut\b|\bactually\b|\binstead\b|\bmake it\b|\brather\b")
 _MORE = re.compile(

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from nodes.understanding.bounds import ending_at
+
 UNITS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 UNIT_VALUE = {word: i + 1 for i, word in enumerate(UNITS)}
 TEENS = {
@@ -110,8 +112,8 @@ CHOICE_NOUN = r"(?:one|ones|option|slot|time|appointment|choice|booking)"
 
 RULED_OUT = re.compile(
     r"\b(?:instead of|rather than|other than|except|(?<!if )(?<!why )not|since|busy"
-    r"|have (?:something|another \w+|a meeting|plans|work|class)(?: else)?)"
-    r" (?:(?:on|at|for|in|the) )*$"
+    r"|have (?:something|another \w{1,24}|a meeting|plans|work|class)(?: else)?)"
+    r" (?:(?:on|at|for|in|the) ){0,4}$"
 )
 """Words just before a day or time that make it no wish: "instead of the 13th", "not at 3",
 a clash ("I have something else at 2", "I'm busy on Friday") and the story of a complaint
@@ -119,7 +121,8 @@ a clash ("I have something else at 2", "I'm busy on Friday") and the story of a 
 
 "I can't make it on Friday" is not among them: said to cancel, it names the appointment.
 
-Search it with ``endpos`` = the start of the phrase: ``RULED_OUT.search(text, 0, start)``.
+Search it with `bounds.ending_at` at the start of the phrase; its bounded repeats keep it
+within `bounds.LOOKBACK`.
 """
 
 
@@ -144,7 +147,7 @@ _MINUTE_WORD = (
     rf"eighteen|nineteen|(?:twenty|thirty|forty|fifty)(?: (?:{_UNIT}))?"
 )
 _WORD_CLOCK = re.compile(rf"\b({_HOUR_WORD}|\d{{1,2}}) ({_MINUTE_WORD})\b(?! (?:days?|weeks?))")
-_DAY_BEFORE = re.compile(rf"\b(?:{MONTH}|the|on)\s*$")
+_DAY_BEFORE = re.compile(rf"\b(?:{MONTH}|the|on)\s?$")  # single-spaced text: one space at most
 """'ten thirty' → 10:30; a digit hour is not one after a month ('March 8, twelve o'clock')."""
 _COMPOUND = re.compile(rf"\b(twenty|thirty|forty|fifty) ({_UNIT})\b")
 _ORDINAL_UNIT = "|".join(_ORDINAL_UNITS)
@@ -162,6 +165,7 @@ _ONE = re.compile(
 _NOT_BEFORE_ONE = frozenset(
     ("the", "this", "that", "which", "any", "each", "another", "a", "every")
 )
+_LONGEST_BEFORE_ONE = max(map(len, _NOT_BEFORE_ONE))
 _COUPLE = re.compile(r"\ba couple(?: of)?\b")
 _A_UNIT = re.compile(r"\b(in|from|within) an? (day|week|month)\b")
 
@@ -187,7 +191,7 @@ def _to_past(match: re.Match[str]) -> str:
 
 
 def _word_clock(match: re.Match[str]) -> str:
-    if match.group(1).isdigit() and _DAY_BEFORE.search(match.string, 0, match.start()):
+    if match.group(1).isdigit() and ending_at(_DAY_BEFORE, match.string, match.start()):
         return match.group(0)  # "March 8, twelve o'clock": the 8 is a day, not an hour
     hour = number_value(match.group(1))
     words = match.group(2).split()
@@ -211,12 +215,26 @@ def _simple(match: re.Match[str]) -> str:
     return str(UNIT_VALUE.get(word) or TEENS.get(word) or TENS[word])
 
 
+def _word_before(text: str, end: int) -> str | None:
+    """Return the word before `end` (its last few letters when long), None if there is none.
+
+    Only the letters a `_NOT_BEFORE_ONE` check needs are read, not the whole text before.
+    """
+    stop = end
+    while stop > 0 and text[stop - 1].isspace():
+        stop -= 1
+    start = stop
+    while start > 0 and not text[start - 1].isspace() and stop - start <= _LONGEST_BEFORE_ONE:
+        start -= 1
+    return text[start:stop] or None
+
+
 def _one(match: re.Match[str]) -> str:
     if match.group(1):
         return f"{match.group(1)} 1"
-    before = match.string[: match.start()].split()
-    if (match.group(2) and (not before or before[-1] not in _NOT_BEFORE_ONE)) or (
-        not before and match.end() == len(match.string)
+    before = _word_before(match.string, match.start())
+    if (match.group(2) and before not in _NOT_BEFORE_ONE) or (
+        before is None and match.end() == len(match.string)
     ):
         return "1"
     return match.group(0)
@@ -234,7 +252,7 @@ _SPACES = re.compile(r"\s+")
 
 
 def _spaced_clock(match: re.Match[str]) -> str:
-    if _DAY_BEFORE.search(match.string, 0, match.start()):
+    if ending_at(_DAY_BEFORE, match.string, match.start()):
         return match.group(0)  # "March 8, 12 pm": a day then an hour, not 8:12
     return f"{match.group(1)}:{match.group(2)} {match.group(3)}"
 
@@ -257,8 +275,3 @@ def normalize(text: str) -> str:
     s = _A_UNIT.sub(r"\1 1 \2", s)
     s = _SPACED_MERIDIEM.sub(r" \1m", s)
     return _SPACED_CLOCK.sub(_spaced_clock, s)
-
-
-def blank(text: str, start: int, end: int) -> str:
-    """Replace text[start:end] with spaces so later passes cannot match it again."""
-    return text[:start] + " " * (end - start) + text[end:]

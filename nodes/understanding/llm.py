@@ -7,7 +7,9 @@ calendar in its prompt. That date is weighed against the rules' reading of the s
 utterance (`crosscheck`): a day both name goes on, any other day is asked about, so a
 model can lead to a day the rules cannot read but never books one on its own. Times are
 read by the rules from the model's time words. A timeout, an API error or a malformed
-answer falls back to the rule engine for that turn, logged once.
+answer falls back to the rule engine for that turn, logged once. Like the rules, the
+model is only sent the first `bounds.MAX_UNDERSTOOD_CHARS` of a line: a 100 KB line
+costs a normal prompt, not 25,000 tokens.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import Any, Protocol
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from pydantic import ValidationError
 
+from nodes.understanding.bounds import clip
 from nodes.understanding.crosscheck import Reading, Span, cross_check, model_reading
 from nodes.understanding.phone import find_phone
 from nodes.understanding.prompts import CALENDAR_DAYS, system_prompt, user_message
@@ -76,6 +79,7 @@ class LLMUnderstander:
         self, text: str, *, expecting: Expecting, now: datetime, region: str
     ) -> Understanding:
         """Parse `text`; `now` is aware and in the business timezone, `region` for phones."""
+        text = clip(text)
         ruled = self.rules.understand(text, expecting=expecting, now=now, region=region)
         if settled_by_rules(ruled, expecting):
             return ruled

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from nodes.understanding.bounds import ending_at
+
 _CURLY = str.maketrans({"\u2019": "'", "\u2018": "'"})
 _CLEAN = re.compile(r"[^\w'\- ]|(?<!\w)['\-]|['\-](?!\w)")
 _EXPLICIT_CUE = re.compile(r"\b(?:my name(?:'s| is)|(?:the )?name(?:'s| is))\s+", re.IGNORECASE)
@@ -23,8 +25,13 @@ _LEAD_FILLER = re.compile(
     r"^(?:(?:yes|yeah|yep|sure|ok|okay|hi|hello|hey|um|uh|so|well|oh)\s+)+", re.IGNORECASE
 )
 _TAIL_FILLER = re.compile(
-    r"(?:\s+(?:please|thanks|thank you|here|speaking|thanks a lot))+$", re.IGNORECASE
+    r" (?:please|thanks|thank you|here|speaking|thanks a lot)$", re.IGNORECASE
 )
+"""One filler at the end of single-spaced text; `_without_tail_fillers` takes them off one
+by one from the end.
+
+As one ``(?:...)+$`` search it tried every filler in the line as the first of the tail,
+quadratic on "please please please ... x"."""
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*")
 _MAX_WORDS = 3
 
@@ -51,11 +58,21 @@ def _title(word: str) -> str:
     return word.title() if word.islower() or word.isupper() else word
 
 
+def _without_tail_fillers(text: str) -> str:
+    """Drop "please", "thanks", "here", ... said at the end, one after another."""
+    end = len(text)
+    while m := ending_at(_TAIL_FILLER, text, end):
+        end = m.start()
+    return text[:end]
+
+
 def _take(text: str, *, whole: bool) -> str | None:
     """Return up to three name words from the start of `text`; `whole` = nothing may follow."""
     words: list[str] = []
     rest = text
-    while rest:
+    # One word past the three kept tells a whole answer is too long for a name; reading on
+    # would copy the rest of a long line once per word.
+    while rest and len(words) <= _MAX_WORDS:
         m = _WORD.match(rest)
         if m is None or m.group(0).lower() in NON_NAME:
             break
@@ -72,7 +89,7 @@ def find_name(text: str, *, asked: bool) -> tuple[str | None, bool]:
     `asked` = we just asked for the name; only then may a bare "Sam Lee" or "it's Sam" count.
     """
     clean = " ".join(_CLEAN.sub(" ", text.translate(_CURLY)).split())
-    clean = _TAIL_FILLER.sub("", clean)
+    clean = _without_tail_fillers(clean)
     explicit = _EXPLICIT_CUE.search(clean)
     if explicit is not None:
         return _take(clean[explicit.end() :], whole=False), True

@@ -33,6 +33,8 @@ _TENS_WORDS |= {"eighty": "80", "ninety": "90"}
 _REPEAT = {"double": 2, "triple": 3}
 _MIN_DIGITS = 7
 _MIN_DIGITS_ASKED = 3
+_NUMBER_DIGITS = (7, 15)
+"""The fewest and most digits a valid number can have (E.164 allows at most 15)."""
 
 
 @dataclass(frozen=True)
@@ -117,7 +119,7 @@ def _runs(text: str) -> list[_Run]:
 
 def _valid(digits: str, *, plus: bool, region: str) -> str | None:
     """Return `digits` as E.164 if they form a valid number, else None."""
-    if not 7 <= len(digits) <= 15:
+    if not _NUMBER_DIGITS[0] <= len(digits) <= _NUMBER_DIGITS[1]:
         return None
     try:
         number = phonenumbers.parse(("+" if plus else "") + digits, region)
@@ -129,12 +131,22 @@ def _valid(digits: str, *, plus: bool, region: str) -> str | None:
 
 
 def _best(run: _Run, region: str) -> tuple[str, int, int] | None:
-    """Try the whole run, then without leading groups, then without trailing groups."""
+    """Try the whole run, then without leading groups, then without trailing groups.
+
+    Only stretches of 7 to 15 digits can be a number, so only those are joined and
+    checked: a few dozen per run, however long the run (it is linear, not quadratic).
+    """
     groups = run.groups
-    tries = [(0, len(groups))]
-    for cut in range(1, len(groups)):
-        tries += [(cut, len(groups)), (0, len(groups) - cut)]
+    total = len(groups)
+    counts = [0]  # counts[i]: how many digits the first i groups hold
+    for group in groups:
+        counts.append(counts[-1] + len(group[0]))
+    tries = [(0, total)]
+    for cut in range(1, total):
+        tries += [(cut, total), (0, total - cut)]
     for first, stop in tries:
+        if not _NUMBER_DIGITS[0] <= counts[stop] - counts[first] <= _NUMBER_DIGITS[1]:
+            continue
         digits = "".join(group[0] for group in groups[first:stop])
         phone = _valid(digits, plus=run.plus and first == 0, region=region)
         if phone is not None:

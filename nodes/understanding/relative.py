@@ -49,8 +49,9 @@ NTH = "|".join(_NTH)
 
 
 def weekday_of(word: str) -> int:
-    """Return 0-6 for a weekday word ("tuesdays" → 1)."""
-    return WEEKDAYS[word.rstrip("s")]
+    """Return 0-6 for a weekday word ("tuesdays" → 1, "tues" → 1)."""
+    # Only a plural s comes off: "tues".rstrip("s") is "tue", which is no weekday.
+    return WEEKDAYS[word] if word in WEEKDAYS else WEEKDAYS[word[:-1]]
 
 
 def coming(today: date, weekday: int) -> date:

@@ -18,15 +18,17 @@ the other passes) → normalise → dates/times (`when`) → pick (`choice`) →
 * A bare name ("Sam Lee") counts only when we asked for it and nothing else matched.
 * When we asked a yes/no question, "book it" / "go ahead" / "do it" / "that's it" are
   a yes, not a book or goodbye intent, and a plain "no" is only a no.
+* Only the first `bounds.MAX_UNDERSTOOD_CHARS` of a line are read (cut at a word).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from nodes.understanding.bounds import blank_spans, clip
 from nodes.understanding.choice import find_choice
 from nodes.understanding.intents import Signals, read_signals
-from nodes.understanding.lexicon import blank, normalize
+from nodes.understanding.lexicon import normalize
 from nodes.understanding.names import find_name
 from nodes.understanding.phone import scan_phone
 from nodes.understanding.types import Expecting, Intent, Understanding, When
@@ -53,38 +55,46 @@ class RuleUnderstander:
         self, text: str, *, expecting: Expecting, now: datetime, region: str
     ) -> Understanding:
         """Parse `text`; `now` is aware and in the business timezone, `region` for phones."""
-        scan = scan_phone(text, region=region, expecting_phone=expecting == "phone")
-        masked = text
-        for start, end in scan.spans:
-            masked = blank(masked, start, end)
-        norm = normalize(masked)
-        when = resolve_normalized(norm, now=now, expecting=expecting, region=region)
-        choice, _ = find_choice(norm, expecting=expecting)
-        signals = read_signals(norm, expecting)
-        name, cued = find_name(masked, asked=expecting == "name")
+        return understand_whole(clip(text), expecting=expecting, now=now, region=region)
 
-        intent = _pick_intent(signals, when)
-        news = not when.is_empty() or choice is not None or scan.phone is not None
-        news = news or (name is not None and expecting != "name")
-        correction = news and (signals.correction_cue or intent == "never_mind")
-        if correction and intent == "never_mind":
-            intent = None
-        if intent == "repeat" and news:
-            intent = None  # "sorry, 415 555 0123": an apology before an answer, not "say again"
-        affirm = signals.affirm
-        if affirm and signals.yes_with_change and news:
-            affirm, correction = None, True
-        if intent is not None and not cued:
-            name = None  # "Sam, operator please": the words after a bare name were a request
-        return Understanding(
-            text=text,
-            intent=intent,
-            affirm=affirm,
-            when=when,
-            choice=choice,
-            phone=scan.phone,
-            phone_invalid=scan.invalid,
-            name=name,
-            correction=correction,
-            more=signals.more,
-        )
+
+def understand_whole(
+    text: str, *, expecting: Expecting, now: datetime, region: str
+) -> Understanding:
+    """Understand all of `text`, however long: `RuleUnderstander` clips it first.
+
+    Every pass is linear in the length of `text`; `bench.huge_lines` measures it here.
+    """
+    scan = scan_phone(text, region=region, expecting_phone=expecting == "phone")
+    masked = blank_spans(text, scan.spans)
+    norm = normalize(masked)
+    when = resolve_normalized(norm, now=now, expecting=expecting, region=region)
+    choice, _ = find_choice(norm, expecting=expecting)
+    signals = read_signals(norm, expecting)
+    name, cued = find_name(masked, asked=expecting == "name")
+
+    intent = _pick_intent(signals, when)
+    news = not when.is_empty() or choice is not None or scan.phone is not None
+    news = news or (name is not None and expecting != "name")
+    correction = news and (signals.correction_cue or intent == "never_mind")
+    if correction and intent == "never_mind":
+        intent = None
+    if intent == "repeat" and news:
+        intent = None  # "sorry, 415 555 0123": an apology before an answer, not "say again"
+    affirm = signals.affirm
+    if affirm and signals.yes_with_change and news:
+        affirm, correction = None, True
+    if intent is not None and not cued:
+        name = None  # "Sam, operator please": the words after a bare name were a request
+    return Understanding(
+        text=text,
+        intent=intent,
+        affirm=affirm,
+        when=when,
+        choice=choice,
+        phone=scan.phone,
+        phone_invalid=scan.invalid,
+        name=name,
+        correction=correction,
+        more=signals.more,
+    )

@@ -94,6 +94,8 @@ class Understanding:
     """Everything the graph may use from one caller utterance."""
 
     text: str
+    """The caller's words that were understood: the line, cut to its first
+    `bounds.MAX_UNDERSTOOD_CHARS` characters when it is longer."""
     intent: Intent | None = None
     affirm: bool | None = None
     """True for yes ("yes", "sure", "that works"), False for no, None if neither."""
