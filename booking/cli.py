@@ -23,6 +23,7 @@ from booking.understanding import understander_from
 from graph.checkpointer import CheckpointsUnavailable
 from nodes.understanding.rules import RuleUnderstander
 from store.errors import StoreUnavailable
+from tokens.strength import WeakSecret
 
 
 def _instant(text: str) -> datetime:
@@ -100,6 +101,10 @@ def main(argv: list[str] | None = None) -> int:
     except (StoreUnavailable, CheckpointsUnavailable) as error:
         print(f"booking: {error}", file=sys.stderr)
         return 3
+    except WeakSecret as error:
+        # a setting to fix, not a crash: its sentence says how (and never repeats the value)
+        print(f"booking: {error}", file=sys.stderr)
+        return 2
     except BrokenPipeError:
         # `booking threads show X | head`: the reader left; stop quietly, as Unix tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

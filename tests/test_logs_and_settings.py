@@ -8,7 +8,8 @@ from datetime import date, time
 import pytest
 
 from booking.logs import MaskPhones, mask_phones
-from booking.settings import Settings, parse_hours
+from booking.cli import main
+from booking.settings import Settings, get_settings, parse_hours
 
 
 @pytest.mark.parametrize(
@@ -57,3 +58,17 @@ def test_settings_build_the_calendar(monkeypatch: pytest.MonkeyPatch) -> None:
     assert cal.opening(date(2026, 12, 1)) == (time(10), time(18))  # a Tuesday
     assert cal.opening(date(2026, 11, 30)) is None  # a Monday
     assert cal.opening(date(2026, 12, 25)) is None
+
+
+def test_a_weak_analysts_secret_stops_the_cli_with_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A weak ANALYSTS_SECRET is one sentence on how to make a strong one, exit 2, no trace."""
+    monkeypatch.setenv("ANALYSTS_SECRET", "hunter2")
+    get_settings.cache_clear()
+    try:
+        assert main(["threads", "list"]) == 2
+    finally:
+        get_settings.cache_clear()
+    err = capsys.readouterr().err
+    assert "token_urlsafe" in err and "hunter2" not in err and "Traceback" not in err
