@@ -7,8 +7,8 @@ from datetime import date, time
 
 import pytest
 
-from booking.logs import MaskPhones, mask_phones
 from booking.cli import main
+from booking.logs import MaskPhones, mask_phones
 from booking.settings import Settings, get_settings, parse_hours
 
 
