@@ -46,6 +46,9 @@ def configure(level: str) -> None:
     handler.addFilter(MaskPhones())
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(level=level.upper(), handlers=[handler], force=True)
+    # The pool warns on every failed reconnect while Postgres is down; the outage itself is
+    # logged once by the store or the turn protocol, so only its errors are kept.
+    logging.getLogger("psycopg.pool").setLevel(logging.ERROR)
     for name in SERVER_LOGGERS:  # a logger's own filters survive uvicorn's dictConfig
         server = logging.getLogger(name)
         if not any(isinstance(kept, MaskPhones) for kept in server.filters):
