@@ -6,7 +6,7 @@ import re
 from datetime import date, time
 from functools import lru_cache
 
-from pydantic import SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from business.calendar import BusinessCalendar
@@ -60,6 +60,8 @@ class Settings(BaseSettings):
     closures: str = ""
     min_lead_minutes: int = 60
     horizon_days: int = 60
+    max_upcoming_per_caller: int = Field(default=5, ge=1, le=1000)
+    """A caller holding this many upcoming appointments is not booked another."""
     phone_region: str = "US"
     log_level: str = "WARNING"
     analysts_secret: SecretStr | None = None
@@ -113,6 +115,7 @@ class Settings(BaseSettings):
             closures=closures,
             min_lead_minutes=self.min_lead_minutes,
             horizon_days=self.horizon_days,
+            max_upcoming=self.max_upcoming_per_caller,
         )
 
 
