@@ -22,6 +22,9 @@ log = logging.getLogger(__name__)
 RECENT_LINES = 6
 """Transcript lines kept in state; the whole transcript lives in the store."""
 
+MAX_KEPT_CHARS = 2_000
+"""A caller line is kept (state, transcript) up to this length; understanding reads less."""
+
 MAX_REPLY_CHARS = 400
 """About 25 seconds of speech: past it a caller stops listening before the question."""
 
@@ -105,7 +108,15 @@ def listen(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]
         if said.get("event") == "hangup":
             return {**update, "act": "hangup"}
         said = said.get("text", "")
-    return {**update, "utterance": str(said), "turn": state.turn + 1}
+    return {**update, "utterance": kept(str(said), call_id=state.call_id), "turn": state.turn + 1}
+
+
+def kept(line: str, *, call_id: str) -> str:
+    """Keep a caller line within MAX_KEPT_CHARS, marking a cut: a 100 KB line is noise."""
+    if len(line) <= MAX_KEPT_CHARS:
+        return line
+    log.warning("call %s: a %d-character caller line was cut", call_id, len(line))
+    return f"{line[:MAX_KEPT_CHARS]} [cut: {len(line) - MAX_KEPT_CHARS} more characters]"
 
 
 def _cut_short(state: CallState, heard: str, ctx: CallContext) -> dict[str, Any]:

@@ -133,3 +133,13 @@ def test_a_turn_that_books_is_flagged_so_its_reply_is_not_lost(agent: Agent) -> 
     assert call.last_turn_wrote()
     call.say("what do I have booked?")
     assert not call.last_turn_wrote()
+
+
+def test_a_huge_caller_line_is_kept_short_and_still_understood(agent: Agent) -> None:
+    """A 100 KB line costs the checkpoint and transcript 2 KB, and its start is still read."""
+    call = agent.conversation("huge")
+    call.start(caller_id=SAM)
+    reply = call.say("book Monday at 10am " + "blah " * 20_000)
+    assert "Monday, November 30th at 10 AM" in reply
+    assert len(call.state().utterance) < 2_100
+    assert max(len(line.text) for line in agent.store.transcript("huge")) < 2_100
