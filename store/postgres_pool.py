@@ -63,6 +63,18 @@ def connection_kwargs(conninfo: str, timeouts: PoolTimeouts) -> dict[str, Any]:
     kwargs["row_factory"] = dict_row
     if "connect_timeout" not in params:
         kwargs["connect_timeout"] = max(2, math.ceil(timeouts.connect))
+    # A network that silently drops packets (no refusal, no reset) would hang a call until
+    # the kernel gives up, minutes later: bound unacknowledged data and probe idle links.
+    unacked = int(max(timeouts.statement, timeouts.connect) * 1000)
+    for key, value in (
+        ("tcp_user_timeout", unacked),
+        ("keepalives", 1),
+        ("keepalives_idle", 10),
+        ("keepalives_interval", 3),
+        ("keepalives_count", 3),
+    ):
+        if key not in params:
+            kwargs[key] = value
     if timeouts.statement > 0:
         limit = f"-c statement_timeout={int(timeouts.statement * 1000)}"
         given = str(params.get("options") or "")

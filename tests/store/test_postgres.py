@@ -81,6 +81,15 @@ def test_store_satisfies_the_port(pg: PostgresStore) -> None:
     assert store.booked_starts(SLOT, SLOT + timedelta(minutes=1)) == {SLOT}
 
 
+def test_connections_give_up_on_a_silent_network(pg: PostgresStore) -> None:
+    """Every store connection bounds unacknowledged data and probes idle links, so a network
+    that drops packets silently fails a call in seconds instead of hanging it."""
+    with pg._conn() as c:  # the connection a store call gets, after it answered a query
+        c.execute("SELECT 1")
+        dsn = c.info.dsn
+    assert "tcp_user_timeout=5000" in dsn and "keepalives=1" in dsn
+
+
 def test_migrations_apply_once_and_create_the_schema() -> None:
     """A first migrate applies every file, a second applies none; tables, index, functions exist."""
     with throwaway_database(migrated=False) as url:
