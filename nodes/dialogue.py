@@ -24,7 +24,7 @@ from nodes.dialogue_repair import (
 )
 from nodes.dialogue_stages import at_appointment, at_confirm, at_offer, carry_on, more
 from nodes.understanding.types import Expecting, Understanding
-from nodes.verify import NO_APPOINTMENT
+from nodes.verify import NO_APPOINTMENT, claimed_name
 from nodes.wish import merge_wish
 
 EXPECTING: dict[Stage, Expecting] = {
@@ -129,8 +129,11 @@ def _identify(state: CallState, heard: Understanding) -> dict[str, Any]:
     move the call on; a request is remembered for afterwards."""
     if heard.phone:
         return {"act": "phone", "phone": heard.phone}
-    if state.stage == "verify_name" and heard.name:
-        return {"act": "verify", "claim": VerifyClaim(name=bounded_name(heard.name))}
+    if state.stage == "verify_name" and (name := claimed_name(heard)) is not None:
+        claim = VerifyClaim(name=name)
+        if (day := _claimed_day(heard)) is not None:
+            claim["day"] = day  # both answers at once: judged without a second question
+        return {"act": "verify", "claim": claim}
     if state.stage == "verify_day" and (day := _claimed_day(heard)) is not None:
         return {"act": "verify", "claim": VerifyClaim(**(state.claim or {}), day=day)}
     if heard.phone_invalid and state.stage == "ask_phone":

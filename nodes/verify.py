@@ -26,18 +26,25 @@ from graph.state import CallState
 from nodes import phrases
 from nodes.appointments import upcoming
 from nodes.identify import open_account, refuse
+from nodes.understanding.lexicon import MONTHS
+from nodes.understanding.names import NON_NAME
+from nodes.understanding.types import Understanding
 
 log = logging.getLogger(__name__)
 
 NO_APPOINTMENT = "none"
 """The claimed day when the caller says they have no appointment coming."""
 
-_WORD = re.compile(r"[^\W\d_]+")
+_WORD = re.compile(r"\b[^\W\d_]+(?:'[^\W\d_]+)*\b")
+"""A word of letters ("O'Brien", "it's"), never the letters of "3rd"."""
+MAX_ANSWER_WORDS = 16
+"""Words of a name answer kept for judging; a recited list beyond this is not a name."""
+_NOT_NAME = NON_NAME | frozenset(MONTHS) | frozenset({"under", "upcoming", "account", "full"})
 
 
 def verify(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]:
     """Ask for the next appointment's day after the name; then judge both answers."""
-    if state.stage == "verify_name":
+    if state.stage == "verify_name" and "day" not in (state.claim or {}):
         return {
             "speech": [phrases.VERIFY_DAY],
             "stage": "verify_day",
@@ -76,20 +83,36 @@ def names_match(stored: str | None, said: str) -> bool:
     """Return True when the name said is the name on the account.
 
     Word by word, in order (a one-letter slip is forgiven in words of five letters or more,
-    for speech recognition); one extra word is allowed between the first and the last (a
-    middle name), so a recited list of names does not match. An account with no name leaves
-    the day to decide.
+    for speech recognition); one extra word is allowed (a middle name, or a word of the
+    sentence around it), so a recited list of names does not match. An account with no
+    name leaves the day to decide.
     """
     if not stored:
         return True
-    want, got = _words(stored), _words(said)
+    want = _words(stored)
+    # the sentence around the name ("it's under", "and it's on December 3rd") is not part of
+    # it; a common word that is in the stored name ("Will", "May") is kept
+    got = [w for w in _words(said) if w in want or w not in _NOT_NAME]
     if len(got) == len(want):
         return all(_close(w, g) for w, g in zip(want, got, strict=True))
-    if len(got) == len(want) + 1 and len(want) >= 2:
-        return any(
-            names_match(stored, " ".join(got[:i] + got[i + 1 :])) for i in range(1, len(got) - 1)
-        )
+    if len(got) == len(want) + 1:
+        return any(names_match(stored, " ".join(got[:i] + got[i + 1 :])) for i in range(len(got)))
     return False
+
+
+def claimed_name(heard: Understanding) -> str | None:
+    """The answer a caller gave for the name on the account: its words, bounded.
+
+    Kept whole ("It's under Alice Smith, and it's on December 3rd"): `names_match` sets the
+    sentence around the name aside, knowing the stored name. None for a request or a
+    number, which are handled as such, or an answer with no word that could be a name.
+    """
+    if heard.intent is not None or heard.phone is not None or heard.phone_invalid:
+        return None
+    words = _WORD.findall(heard.text)[:MAX_ANSWER_WORDS]
+    if not any(w.casefold() not in _NOT_NAME for w in words):
+        return heard.name
+    return " ".join(words)
 
 
 def _words(name: str) -> list[str]:

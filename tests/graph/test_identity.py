@@ -151,6 +151,9 @@ def test_an_account_with_nothing_booked_is_checked_on_its_name(agent: Agent) -> 
         ("Sam Lee", "Pam Lee", False),  # short words must be exact
         ("Sam Lee", "Sam Lee Jones Smith", False),
         ("Sam Lee", "Sam Pat Lee", True),  # a middle name
+        ("Sam Lee", "it's under Sam Lee", True),  # the sentence around the name
+        ("May Lee", "it is May Lee", True),  # a name that is also a month
+        ("Will Smith", "Will Smith", True),  # a name that is also a common word
         ("Sam Lee", "Lee Sam", False),
         ("Sam Lee", "", False),
     ],
@@ -200,3 +203,17 @@ def test_a_passed_check_clears_earlier_failures(agent: Agent) -> None:
     user = agent.store.find_user_by_phone(SAM)
     assert user is not None
     assert agent.store.failed_identity_checks(user.id, since=NOW - timedelta(days=1)) == 0
+
+
+@pytest.mark.usefixtures("sams_appointments")
+def test_both_answers_at_once_are_judged_without_a_second_question(agent: Agent) -> None:
+    """ "It's Sam Lee, and it's on December 3rd" answers both checks in one line."""
+    call = _claim(agent, "both")
+    assert "Welcome back, Sam Lee" in call.say("It's Sam Lee, and my next one is on December 3rd")
+
+
+@pytest.mark.usefixtures("sams_appointments")
+def test_a_wrong_day_said_with_the_name_fails_at_once(agent: Agent) -> None:
+    """A wrong day said with the right name fails the check like any other wrong answer."""
+    call = _claim(agent, "both-wrong")
+    assert "doesn't match" in call.say("it's under Sam Lee, December 4th")
