@@ -7,6 +7,7 @@ import os
 import sys
 import uuid
 from datetime import datetime
+from importlib import metadata
 from pathlib import Path
 
 from booking import eval_calls, eval_dst
@@ -38,8 +39,17 @@ def _instant(text: str) -> datetime:
     return value
 
 
+def _version() -> str:
+    """Return the installed distribution's version (what a bug report should name)."""
+    try:
+        return metadata.version("booking-agent")
+    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown (not installed)"
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="booking", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
     chat = sub.add_parser("chat", help="talk to the agent as text (pipe lines in to script it)")
     chat.add_argument(

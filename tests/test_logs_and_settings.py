@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date, time
+from importlib import metadata
 
 import pytest
 
@@ -72,3 +73,11 @@ def test_a_weak_analysts_secret_stops_the_cli_with_one_line(
         get_settings.cache_clear()
     err = capsys.readouterr().err
     assert "token_urlsafe" in err and "hunter2" not in err and "Traceback" not in err
+
+
+def test_booking_version_names_the_installed_release(capsys: pytest.CaptureFixture[str]) -> None:
+    """`booking --version` prints the installed distribution's version, for bug reports."""
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0
+    assert capsys.readouterr().out.strip() == f"booking {metadata.version('booking-agent')}"
