@@ -10,13 +10,11 @@ from __future__ import annotations
 import gc
 import importlib
 import re
-import sys
 import time
 from collections.abc import Callable
 from datetime import date
 from datetime import time as clock
 from functools import partial
-from types import FrameType
 from typing import Any
 
 import pytest
@@ -29,6 +27,7 @@ from nodes.understanding.llm import LLMUnderstander
 from nodes.understanding.rules import RuleUnderstander, understand_whole
 from nodes.understanding.types import Expecting, Understanding
 from nodes.understanding.when import prepare
+from tests.linear import calls
 from tests.llm.fakes import Recorder
 
 RULES = RuleUnderstander()
@@ -102,22 +101,6 @@ def test_the_llm_is_sent_the_bounded_line() -> None:
     assert heard.text == clip(line)
 
 
-def _calls(run: Callable[[], object]) -> int:
-    """Return how many Python and C functions `run` calls."""
-    count = 0
-
-    def profile(frame: FrameType, event: str, arg: Any) -> None:
-        nonlocal count
-        count += event in ("call", "c_call")
-
-    sys.setprofile(profile)
-    try:
-        run()
-    finally:
-        sys.setprofile(None)
-    return count
-
-
 @pytest.mark.parametrize("family", FAMILIES)
 def test_the_passes_make_linearly_many_calls(family: str) -> None:
     """Four times the line makes at most ~four times the calls, in every state.
@@ -129,7 +112,7 @@ def test_the_passes_make_linearly_many_calls(family: str) -> None:
     short, long = FAMILIES[family](1_000), FAMILIES[family](4_000)
     for state in STATES:
         counts = [
-            _calls(partial(understand_whole, text, expecting=state, now=NOW, region="US"))
+            calls(partial(understand_whole, text, expecting=state, now=NOW, region="US"))
             for text in (short, long)
         ]
         assert counts[1] <= 5 * counts[0], (state, counts)
