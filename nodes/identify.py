@@ -14,6 +14,7 @@ from nodes import phrases
 from nodes.cues import bounded_name
 from nodes.guard import expect
 from nodes.repair import ask_which_day
+from nodes.writes import CLEARED_TASK
 from store.models import User
 
 log = logging.getLogger(__name__)
@@ -105,8 +106,7 @@ def refuse(said: str, state: CallState, user_id: str, ctx: CallContext) -> dict[
         "identity": "refused",
         "claimed_id": None,
         "claim": None,
-        "task": None,
-        "wish": {},
+        **CLEARED_TASK,  # a task asked for before the check is not carried out
         "doubt": None,
         "speech": [said],
         "stage": "take_message",
