@@ -48,7 +48,7 @@ from livekit.agents.voice import SpeechHandle
 
 from graph.conversation import Conversation
 from voice import phrases
-from voice.calls import EndCall, keep_room
+from voice.calls import EndCall, HangUp
 from voice.costs import finish_call
 from voice.delivery import Reply, Step, open_call, run_step, unanswered_caller_words
 from voice.graph_llm import GraphLLM
@@ -79,7 +79,7 @@ class BookingAgent(Agent):
         )
         self._call = call
         self._caller_id = caller_id
-        self._end_call = end_call or keep_room
+        self._hang_up = HangUp(end_call, call=call.thread_id)
         self._options = options or AgentOptions()
         self.latency = LatencyLog(keep=self._options.latency_turns_kept)
         """Per-turn timings of this call, kept with the conversation at exit."""
@@ -101,7 +101,6 @@ class BookingAgent(Agent):
         self._answered: str | None = None
         """Id of the last caller message sent to the graph, so none is sent twice."""
         self._closing = False
-        self._ending: asyncio.Task[None] | None = None
         self._finished = False
 
     async def on_enter(self) -> None:
@@ -342,15 +341,7 @@ class BookingAgent(Agent):
             speech.add_done_callback(lambda _: self._end())
 
     def _end(self) -> None:
-        if self._ending is None:
-            self._ending = asyncio.create_task(self._end_now())
-
-    async def _end_now(self) -> None:
-        try:
-            await self._end_call()
-        except Exception:
-            log.exception("call %s: could not hang up", self._call.thread_id)
-        self.session.shutdown()
+        self._hang_up.now(self.session)
 
 
 async def _saying(text: str) -> AsyncIterable[str]:

@@ -10,6 +10,7 @@ Deleting the room ends the call for everyone in it; for SIP it hangs up the phon
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Protocol
@@ -47,6 +48,36 @@ def caller_id_of(participant: Participant | None) -> str | None:
 
 async def keep_room() -> None:
     """End nothing: for tests and console mode, where there is no room to delete."""
+
+
+class Session(Protocol):
+    """The part of LiveKit's `AgentSession` a hang-up needs."""
+
+    def shutdown(self) -> None:
+        """Close the session."""
+        ...
+
+
+class HangUp:
+    """End a call once: run `end_call` (e.g. delete the room), then shut the session down."""
+
+    def __init__(self, end_call: EndCall | None, *, call: str) -> None:
+        """Hang up with `end_call` (default: `keep_room`); `call` names it in the log."""
+        self._end_call = end_call or keep_room
+        self._call = call
+        self._task: asyncio.Task[None] | None = None
+
+    def now(self, session: Session) -> None:
+        """Start hanging up, unless it has started already."""
+        if self._task is None:
+            self._task = asyncio.create_task(self._run(session))
+
+    async def _run(self, session: Session) -> None:
+        try:
+            await self._end_call()
+        except Exception:
+            log.exception("call %s: could not hang up", self._call)
+        session.shutdown()
 
 
 def room_deleter(*, url: str, api_key: str, api_secret: str) -> Callable[[str], Awaitable[None]]:
