@@ -70,18 +70,23 @@ _REASON_RANK: tuple[Reason, ...] = (
 
 @dataclass(frozen=True)
 class SlotQuery:
-    """The caller's wish, in business-local dates and wall-clock times."""
+    """The caller's wish, in business-local dates and wall-clock times.
+
+    The understanding layer's `When` is this query plus how sure it is of it, so what the
+    caller said is searched as said.
+    """
 
     day: date | None = None
-    """A single day; wins over a range."""
+    """A single day ("Thursday", "the 13th", "tomorrow"); wins over a range."""
     day_from: date | None = None
-    """First day of an inclusive range (None with day_to: from today)."""
+    """First day of an inclusive range ("next week" → its Monday; None with day_to: from
+    today)."""
     day_to: date | None = None
     """Last day of the range (None with day_from: up to the horizon)."""
     at: time | None = None
-    """An exact wished start time."""
+    """An exact wished start time ("at 3" → 15:00, "half past 10" → 10:30)."""
     earliest: time | None = None
-    """A slot must start at or after this time."""
+    """A slot must start at or after this time ("after 3", "not before 10")."""
     latest: time | None = None
     """A slot must start strictly before this time ("before noon" → 11:30 is the last)."""
     part_of_day: PartOfDay | None = None

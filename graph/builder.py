@@ -12,7 +12,7 @@ from langgraph.graph import END, START, StateGraph
 
 from graph import routing
 from graph.context import CallContext
-from graph.state import CallState
+from graph.state import CallInput, CallState
 from nodes.book import book
 from nodes.cancel import cancel
 from nodes.check import check
@@ -30,12 +30,12 @@ from nodes.summarize import summarize
 from nodes.turn import listen, respond, understand
 from nodes.verify import verify
 
-Graph = StateGraph[CallState, CallContext, CallState, CallState]
+Graph = StateGraph[CallState, CallContext, CallInput, CallState]
 
 
 def build_graph() -> Graph:
     """Return the uncompiled call graph."""
-    g: Graph = StateGraph(CallState, context_schema=CallContext)
+    g: Graph = StateGraph(CallState, context_schema=CallContext, input_schema=CallInput)
     # opening and identification
     g.add_node("greet", recovering(greet))
     g.add_node("identify", recovering(identify))

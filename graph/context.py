@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from business.calendar import BusinessCalendar
-from nodes.understanding.types import Understander
+from graph.understanding import Understander
 from store.port import Store
 
 

@@ -33,17 +33,17 @@ from langchain_core.runnables import RunnableConfig
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Command, Durability, StateSnapshot
 
+from graph import apologies as phrases
 from graph.checkpointer import CheckpointsUnavailable
 from graph.context import CallContext
 from graph.history import checkpoint_id, field_of, last_question, unfinished, write_due_since
-from graph.state import CallState
-from nodes import phrases
-from nodes.turn import HANGUP
+from graph.resume import HANGUP, CallerTurn
+from graph.state import CallInput, CallState
 from store.errors import StoreUnavailable
 
 log = logging.getLogger(__name__)
 
-CallGraph = CompiledStateGraph[CallState, CallContext, CallState, CallState]
+CallGraph = CompiledStateGraph[CallState, CallContext, CallInput, CallState]
 
 DURABILITY: Durability = "sync"
 """Save each superstep before the next runs (see the module docstring; cost: `bench`)."""
@@ -63,6 +63,18 @@ class CallAlreadyStarted(RuntimeError):
     """The thread already holds a call; continue it with `say()`."""
 
 
+@dataclass(frozen=True)
+class Said:
+    """What one caller turn gave the door, read from the step's own output."""
+
+    reply: str
+    """What the agent answered (a question, a confirmation, or a goodbye)."""
+    wrote: bool = False
+    """The step booked, cancelled or moved something: the reply must reach the caller whole."""
+    ended: bool = False
+    """The call said goodbye (or had ended already): hang up after the reply."""
+
+
 @dataclass
 class Conversation:
     """One call on one thread of a compiled, checkpointed graph."""
@@ -72,7 +84,7 @@ class Conversation:
     thread_id: str
     durability: Durability = DURABILITY
     """"sync" (the default, see above); the benchmark compares "async"."""
-    _unheard: str | None = field(default=None, init=False, repr=False)
+    _unheard: Said | None = field(default=None, init=False, repr=False)
     """The reply of a step finished on recovery that no door has played yet."""
     _retry_from: RunnableConfig | None = field(default=None, init=False, repr=False)
     """The question asked again after a failed step; the next answer resumes a copy of it."""
@@ -82,7 +94,6 @@ class Conversation:
     """The pending question as last read, to ask again while checkpoints cannot be read."""
     _phase: Phase = field(default="new", init=False, repr=False)
     """The phase as last read, reported while checkpoints cannot be read."""
-    _wrote: bool | None = field(default=None, init=False, repr=False)
     _reachable: bool = field(default=True, init=False, repr=False)
 
     @property
@@ -120,7 +131,7 @@ class Conversation:
         if self.started():
             raise CallAlreadyStarted(self.thread_id)
         try:
-            return self._run({"call_id": self.thread_id, "caller_id": caller_id})
+            return self._run(CallInput(call_id=self.thread_id, caller_id=caller_id)).reply
         except Exception as error:
             try:
                 saved = bool(self._snapshot().values)
@@ -128,20 +139,22 @@ class Conversation:
                 saved = False
             if not saved:
                 raise  # nothing was saved: the door says the call cannot be taken now
-            return self._salvage(error, asked=None)
+            return self._salvage(error, asked=None).reply
 
-    def say(self, utterance: str, *, heard: str | None = None) -> str:
+    def say(self, utterance: str, *, heard: str | None = None) -> Said:
         """Send the caller's utterance as the answer to the pending question; return the reply.
 
         `heard` is what the caller actually heard of the previous reply when they barged
         in; the step records it in the checkpoint and the transcript, flagged interrupted.
         On a thread left unfinished the reply is that step's, and the utterance is dropped.
+        Whether the step wrote or ended the call comes from the step's own output, so a
+        door needs no further read of the checkpoint.
         """
         try:
             snapshot = self._settled()
         except OUTAGES as error:
             self._unreachable(error)
-            return phrases.STILL_FINISHING if self._unsettled else self._ask_again(error)
+            return Said(phrases.STILL_FINISHING) if self._unsettled else self._ask_again(error)
         except Exception as error:
             return self._salvage(error, asked=None)
         if (unheard := self._take_unheard()) is not None:
@@ -149,8 +162,8 @@ class Conversation:
             return unheard
         if self._retry_from is None and not snapshot.interrupts:
             raise CallEnded(self.thread_id)
-        resume: Any = utterance if heard is None else {"text": utterance, "heard": heard}
-        return self._step(Command(resume=resume), asked=self._retry_from or snapshot.config)
+        turn = CallerTurn(text=utterance, heard=heard)
+        return self._step(Command(resume=turn), asked=self._retry_from or snapshot.config)
 
     def hang_up(self, *, heard: str | None = None) -> None:
         """Tell the graph the caller is gone so the summary is stored.
@@ -170,7 +183,7 @@ class Conversation:
         self._unheard = None  # the caller is gone: nobody will hear it now
         if self._retry_from is not None or snapshot.interrupts:
             asked = self._retry_from or snapshot.config
-            self._step(Command(resume={**HANGUP, "heard": heard}), asked=asked)
+            self._step(Command(resume=CallerTurn(**HANGUP, heard=heard)), asked=asked)
 
     def recover(self) -> str | None:
         """Finish a step a crash or an outage left half done; return the reply nobody heard.
@@ -184,37 +197,35 @@ class Conversation:
             self._unreachable(error)
             return None
         except Exception as error:
-            return self._salvage(error, asked=None)
-        return self._take_unheard()
-
-    def last_turn_wrote(self) -> bool:
-        """Return True when the last step wrote (its reply confirms a booking, a move...)."""
-        return self.state().wrote if self._wrote is None else self._wrote
+            return self._salvage(error, asked=None).reply
+        unheard = self._take_unheard()
+        return None if unheard is None else unheard.reply
 
     def last_reply(self) -> str:
         """Return what the agent said last (to re-play it to a resumed caller)."""
-        return self._take_unheard() or self.state().reply
+        unheard = self._take_unheard()
+        return self.state().reply if unheard is None else unheard.reply
 
     def __str__(self) -> str:
         """Name the call in log lines."""
         return self.thread_id
 
     # steps ------------------------------------------------------------------------
-    def _run(self, payload: Any) -> str:
-        """Run the graph until it asks the caller or ends; return the reply."""
+    def _run(self, payload: Any) -> Said:
+        """Run the graph until it asks the caller or ends; return what the step said."""
         out = self.graph.invoke(
             payload, self.config, context=self.context, version="v2", durability=self.durability
         )
         values = out.value
         self._question = str(field_of(values, "question") or self._question)
-        self._wrote = bool(field_of(values, "wrote"))
         self._phase = "on" if out.interrupts else "ended"
         self._unsettled = False
+        wrote = bool(field_of(values, "wrote"))
         if out.interrupts:
-            return str(out.interrupts[0].value)
-        return str(field_of(values, "reply") or "")
+            return Said(str(out.interrupts[0].value), wrote=wrote)
+        return Said(str(field_of(values, "reply") or ""), wrote=wrote, ended=True)
 
-    def _step(self, payload: Any, *, asked: RunnableConfig) -> str:
+    def _step(self, payload: Any, *, asked: RunnableConfig) -> Said:
         """Run one caller turn from the question `asked`; a failure becomes a sentence."""
         if self._retry_from is not None:
             try:
@@ -234,10 +245,10 @@ class Conversation:
         self._retry_from = None
         return reply
 
-    def _salvage(self, error: Exception, *, asked: RunnableConfig | None) -> str:
+    def _salvage(self, error: Exception, *, asked: RunnableConfig | None) -> Said:
         """Say something true after a failed step: its reply, the question again, or a wait."""
         self._report(error)
-        self._unheard, self._wrote = None, False  # whatever is said now supersedes them
+        self._unheard = None  # whatever is said now supersedes it
         try:
             snapshot: StateSnapshot | None = self._snapshot()
         except Exception as again:
@@ -250,11 +261,11 @@ class Conversation:
             except Exception as again:
                 self._report(again)
         elif snapshot is not None and snapshot.interrupts and moved:
-            self._wrote = bool(field_of(snapshot.values, "wrote"))
-            return str(snapshot.interrupts[0].value)  # the step was saved after all
+            wrote = bool(field_of(snapshot.values, "wrote"))
+            return Said(str(snapshot.interrupts[0].value), wrote=wrote)  # saved after all
         elif snapshot is not None and snapshot.values and not snapshot.tasks:
             self._phase = "ended"
-            return str(field_of(snapshot.values, "reply") or "")
+            return Said(str(field_of(snapshot.values, "reply") or ""), ended=True)
         try:
             asked = asked or self._asked()
             if asked is not None and not self._may_have_written(since=asked):
@@ -263,13 +274,13 @@ class Conversation:
         except Exception as again:
             self._report(again)
         self._retry_from, self._unsettled = None, True  # the next turn finishes it first
-        return phrases.STILL_FINISHING
+        return Said(phrases.STILL_FINISHING)
 
-    def _ask_again(self, error: Exception) -> str:
+    def _ask_again(self, error: Exception) -> Said:
         """Apologise that nothing was changed and ask the pending question again."""
         outage = isinstance(error, OUTAGES)
         sorry = phrases.BOOK_UNREACHABLE if outage else phrases.SOMETHING_WENT_WRONG
-        return f"{sorry} {self._question or phrases.TRY_AGAIN_SOON}"
+        return Said(f"{sorry} {self._question or phrases.TRY_AGAIN_SOON}")
 
     # reading the thread -----------------------------------------------------------
     def _snapshot(self) -> StateSnapshot:
@@ -309,7 +320,7 @@ class Conversation:
         """Return True when a write node was due in a checkpoint saved after `since`."""
         return write_due_since(self.graph, self.config, since=since, writes=WRITE_NODES)
 
-    def _take_unheard(self) -> str | None:
+    def _take_unheard(self) -> Said | None:
         reply, self._unheard = self._unheard, None
         return reply
 

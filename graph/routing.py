@@ -69,32 +69,35 @@ def route_after_listen(state: CallState) -> Literal["understand", "summarize"]:
 
 def route_turn(state: CallState) -> TurnNode:
     """Send the utterance's dialogue act to the node that handles it."""
-    if state.act == "affirm" and state.pending:
-        return state.pending["kind"]
+    pending = state.task["pending"]
+    if state.act == "affirm" and pending:
+        return pending["kind"]
     return _BY_ACT.get(state.act or "unclear", "clarify")
 
 
 def route_after_identify(state: CallState) -> Literal["search", "select", "respond"]:
     """Once the caller is known, carry on with a task they asked for before."""
-    if state.stage != "ask_request" or state.task is None or state.notice == "store_down":
+    kind = state.task["kind"]
+    if state.stage != "ask_request" or kind is None or state.notice == "store_down":
         return "respond"
     if state.doubt is not None:
         return "respond"  # its day is asked about first
-    return "search" if state.task == "book" else "select"
+    return "search" if kind == "book" else "select"
 
 
 def route_after_search(state: CallState) -> Literal["confirm", "respond"]:
     """An exact free match is read back at once; offers wait for a pick."""
-    return "confirm" if state.pending and state.notice != "store_down" else "respond"
+    return "confirm" if state.task["pending"] and state.notice != "store_down" else "respond"
 
 
 def route_after_select(state: CallState) -> Literal["confirm", "search", "respond"]:
     """A chosen cancellation is read back; a move with a wished time searches."""
     if state.notice == "store_down":
         return "respond"
-    if state.pending:
+    task = state.task
+    if task["pending"]:
         return "confirm"
-    if state.task == "reschedule" and state.target and state.wish:
+    if task["kind"] == "reschedule" and task["target"] and task["wish"]:
         return "search"
     return "respond"
 

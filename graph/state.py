@@ -8,10 +8,12 @@ step costs the same at turn 200 as at turn 2: the full transcript lives in the s
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Literal, NotRequired
+from typing import Annotated, Literal, NotRequired
 
 # pydantic builds Studio's input form from this state and needs this TypedDict on 3.11
 from typing_extensions import TypedDict
+
+from business.slots import PartOfDay
 
 Stage = Literal[
     "start",  # nothing said yet
@@ -27,7 +29,7 @@ Stage = Literal[
     "ended",  # goodbye said; the summary is stored
 ]
 
-Task = Literal["book", "cancel", "reschedule"]
+TaskKind = Literal["book", "cancel", "reschedule"]
 
 Identity = Literal[
     "unknown",  # no number yet
@@ -68,6 +70,12 @@ Act = Literal[
 ]
 
 
+Notice = Literal[
+    "slot_taken",  # the slot read back was taken by someone else before the yes: search again
+    "store_down",  # the appointment book could not be reached: nothing was changed
+]
+
+
 class Wish(TypedDict, total=False):
     """The caller's slot preferences, merged across turns (ISO strings, business-local)."""
 
@@ -77,15 +85,23 @@ class Wish(TypedDict, total=False):
     at: str
     earliest: str
     latest: str
-    part_of_day: str
+    part_of_day: PartOfDay
     other_day: str
     """Another day the caller's words may mean ("next Friday" early in a week: a week on)."""
+
+
+class Booked(TypedDict):
+    """One of the caller's appointments as the call talks about it."""
+
+    id: str
+    start: str
+    """ISO start in the business timezone."""
 
 
 class Pending(TypedDict, total=False):
     """A write read back to the caller and waiting for their yes."""
 
-    kind: Literal["book", "cancel", "reschedule"]
+    kind: TaskKind
     slot: str
     """ISO start of the slot to book or move to (business timezone)."""
     appointment_id: str
@@ -97,7 +113,33 @@ class Pending(TypedDict, total=False):
     """The read-back as spoken; a yes writes only when the caller heard it last."""
 
 
-class Resume(TypedDict):
+class Task(TypedDict):
+    """What the caller is trying to get done, with everything it gathered: one value, so
+    dropping the task (`no_task()`) clears all of it at once."""
+
+    kind: TaskKind | None
+    """None between tasks; the wish may outlive a task set aside with "not right now"."""
+    wish: Wish
+    offers: list[str]
+    """ISO starts of the slots offered now (at most three)."""
+    offered: list[str]
+    """Slots already offered for this task, so "anything else?" moves on (bounded)."""
+    target: Booked | None
+    """The appointment being cancelled or moved."""
+    choices: list[Booked]
+    """The caller's appointments offered for a pick."""
+    pending: Pending | None
+    """A write read back and waiting for a yes."""
+
+
+def no_task(wish: Wish | None = None) -> Task:
+    """Return the task of a call with none in progress, keeping `wish` if given."""
+    return Task(
+        kind=None, wish=wish or Wish(), offers=[], offered=[], target=None, choices=[], pending=None
+    )
+
+
+class BackTo(TypedDict):
     """The question pending before a callback offer, asked again when the caller declines."""
 
     stage: Stage
@@ -122,6 +164,27 @@ class VerifyClaim(TypedDict, total=False):
     """The day (ISO) they gave for the account's next appointment, or "none"."""
 
 
+Outcome = TypedDict(
+    "Outcome",
+    {
+        "kind": Literal["booked", "cancelled", "rescheduled"],
+        "appointment_id": str,
+        "start": str,
+        "from": NotRequired[str],  # a move's old start
+    },
+)
+"""A write done in this call (ISO starts, business timezone)."""
+
+
+class Usage(TypedDict, total=False):
+    """Understanding cost so far."""
+
+    llm_calls: int
+    fallbacks: int
+    input_tokens: int
+    output_tokens: int
+
+
 class Line(TypedDict):
     """One line of the recent-transcript window."""
 
@@ -136,10 +199,18 @@ def add_speech(left: list[str], right: list[str] | None) -> list[str]:
     return [] if right is None else [*left, *right]
 
 
+class CallInput(TypedDict):
+    """What a door gives to open a call: Studio shows just these two fields."""
+
+    call_id: str
+    caller_id: str | None
+
+
 @dataclass(kw_only=True)
 class CallState:
     """What the agent knows about one call; one instance per thread_id."""
 
+    # the call and its pending question
     call_id: str = ""
     """The conversation id (the graph's thread_id), set by the first input."""
     caller_id: str | None = None
@@ -149,22 +220,26 @@ class CallState:
     question: str = ""
     """The pending question in words, re-asked after a digression or a repeat failure."""
 
+    # the newest caller utterance, as understood
     utterance: str = ""
-    """The newest caller utterance."""
     turn: int = 0
     """Caller utterances so far."""
-    line_no: int = 0
-    """Transcript lines written to the store so far."""
-    heard: dict[str, Any] = field(default_factory=dict)
-    """What the understanding layer made of the newest utterance (for analysts)."""
     act: Act | None = None
     """The dialogue act the newest utterance was read as; routers switch on it."""
+    affirm: bool | None = None
+    """The newest utterance's yes (True) or no (False); None when it was neither."""
+    named: Wish = field(default_factory=Wish)
+    """The day and time the newest utterance named, as said (the `check` node reads it)."""
+    understood: dict[str, object] = field(default_factory=dict)
+    """What the understanding layer made of the newest utterance, as JSON, for analysts
+    only: nodes read the fields above."""
     misunderstood: int = 0
     """Consecutive utterances that could not be understood."""
-    phone_attempts: int = 0
 
+    # who is calling
     phone: str | None = None
     """The caller's number, E.164: from caller ID, or said (a claim until verified)."""
+    phone_attempts: int = 0
     identity: Identity = "unknown"
     """How the caller is known; only caller_id, new and verified set `user_id`."""
     claimed_id: str | None = None
@@ -176,39 +251,26 @@ class CallState:
     user_id: str | None = None
     """The account this call may read and change: set only once the caller is trusted."""
     caller_name: str | None = None
-    new_caller: bool = False
 
-    task: Task | None = None
-    """What the caller is trying to get done."""
-    wish: Wish = field(default_factory=Wish)
-    offers: list[str] = field(default_factory=list)
-    """ISO starts of the slots offered now (at most three)."""
-    offered: list[str] = field(default_factory=list)
-    """Slots already offered for this task, so "anything else?" moves on (bounded)."""
-    target: dict[str, str] | None = None
-    """The appointment being cancelled or moved: {"id", "start"}."""
-    choices: list[dict[str, str]] = field(default_factory=list)
-    """The caller's appointments offered for a pick: [{"id", "start"}]."""
-    pending: Pending | None = None
-    """A write read back and waiting for a yes."""
+    # what they want done
+    task: Task = field(default_factory=no_task)
     doubt: DayDoubt | None = None
     """An uncertain day asked about and waiting for the answer; cleared once answered or
     when the task changes."""
-    resume: Resume | None = None
+    back_to: BackTo | None = None
     """Set while a callback is offered after repeated misunderstandings: where to go back to."""
-    notice: str | None = None
-    """Why the last write did not happen (slot_taken, store_down), for the next node."""
+    notice: Notice | None = None
+    """Why the last write did not happen, for the next node."""
 
-    outcomes: list[dict[str, str]] = field(default_factory=list)
-    """Writes done in this call, in order, for the summary (bounded)."""
+    # what the call did, for the summary (bounded)
+    outcomes: list[Outcome] = field(default_factory=list)
     preferences: list[str] = field(default_factory=list)
-    """Preferences the caller mentioned, in words, for the summary (bounded)."""
+    """Preferences the caller mentioned, in words."""
     message: str | None = None
     """A message left for a human callback."""
+    usage: Usage = field(default_factory=Usage)
 
-    usage: dict[str, int] = field(default_factory=dict)
-    """Understanding cost so far: llm_calls, fallbacks, input_tokens, output_tokens."""
-
+    # this turn's reply and the transcript window
     speech: Annotated[list[str], add_speech] = field(default_factory=list)
     """Sentences the agent says this turn, written by nodes."""
     reply: str = ""
@@ -217,8 +279,54 @@ class CallState:
     """The caller barged in, so `reply` holds only the part that was played."""
     wrote: bool = False
     """This turn booked, cancelled or moved something: its reply must reach the caller."""
+    line_no: int = 0
+    """Transcript lines written to the store so far."""
     recent: list[Line] = field(default_factory=list)
     """The last few transcript lines (bounded window)."""
     now: str = ""
     """The clock reading (ISO) when the agent last spoke, so a replay resolves dates as the
     call did."""
+
+
+class Update(TypedDict, total=False):
+    """What a node returns: any of `CallState`'s fields, each with its own type.
+
+    total=False, so a node names only what it changes; mypy rejects a key that is not a
+    field (LangGraph would drop it without a word) and a value of the wrong type.
+    `tests/graph/test_state.py` checks these match `CallState`'s fields.
+    """
+
+    call_id: str
+    caller_id: str | None
+    stage: Stage
+    question: str
+    utterance: str
+    turn: int
+    act: Act | None
+    affirm: bool | None
+    named: Wish
+    understood: dict[str, object]
+    misunderstood: int
+    phone: str | None
+    phone_attempts: int
+    identity: Identity
+    claimed_id: str | None
+    claim: VerifyClaim | None
+    verify_tries: int
+    user_id: str | None
+    caller_name: str | None
+    task: Task
+    doubt: DayDoubt | None
+    back_to: BackTo | None
+    notice: Notice | None
+    outcomes: list[Outcome]
+    preferences: list[str]
+    message: str | None
+    usage: Usage
+    speech: list[str] | None
+    reply: str
+    reply_interrupted: bool
+    wrote: bool
+    line_no: int
+    recent: list[Line]
+    now: str

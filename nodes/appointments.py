@@ -6,18 +6,19 @@ from datetime import date, datetime
 
 from business.spoken import say_options, say_slot
 from graph.context import CallContext
+from graph.state import Booked
 
 
-def upcoming(ctx: CallContext, user_id: str) -> list[dict[str, str]]:
-    """Return the caller's booked appointments from now on as [{"id", "start"}]."""
+def upcoming(ctx: CallContext, user_id: str) -> list[Booked]:
+    """Return the caller's booked appointments from now on, soonest first."""
     tz = ctx.calendar.tz
     return [
-        {"id": a.id, "start": a.start.astimezone(tz).isoformat()}
+        Booked(id=a.id, start=a.start.astimezone(tz).isoformat())
         for a in ctx.store.list_appointments(user_id, after=ctx.now())
     ]
 
 
-def on_day(items: list[dict[str, str]], day: date) -> list[dict[str, str]]:
+def on_day(items: list[Booked], day: date) -> list[Booked]:
     """Return the appointments on a day; failing that, on the same weekday.
 
     "Cancel the Wednesday one" resolves to the coming Wednesday, but the caller means
@@ -33,7 +34,7 @@ MAX_SAID = 3
 """Appointments said in one reply; a caller with more hears the first ones and a count."""
 
 
-def say_appointments(items: list[dict[str, str]], *, today: date, word: str = "or") -> str:
+def say_appointments(items: list[Booked], *, today: date, word: str = "or") -> str:
     """Say appointments as choices ("A or B") or, with word="and", as a list ("A and B").
 
     Past MAX_SAID the rest is counted ("and 2 more") or, as choices, left to the caller's

@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from langgraph.runtime import Runtime
 
 from graph.context import CallContext
-from graph.state import CallState
+from graph.state import CallState, Outcome, Update
 from nodes import phrases
 from nodes.guard import expect
 from nodes.writes import claim, done, said_slot
 
 
-def book(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]:
+def book(state: CallState, *, runtime: Runtime[CallContext]) -> Update:
     """Write the booking once; a slot lost since the offer leads to new options."""
     ctx = runtime.context
-    pending = expect(state.pending, "a booking with nothing read back")
+    pending = expect(state.task["pending"], "a booking with nothing read back")
     user_id = expect(state.user_id, "a booking for an unknown caller")
     result = claim(
         ctx,
+        state,
         pending,
         lambda start: ctx.store.book(
             user_id=user_id,
@@ -30,5 +29,5 @@ def book(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]:
     )
     if isinstance(result, dict):
         return result
-    outcome = {"kind": "booked", "appointment_id": result.id, "start": pending["slot"]}
+    outcome = Outcome(kind="booked", appointment_id=result.id, start=pending["slot"])
     return done(state, outcome, phrases.booked(said_slot(ctx, pending)))

@@ -3,23 +3,22 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from langgraph.runtime import Runtime
 
 from business.spoken import say_slot
 from graph.context import CallContext
-from graph.state import CallState
+from graph.state import CallState, Outcome, Update
 from nodes import phrases
 from nodes.guard import expect
 from nodes.writes import done
 from store.errors import AppointmentNotActive, AppointmentNotFound
 
 
-def cancel(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]:
+def cancel(state: CallState, *, runtime: Runtime[CallContext]) -> Update:
     """Cancel one of the caller's own appointments."""
     ctx = runtime.context
-    pending = expect(state.pending, "a cancellation with nothing read back")
+    pending = expect(state.task["pending"], "a cancellation with nothing read back")
     user_id = expect(state.user_id, "a cancellation for an unknown caller")
     start = datetime.fromisoformat(pending["appointment_start"])
     said = say_slot(start, today=ctx.now().date())
@@ -31,5 +30,5 @@ def cancel(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]
         )
     except (AppointmentNotFound, AppointmentNotActive):
         return done(state, None, phrases.no_appointment_then(said))
-    outcome = {"kind": "cancelled", "appointment_id": appointment.id, "start": start.isoformat()}
+    outcome = Outcome(kind="cancelled", appointment_id=appointment.id, start=start.isoformat())
     return done(state, outcome, phrases.cancelled(said))

@@ -6,24 +6,23 @@ one then it is read out, otherwise it is a booking request for that day and time
 
 from __future__ import annotations
 
-from typing import Any
-
 from langgraph.runtime import Runtime
 
 from graph.context import CallContext
-from graph.state import CallState, Wish
+from graph.state import CallState, Update, Wish
 from nodes import phrases
 from nodes.appointments import say_appointments, upcoming
 from nodes.guard import expect
 from nodes.retrieve import said_then_back
 
 
-def check(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]:
+def check(state: CallState, *, runtime: Runtime[CallContext]) -> Update:
     """Read out the caller's appointment then; with none, search to book that day and time."""
     ctx = runtime.context
     user_id = expect(state.user_id, "a check for an unknown caller")
-    wish = _named(state.heard.get("when", {}))
-    day, at = wish["day"], wish.get("at")
+    day = expect(state.named.get("day"), "a check with no day named")
+    at = state.named.get("at")
+    wish = Wish(day=day, at=at) if at else Wish(day=day)
     mine = [
         a
         for a in upcoming(ctx, user_id)
@@ -33,20 +32,15 @@ def check(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]:
         # act "search": the router goes on to find that slot, as for "book Friday at 10"
         return {
             "act": "search",
-            "task": "book",
-            "wish": wish,
-            "target": None,
-            "offered": [],
-            "pending": None,
+            "task": {
+                **state.task,
+                "kind": "book",
+                "wish": wish,
+                "target": None,
+                "offered": [],
+                "pending": None,
+            },
             "speech": [phrases.NOT_BOOKED_THEN],
         }
     said = phrases.booked_then(say_appointments(mine, today=ctx.now().date(), word="and"))
     return said_then_back(state, said)
-
-
-def _named(when: dict[str, str]) -> Wish:
-    """Return the day and time the caller named, from the understanding kept in state."""
-    wish = Wish(day=when["day"])
-    if at := when.get("at"):
-        wish["at"] = at[:5]
-    return wish

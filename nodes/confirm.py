@@ -2,41 +2,45 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
 
 from langgraph.runtime import Runtime
 
 from business.spoken import say_slot
 from graph.context import CallContext
-from graph.state import CallState, Pending
+from graph.state import CallState, Pending, Update
 from nodes import phrases
 from nodes.guard import expect
 
 
-def confirm(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]:
+def confirm(state: CallState, *, runtime: Runtime[CallContext]) -> Update:
     """Give the pending write its idempotency key and read it back.
 
     A read-back said again (the caller's yes came after something else) keeps its key, so
     a write that went through unseen before is found, not made twice.
     """
     today = runtime.context.now().date()
-    pending = Pending(**expect(state.pending, "a read-back with nothing to read"))
+    pending = Pending(**expect(state.task["pending"], "a read-back with nothing to read"))
     kind = pending["kind"]
     # One key per read-back: a replayed or retried "yes" re-sends the same write.
     pending.setdefault("key", f"{state.call_id}:{state.turn}:{kind}")
     if kind == "cancel":
         question = phrases.confirm_cancel(_say(pending["appointment_start"], today))
     elif kind == "reschedule":
-        target = expect(state.target, "a move with no appointment picked")
+        target = expect(state.task["target"], "a move with no appointment picked")
         pending["appointment_id"] = target["id"]
         pending["appointment_start"] = target["start"]
         question = phrases.confirm_move(_say(target["start"], today), _say(pending["slot"], today))
     else:
         question = phrases.confirm_book(_say(pending["slot"], today))
     pending["said"] = question
-    return {"pending": pending, "speech": [question], "stage": "confirm", "question": question}
+    return {
+        "task": {**state.task, "pending": pending},
+        "speech": [question],
+        "stage": "confirm",
+        "question": question,
+    }
 
 
-def _say(iso: str, today: Any) -> str:
+def _say(iso: str, today: date) -> str:
     return say_slot(datetime.fromisoformat(iso), today=today)

@@ -8,122 +8,129 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, datetime
-from typing import Any, Literal
 
-from graph.state import CallState, Pending, Wish
+from graph.state import Booked, CallState, Pending, TaskKind, Update, Wish
+from graph.understanding import Understanding, When
 from nodes.appointments import on_day
 from nodes.cues import direction
-from nodes.understanding.types import Understanding, When
 from nodes.wish import merge_wish
 
 
-def carry_on(state: CallState, when: When, *, base: Wish | None = None) -> dict[str, Any]:
+def carry_on(state: CallState, when: When, *, base: Wish | None = None) -> Update:
     """A day or time for the task in hand: search for it, or find the appointment it names."""
-    wish = merge_wish(state.wish if base is None else base, when)
-    if state.task == "cancel":
-        return {"act": "select", "wish": wish, "target": None}
-    if state.task == "reschedule" and state.target is None:
+    task = state.task
+    wish = merge_wish(task["wish"] if base is None else base, when)
+    if task["kind"] == "cancel":
+        return {"act": "select", "task": {**task, "wish": wish, "target": None}}
+    target = task["target"]
+    if task["kind"] == "reschedule" and target is None:
         # which appointment moves is not known yet; select asks, then searches this wish
-        return {"act": "select", "wish": wish}
-    target = state.target
-    if state.task == "reschedule" and target and not ("day" in wish or "day_from" in wish):
+        return {"act": "select", "task": {**task, "wish": wish}}
+    if task["kind"] == "reschedule" and target and not ("day" in wish or "day_from" in wish):
         wish["day"] = target["start"][:10]  # "move it to 2pm": the same day, another time
-    return {"act": "search", "task": state.task or "book", "wish": wish}
+    return {"act": "search", "task": {**task, "kind": task["kind"] or "book", "wish": wish}}
 
 
-def at_confirm(state: CallState, heard: Understanding) -> dict[str, Any] | None:
+def at_confirm(state: CallState, pending: Pending, reading: Understanding) -> Update | None:
     """Yes writes, no declines, a new date or time re-searches ("actually make it 4pm")."""
-    kind = state.pending.get("kind") if state.pending else None
-    if not heard.when.is_empty() and kind in ("book", "reschedule"):
-        return {"act": "search", "wish": merge_wish(state.wish, heard.when), "pending": None}
-    if heard.affirm is True and not heard.correction:
+    if not reading.when.is_empty() and pending["kind"] in ("book", "reschedule"):
+        wish = merge_wish(state.task["wish"], reading.when)
+        return {"act": "search", "task": {**state.task, "wish": wish, "pending": None}}
+    if reading.affirm is True and not reading.correction:
         if not read_back_heard(state):
-            # a yes answers the question just heard: another one, or a read-back cut short by
+            # a yes answers the question just reading: another one, or a read-back cut short by
             # a barge-in, is no consent to the write, so it is read back again (same key)
             return {"act": "choose"}
         return {"act": "affirm"}
-    if heard.affirm is False:
+    if reading.affirm is False:
         return {"act": "deny"}
     return None
 
 
 def read_back_heard(state: CallState) -> bool:
-    """Return True when the last thing the caller heard ends with the pending read-back."""
-    said = state.pending.get("said") if state.pending else None
+    """Return True when the last thing the caller reading ends with the pending read-back."""
+    pending = state.task["pending"]
+    said = pending.get("said") if pending else None
     if not said:
         return False
-    # a barge-in on the final "?" still heard the whole read-back
+    # a barge-in on the final "?" still reading the whole read-back
     return state.reply.rstrip(" ?").endswith(said.rstrip(" ?"))
 
 
-def at_offer(state: CallState, heard: Understanding) -> dict[str, Any] | None:
+def at_offer(state: CallState, reading: Understanding) -> Update | None:
     """A pick by position or by time; "anything else?"; or a new wish."""
-    offers = state.offers
-    if heard.choice is not None and -len(offers) <= heard.choice < len(offers):
-        return choose(state, offers[heard.choice])
-    if heard.when.at is not None and heard.when.earliest is None:
+    offers = state.task["offers"]
+    if reading.choice is not None and -len(offers) <= reading.choice < len(offers):
+        return choose(state, offers[reading.choice])
+    if reading.when.at is not None and reading.when.earliest is None:
         picked = [
             slot
             for slot in offers
-            if same_time(slot, heard.when.at.isoformat(timespec="minutes"))
-            and (heard.when.day is None or slot[:10] == heard.when.day.isoformat())
+            if same_time(slot, reading.when.at.isoformat(timespec="minutes"))
+            and (reading.when.day is None or slot[:10] == reading.when.day.isoformat())
         ]
         if len(picked) == 1:
             return choose(state, picked[0])
-    if heard.more and heard.when.at is None and not heard.when.has_day:
-        return more(state, heard)
+    if reading.more and reading.when.at is None and not reading.when.has_day:
+        return more(state, reading)
     # "No, book it at 6 pm on that day", "any other options at 12 in the afternoon?": a new
     # time or day is a new wish, whatever else the caller says with it
-    if not heard.when.is_empty() and heard.intent in (None, "book", "availability"):
-        return {"act": "search", "wish": merge_wish(state.wish, _on_offered_day(state, heard))}
-    if heard.affirm is True and len(offers) == 1:
+    if not reading.when.is_empty() and reading.intent in (None, "book", "availability"):
+        wish = merge_wish(state.task["wish"], _on_offered_day(state, reading))
+        return {"act": "search", "task": {**state.task, "wish": wish}}
+    if reading.affirm is True and len(offers) == 1:
         return choose(state, offers[0])
-    if heard.affirm is False:
+    if reading.affirm is False:
         return {"act": "deny"}
     return None
 
 
-def more(state: CallState, heard: Understanding) -> dict[str, Any]:
-    """Other slots than those heard; "anything later?" also moves the wish past them."""
-    way = direction(heard.text)
-    seen = [*state.offers, *([state.pending.get("slot", "")] if state.pending else [])]
+def more(state: CallState, reading: Understanding) -> Update:
+    """Other slots than those reading; "anything later?" also moves the wish past them."""
+    way = direction(reading.text)
+    task = state.task
+    seen = [*task["offers"], *([task["pending"].get("slot", "")] if task["pending"] else [])]
     times = sorted(datetime.fromisoformat(s).time() for s in seen if s)
     if way is None or not times:
         return {"act": "more"}
     bound = When(earliest=times[-1]) if way == "later" else When(latest=times[0])
-    return {"act": "more", "wish": merge_wish(state.wish, bound)}
+    return {"act": "more", "task": {**task, "wish": merge_wish(task["wish"], bound)}}
 
 
-def _on_offered_day(state: CallState, heard: Understanding) -> When:
+def _on_offered_day(state: CallState, reading: Understanding) -> When:
     """A time alone means the day being talked about: the wished day, else the offers' day."""
-    when = heard.when
-    if when.has_day or when.ambiguous or state.wish.get("day") or state.wish.get("day_from"):
+    when, wish = reading.when, state.task["wish"]
+    if when.has_day or when.ambiguous or wish.get("day") or wish.get("day_from"):
         return when  # the wish keeps its own day or range when merged
-    days = {slot[:10] for slot in state.offers}
+    days = {slot[:10] for slot in state.task["offers"]}
     return replace(when, day=date.fromisoformat(days.pop())) if len(days) == 1 else when
 
 
-def at_appointment(state: CallState, heard: Understanding) -> dict[str, Any] | None:
+def at_appointment(state: CallState, reading: Understanding) -> Update | None:
     """A pick among the caller's own appointments, by position or by day."""
-    choices = state.choices
-    if heard.choice is not None and -len(choices) <= heard.choice < len(choices):
-        return {"act": "select", "target": choices[heard.choice]}
-    if heard.when.day is not None:
-        picked = on_day(choices, heard.when.day)
-        if heard.when.at is not None:
-            at = heard.when.at.isoformat(timespec="minutes")
+    choices = state.task["choices"]
+    if reading.choice is not None and -len(choices) <= reading.choice < len(choices):
+        return _picked(state, choices[reading.choice])
+    if reading.when.day is not None:
+        picked = on_day(choices, reading.when.day)
+        if reading.when.at is not None:
+            at = reading.when.at.isoformat(timespec="minutes")
             picked = [c for c in picked if same_time(c["start"], at)] or picked
         if len(picked) == 1:
-            return {"act": "select", "target": picked[0]}
-    if heard.affirm is True and len(choices) == 1:
-        return {"act": "select", "target": choices[0]}
+            return _picked(state, picked[0])
+    if reading.affirm is True and len(choices) == 1:
+        return _picked(state, choices[0])
     return None
 
 
-def choose(state: CallState, slot: str) -> dict[str, Any]:
+def _picked(state: CallState, target: Booked) -> Update:
+    return {"act": "select", "task": {**state.task, "target": target}}
+
+
+def choose(state: CallState, slot: str) -> Update:
     """Read back the picked slot as a booking, or as the new time of a move."""
-    kind: Literal["book", "reschedule"] = "reschedule" if state.task == "reschedule" else "book"
-    return {"act": "choose", "pending": Pending(kind=kind, slot=slot)}
+    kind: TaskKind = "reschedule" if state.task["kind"] == "reschedule" else "book"
+    return {"act": "choose", "task": {**state.task, "pending": Pending(kind=kind, slot=slot)}}
 
 
 def same_time(iso: str, hhmm: str) -> bool:

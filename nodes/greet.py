@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import phonenumbers
 from langgraph.runtime import Runtime
 
 from graph.context import CallContext
-from graph.state import CallState
+from graph.state import CallState, Update
 from nodes import phrases
 
 
@@ -23,7 +21,7 @@ def normalize_phone(raw: str, *, region: str) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def greet(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]:
+def greet(state: CallState, *, runtime: Runtime[CallContext]) -> Update:
     """Say hello; a valid caller ID goes straight to identification, else ask the number."""
     ctx = runtime.context
     ctx.store.start_conversation(conversation_id=state.call_id, started_at=ctx.now())

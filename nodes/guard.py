@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import functools
 import logging
-from typing import Any, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
 from langgraph.runtime import Runtime
 
 from graph.context import CallContext
-from graph.state import CallState
+from graph.state import CallState, Update
 from nodes import phrases
 from store.errors import StoreUnavailable, WriteUnknown
 
@@ -41,7 +41,7 @@ class Node(Protocol):
 
     __name__: str
 
-    def __call__(self, state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]: ...
+    def __call__(self, state: CallState, *, runtime: Runtime[CallContext]) -> Update: ...
 
 
 def recovering(node: Node) -> Node:
@@ -53,7 +53,7 @@ def recovering(node: Node) -> Node:
     """
 
     @functools.wraps(node)
-    def wrapper(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]:
+    def wrapper(state: CallState, *, runtime: Runtime[CallContext]) -> Update:
         try:
             return node(state, runtime=runtime)
         except StoreUnavailable as error:
@@ -71,13 +71,11 @@ def recovering(node: Node) -> Node:
     return wrapper
 
 
-def lost_track(state: CallState) -> dict[str, Any]:
+def lost_track(state: CallState) -> Update:
     """Drop the step in hand (no read-back stands) and ask; what the caller wished stays."""
+    task = state.task
     return {
-        "offers": [],
-        "choices": [],
-        "target": None,
-        "pending": None,
+        "task": {**task, "offers": [], "choices": [], "target": None, "pending": None},
         "notice": None,
         "speech": [phrases.LOST_TRACK, phrases.WHAT_CAN_I_DO],
         "stage": "ask_request",

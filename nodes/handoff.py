@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from graph.state import CallState
+from graph.state import CallState, Update
 from nodes import phrases
 
 
-def offer_handoff(state: CallState) -> dict[str, Any]:
+def offer_handoff(state: CallState) -> Update:
     """Offer to pass a message to a person who calls back."""
     said = phrases.WHAT_MESSAGE if state.stage == "take_message" else phrases.HUMAN
     return {"speech": [said], "stage": "take_message", "question": said}
 
 
-def take_message(state: CallState) -> dict[str, Any]:
+def take_message(state: CallState) -> Update:
     """Keep the message for the summary and the callback."""
     return {
         "speech": [phrases.MESSAGE_TAKEN, phrases.ANYTHING_ELSE],
@@ -24,6 +22,6 @@ def take_message(state: CallState) -> dict[str, Any]:
     }
 
 
-def goodbye(state: CallState) -> dict[str, Any]:
+def goodbye(state: CallState) -> Update:
     """Say goodbye; the summary is written after the goodbye is recorded."""
     return {"speech": [phrases.GOODBYE], "stage": "ended", "question": ""}

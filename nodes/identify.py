@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from typing import Any
 
 from langgraph.runtime import Runtime
 
 from graph.context import CallContext
-from graph.state import CallState
+from graph.state import CallState, Update, no_task
 from nodes import phrases
 from nodes.cues import bounded_name
 from nodes.guard import expect
 from nodes.repair import ask_which_day
-from nodes.writes import CLEARED_TASK
 from store.models import User
 
 log = logging.getLogger(__name__)
@@ -22,7 +20,7 @@ log = logging.getLogger(__name__)
 MAX_PHONE_ATTEMPTS = 3
 
 
-def identify(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]:
+def identify(state: CallState, *, runtime: Runtime[CallContext]) -> Update:
     """Look the number up; ask again for an invalid one; check a spoken number's claim."""
     if state.act == "bad_phone":
         attempts = state.phone_attempts + 1
@@ -52,8 +50,8 @@ def identify(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, An
     new_caller = user is None
     if user is None:
         user = store.create_user(phone=state.phone)
-    trusted = {} if state.identity == "caller_id" else {"identity": "new"}
-    return {**trusted, **open_account(state, user, new_caller=new_caller, runtime=runtime)}
+    opened = open_account(state, user, new_caller=new_caller, runtime=runtime)
+    return opened if state.identity == "caller_id" else {"identity": "new", **opened}
 
 
 LOCK_WINDOW = timedelta(hours=24)
@@ -66,7 +64,7 @@ def locked(ctx: CallContext, user_id: str) -> bool:
     return ctx.store.failed_identity_checks(user_id, since=since) >= ctx.max_account_failures
 
 
-def _first_identify(state: CallState) -> dict[str, Any]:
+def _first_identify(state: CallState) -> Update:
     """Asked for something before we know who is calling: the check under way, else the number."""
     if state.identity == "refused":
         return {
@@ -95,7 +93,7 @@ def _first_identify(state: CallState) -> dict[str, Any]:
     }
 
 
-def refuse(said: str, state: CallState, user_id: str, ctx: CallContext) -> dict[str, Any]:
+def refuse(said: str, state: CallState, user_id: str, ctx: CallContext) -> Update:
     """Open no account on this call; offer a callback to the number on the account.
 
     The call is filed under the account it claimed (its summary says the check failed), so
@@ -106,7 +104,7 @@ def refuse(said: str, state: CallState, user_id: str, ctx: CallContext) -> dict[
         "identity": "refused",
         "claimed_id": None,
         "claim": None,
-        **CLEARED_TASK,  # a task asked for before the check is not carried out
+        "task": no_task(),  # a task asked for before the check is not carried out
         "doubt": None,
         "speech": [said],
         "stage": "take_message",
@@ -116,10 +114,10 @@ def refuse(said: str, state: CallState, user_id: str, ctx: CallContext) -> dict[
 
 def open_account(
     state: CallState, user: User, *, new_caller: bool, runtime: Runtime[CallContext]
-) -> dict[str, Any]:
+) -> Update:
     """Trust the caller with this account: attach it to the call and greet them."""
     runtime.context.store.attach_user(conversation_id=state.call_id, user_id=user.id)
-    update: dict[str, Any] = {"user_id": user.id, "new_caller": new_caller}
+    update: Update = {"user_id": user.id}
     if user.name is None:
         # "that number" only after the caller said one; a caller ID was never said aloud
         said_number = state.stage == "ask_phone"
@@ -138,7 +136,7 @@ def open_account(
     return {**update, "caller_name": name, **_carry_on(state, greeting, runtime=runtime)}
 
 
-def register(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]:
+def register(state: CallState, *, runtime: Runtime[CallContext]) -> Update:
     """Store a new caller's name and carry on with what they wanted."""
     user_id = expect(state.user_id, "a name for an unknown caller")
     name = expect(state.caller_name, "a name that was not heard")
@@ -146,15 +144,15 @@ def register(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, An
     return _carry_on(state, phrases.nice_to_meet(name), runtime=runtime)
 
 
-def _carry_on(state: CallState, greeting: str, *, runtime: Runtime[CallContext]) -> dict[str, Any]:
+def _carry_on(state: CallState, greeting: str, *, runtime: Runtime[CallContext]) -> Update:
     """Go back to a task asked before identification, else ask how to help.
 
     A day in that request we could not read is asked about first, never searched without.
     """
-    if state.task is not None and state.doubt is not None:
+    if state.task["kind"] is not None and state.doubt is not None:
         said, question = ask_which_day(state, today=runtime.context.now().date())
         return {"speech": [greeting, said], "stage": "ask_request", "question": question}
-    if state.task is not None:
+    if state.task["kind"] is not None:
         return {"speech": [greeting], "stage": "ask_request"}
     return {
         "speech": [greeting, phrases.HOW_CAN_I_HELP],

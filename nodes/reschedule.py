@@ -3,27 +3,27 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from langgraph.runtime import Runtime
 
 from business.spoken import say_slot
 from graph.context import CallContext
-from graph.state import CallState
+from graph.state import CallState, Outcome, Update
 from nodes import phrases
 from nodes.guard import expect
 from nodes.writes import claim, done, said_slot
 from store.errors import AppointmentNotActive, AppointmentNotFound
 
 
-def reschedule(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]:
+def reschedule(state: CallState, *, runtime: Runtime[CallContext]) -> Update:
     """Take the new slot and release the old one together, or change nothing."""
     ctx = runtime.context
-    pending = expect(state.pending, "a move with nothing read back")
+    pending = expect(state.task["pending"], "a move with nothing read back")
     user_id = expect(state.user_id, "a move for an unknown caller")
     try:
         result = claim(
             ctx,
+            state,
             pending,
             lambda start: ctx.store.reschedule(
                 user_id=user_id,
@@ -37,7 +37,7 @@ def reschedule(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, 
         return done(state, None, phrases.no_appointment_then(old))
     if isinstance(result, dict):
         return result
-    outcome = {
+    outcome: Outcome = {
         "kind": "rescheduled",
         "appointment_id": result.id,
         "from": pending["appointment_start"],

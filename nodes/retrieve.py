@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from langgraph.runtime import Runtime
 
 from graph.context import CallContext
-from graph.state import CallState
+from graph.state import CallState, Update
 from nodes import phrases
 from nodes.appointments import say_appointments, upcoming
 from nodes.guard import expect
@@ -15,7 +13,7 @@ from nodes.guard import expect
 MID_FLOW = ("offer_slots", "ask_appointment", "confirm")
 
 
-def retrieve(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]:
+def retrieve(state: CallState, *, runtime: Runtime[CallContext]) -> Update:
     """List the caller's appointments; mid-task, re-ask the pending question afterwards."""
     ctx = runtime.context
     mine = upcoming(ctx, expect(state.user_id, "a listing for an unknown caller"))
@@ -28,7 +26,7 @@ def retrieve(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, An
     return said_then_back(state, said)
 
 
-def said_then_back(state: CallState, said: str) -> dict[str, Any]:
+def said_then_back(state: CallState, said: str) -> Update:
     """Say `said`; mid-task, re-ask the pending question, else ask "anything else?"."""
     if state.stage in MID_FLOW:
         return {"speech": [said, phrases.back_to(state.question)]}

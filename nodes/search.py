@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
 
 from langgraph.runtime import Runtime
 
@@ -11,10 +10,10 @@ from business.calendar import BusinessCalendar
 from business.slots import Reason, find_slots, last_day
 from business.spoken import say_date, say_slots
 from graph.context import CallContext
-from graph.state import CallState, DayDoubt, Pending, Wish
+from graph.state import CallState, DayDoubt, Pending, TaskKind, Update, Wish, no_task
 from nodes import phrases
 from nodes.wish import describe, to_query
-from nodes.writes import CLEARED_TASK, over_limit
+from nodes.writes import over_limit
 
 MAX_OFFERS = 3
 MAX_REMEMBERED = 12
@@ -22,33 +21,35 @@ MAX_REMEMBERED = 12
 MAX_PREFERENCES = 10
 
 
-def search(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]:
+def search(state: CallState, *, runtime: Runtime[CallContext]) -> Update:
     """Offer free slots that meet the wish; an exact free match goes straight to read-back."""
     ctx = runtime.context
+    task = state.task
     # the limit is checked before anything is offered, never at the write: a write retried
     # after a crash must find its booking and confirm it, not count it against the caller
-    if state.task == "book" and state.user_id is not None:
+    if task["kind"] == "book" and state.user_id is not None:
         refused = over_limit(ctx, state.user_id)
         if refused is not None:
             return {**refused, "preferences": _remember(state)}
     now = ctx.now()
     more = state.act == "more"
     # "anything else?" at a read-back moves on from the slot read back as well
-    read_back = state.pending.get("slot") if state.pending else None
-    seen = [*state.offered, read_back] if read_back and more else state.offered
+    read_back = task["pending"].get("slot") if task["pending"] else None
+    seen = [*task["offered"], read_back] if read_back and more else task["offered"]
     exclude = [datetime.fromisoformat(s) for s in seen] if more else []
     found = find_slots(
         ctx.calendar,
-        to_query(state.wish),
+        to_query(task["wish"]),
         now=now,
         busy=ctx.store.booked_starts,
         limit=MAX_OFFERS,
         exclude=exclude,
     )
-    update: dict[str, Any] = {"pending": None, "preferences": _remember(state)}
+    task = {**task, "pending": None}
+    update: Update = {"task": task, "preferences": _remember(state)}
     if not found.matched and not more and (other := _other_reading(state, ctx, now)):
         return {**update, **other}
-    wished = describe(state.wish)
+    wished = describe(task["wish"])
     if not found.slots:
         if more:
             said = [phrases.NO_MORE, phrases.ASK_WHEN]
@@ -57,7 +58,7 @@ def search(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]
         else:  # nothing at all within the horizon: no other time to ask for
             return {
                 **update,
-                **CLEARED_TASK,
+                "task": no_task(),
                 "speech": [phrases.NOTHING_AT_ALL, phrases.ANYTHING_ELSE],
                 "stage": "ask_request",
                 "question": phrases.ANYTHING_ELSE,
@@ -66,16 +67,16 @@ def search(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]
             **update,
             "speech": said,
             "stage": "ask_request",
-            "offers": [],
+            "task": {**task, "offers": []},
             "question": phrases.ASK_WHEN,
         }
     slots = [s.isoformat() for s in found.slots]
-    day = state.wish.get("day")
+    day = task["wish"].get("day")
     # Only a day the caller said is read back at once; a time alone is offered with its day
     # ("I have today at 3 PM, ..."), so no day is ever assumed in a read-back.
-    if found.matched and day and _is_wished(found.slots[0], state.wish.get("at", ""), day):
-        kind: Literal["book", "reschedule"] = "reschedule" if state.task == "reschedule" else "book"
-        return {**update, "pending": Pending(kind=kind, slot=slots[0])}
+    if found.matched and day and _is_wished(found.slots[0], task["wish"].get("at", ""), day):
+        kind: TaskKind = "reschedule" if task["kind"] == "reschedule" else "book"
+        return {**update, "task": {**task, "pending": Pending(kind=kind, slot=slots[0])}}
     said = [] if found.matched else _why_not(found.reason, runtime.context.calendar, now)
     said += [
         phrases.offer(say_slots(list(found.slots), today=now.date()), matched=found.matched),
@@ -85,20 +86,24 @@ def search(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]
         **update,
         "speech": said,
         "stage": "offer_slots",
-        "offers": slots,
-        "offered": ([*seen, *slots] if more else slots)[-MAX_REMEMBERED:],
+        "task": {
+            **task,
+            "offers": slots,
+            "offered": ([*seen, *slots] if more else slots)[-MAX_REMEMBERED:],
+        },
         "question": " ".join(said[-2:]),
     }
 
 
-def _other_reading(state: CallState, ctx: CallContext, now: datetime) -> dict[str, Any] | None:
+def _other_reading(state: CallState, ctx: CallContext, now: datetime) -> Update | None:
     """Ask "did you mean Friday the 11th?" when only the other reading of the day is free.
 
     "next Friday" said early in a week is this week's Friday by our convention and next
     week's to many callers. That only matters when the calendar has nothing for the first
     and something for the second: then the caller is asked, never moved silently.
     """
-    wish, other = state.wish, state.wish.get("other_day")
+    wish = state.task["wish"]
+    other = wish.get("other_day")
     if not other or not wish.get("day"):
         return None
     rest = Wish(**wish)
@@ -122,8 +127,7 @@ def _other_reading(state: CallState, ctx: CallContext, now: datetime) -> dict[st
         "speech": [question],
         "stage": "ask_request",
         "question": question,
-        "offers": [],
-        "wish": rest,
+        "task": {**state.task, "pending": None, "offers": [], "wish": rest},
         "doubt": DayDoubt(phrase=f"next {first:%A}".lower(), guess=other),
     }
 
@@ -144,7 +148,7 @@ def _is_wished(slot: datetime, at: str, day: str) -> bool:
 
 def _remember(state: CallState) -> list[str]:
     """Add the wish, in words, to the preferences mentioned in this call."""
-    wished = describe(state.wish)
+    wished = describe(state.task["wish"])
     if not wished or wished in state.preferences:
         return state.preferences
     return [*state.preferences, wished][-MAX_PREFERENCES:]

@@ -7,17 +7,17 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from booking.masking import mask_phones
 from business.spoken import say_slot
 from graph.context import CallContext
-from graph.state import CallState
+from graph.state import CallState, Update
+from store.privacy import mask_phones
 
 _VERBS = {"booked": "booked", "cancelled": "cancelled", "rescheduled": "moved an appointment to"}
 
 
 def outcome_of(state: CallState) -> str:
     """Return the call's outcome: its last write, a handoff, abandoned, or completed."""
-    writes = [o["kind"] for o in state.outcomes if o.get("kind") in _VERBS]
+    writes = [o["kind"] for o in state.outcomes]
     if writes:
         return writes[-1]
     if state.message:
@@ -37,8 +37,7 @@ def summary_of(state: CallState) -> str:
     who = state.caller_name or "An unidentified caller"
     parts = []
     for o in state.outcomes:
-        if (verb := _VERBS.get(o.get("kind", ""))) is not None:
-            parts.append(f"{verb} {say_slot(datetime.fromisoformat(o['start']))}")
+        parts.append(f"{_VERBS[o['kind']]} {say_slot(datetime.fromisoformat(o['start']))}")
     done = "; ".join(parts) if parts else "made no changes"
     number = f"phone {state.phone}" if state.phone else "number unknown"
     text = f"{who} ({number}) {done}."
@@ -74,7 +73,7 @@ def cost_breakdown(state: CallState, ctx: CallContext) -> dict[str, Any]:
     }
 
 
-def summarize(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]:
+def summarize(state: CallState, *, runtime: Runtime[CallContext]) -> Update:
     """Store the conversation's summary; runs once, after the last reply."""
     ctx = runtime.context
     now = ctx.now()
@@ -83,9 +82,7 @@ def summarize(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, A
         ended_at=now,
         outcome=outcome_of(state),
         summary=summary_of(state),
-        appointments_discussed=[
-            o["appointment_id"] for o in state.outcomes if "appointment_id" in o
-        ],
+        appointments_discussed=[o["appointment_id"] for o in state.outcomes],
         preferences_mentioned=list(state.preferences),
         cost_breakdown=cost_breakdown(state, ctx),
     )

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
 from graph.context import CallContext
-from graph.state import CallState, Line
+from graph.resume import caller_turn
+from graph.state import CallState, Line, Update, Usage
+from graph.understanding import Understanding
+from graph.understanding import Usage as TurnUsage
 from nodes import phrases
 from nodes.dialogue import EXPECTING, track
 from nodes.dialogue_repair import resumable
-from nodes.understanding.types import Understanding, Usage
+from nodes.wish import as_wish
 from store.errors import StoreUnavailable
 from store.models import TranscriptLine
 
@@ -27,9 +29,6 @@ MAX_KEPT_CHARS = 2_000
 
 MAX_REPLY_CHARS = 400
 """About 25 seconds of speech: past it a caller stops listening before the question."""
-
-HANGUP = {"event": "hangup"}
-"""Resume value a door sends when the caller hangs up or the line drops."""
 
 
 def _recent(state: CallState, line: Line) -> list[Line]:
@@ -46,7 +45,7 @@ def _record(ctx: CallContext, state: CallState, line: TranscriptLine) -> None:
         )
 
 
-def respond(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]:
+def respond(state: CallState, *, runtime: Runtime[CallContext]) -> Update:
     """Join this turn's sentences into the reply and store it as a transcript line."""
     reply = fit(state.speech, call_id=state.call_id) or phrases.NOT_UNDERSTOOD
     ctx = runtime.context
@@ -92,23 +91,22 @@ def _clip(sentence: str, limit: int) -> str:
     return "... " + (tail.split(" ", 1)[1] if " " in tail else tail)
 
 
-def listen(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]:
-    """Hand the reply to the caller and wait; the resume value is their next utterance.
+def listen(state: CallState, *, runtime: Runtime[CallContext]) -> Update:
+    """Hand the reply to the caller and wait; the resume value is their next turn.
 
     This node re-runs from the top on resume, so it does nothing before `interrupt()`.
-    A voice door resumes with {"text", "heard"} when the caller barged in: "heard" is the
-    part of the reply actually played, which replaces the reply in the checkpoint and in
-    the stored transcript, flagged as interrupted.
+    A voice door's `CallerTurn` carries `heard` when the caller barged in: the part of the
+    reply actually played, which replaces the reply in the checkpoint and in the stored
+    transcript, flagged as interrupted.
     """
-    said = interrupt(state.reply)
-    update: dict[str, Any] = {"speech": None, "notice": None, "wrote": False}
-    if isinstance(said, dict):
-        if said.get("heard") is not None:
-            update.update(_cut_short(state, str(said["heard"]), runtime.context))
-        if said.get("event") == "hangup":
-            return {**update, "act": "hangup"}
-        said = said.get("text", "")
-    return {**update, "utterance": kept(str(said), call_id=state.call_id), "turn": state.turn + 1}
+    turn = caller_turn(interrupt(state.reply))
+    update: Update = {"speech": None, "notice": None, "wrote": False}
+    if (heard := turn.get("heard")) is not None:
+        update.update(_cut_short(state, heard, runtime.context))
+    if turn.get("event") == "hangup":
+        return {**update, "act": "hangup"}
+    text = kept(turn.get("text", ""), call_id=state.call_id)
+    return {**update, "utterance": text, "turn": state.turn + 1}
 
 
 def kept(line: str, *, call_id: str) -> str:
@@ -119,7 +117,7 @@ def kept(line: str, *, call_id: str) -> str:
     return f"{line[:MAX_KEPT_CHARS]} [cut: {len(line) - MAX_KEPT_CHARS} more characters]"
 
 
-def _cut_short(state: CallState, heard: str, ctx: CallContext) -> dict[str, Any]:
+def _cut_short(state: CallState, heard: str, ctx: CallContext) -> Update:
     """Record that the caller heard only `heard` of the last reply."""
     line = TranscriptLine(
         index=state.line_no - 1, role="agent", text=heard, at=ctx.now(), interrupted=True
@@ -131,27 +129,28 @@ def _cut_short(state: CallState, heard: str, ctx: CallContext) -> dict[str, Any]
     return {"reply": heard, "reply_interrupted": True, "recent": recent}
 
 
-def understand(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]:
+def understand(state: CallState, *, runtime: Runtime[CallContext]) -> Update:
     """Store the caller's line, understand it, and decide what it means here."""
     ctx = runtime.context
     text = state.utterance
     _record(ctx, state, TranscriptLine(index=state.line_no, role="caller", text=text, at=ctx.now()))
     # while our callback offer waits, the answer may still be one to the question it interrupted
-    stage = state.resume["stage"] if state.resume and resumable(state) else state.stage
-    heard = ctx.understander.understand(
+    stage = state.back_to["stage"] if state.back_to and resumable(state) else state.stage
+    understood = ctx.understander.understand(
         text, expecting=EXPECTING[stage], now=ctx.now(), region=ctx.region
     )
-    update = track(state, heard)
-    update.update(
-        heard=heard_as_json(heard),
-        usage=add_usage(state.usage, heard.usage),
-        line_no=state.line_no + 1,
-        recent=_recent(state, Line(role="caller", text=text)),
-    )
-    return update
+    return {
+        **track(state, understood),
+        "affirm": understood.affirm,
+        "named": as_wish(understood.when),
+        "understood": as_json(understood),
+        "usage": add_usage(state.usage, understood.usage),
+        "line_no": state.line_no + 1,
+        "recent": _recent(state, Line(role="caller", text=text)),
+    }
 
 
-def add_usage(total: dict[str, int], turn: Usage) -> dict[str, int]:
+def add_usage(total: Usage, turn: TurnUsage) -> Usage:
     """Add one turn's understanding cost to the call's running totals."""
     if not turn.llm_calls:
         return total
@@ -163,22 +162,22 @@ def add_usage(total: dict[str, int], turn: Usage) -> dict[str, int]:
     }
 
 
-def heard_as_json(heard: Understanding) -> dict[str, Any]:
+def as_json(understood: Understanding) -> dict[str, object]:
     """Keep only what was found, as JSON, so analysts can read it in the checkpoint."""
-    found: dict[str, Any] = {}
+    found: dict[str, object] = {}
     for key in ("intent", "affirm", "choice", "phone", "name"):
-        if (value := getattr(heard, key)) is not None:
+        if (value := getattr(understood, key)) is not None:
             found[key] = value
     for key in ("phone_invalid", "correction", "more"):
-        if getattr(heard, key):
+        if getattr(understood, key):
             found[key] = True
     when = {
         key: value.isoformat() if hasattr(value, "isoformat") else value
-        for key, value in vars(heard.when).items()
+        for key, value in vars(understood.when).items()
         if value not in (None, False)
     }
     if when:
         found["when"] = when
-    if heard.usage.llm_calls:  # the per-turn record of what understanding cost
-        found["usage"] = vars(heard.usage)
+    if understood.usage.llm_calls:  # the per-turn record of what understanding cost
+        found["usage"] = vars(understood.usage)
     return found

@@ -17,18 +17,17 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from typing import Any
 
 from langgraph.runtime import Runtime
 
 from graph.context import CallContext
-from graph.state import CallState
+from graph.state import CallState, Update
+from graph.understanding import Understanding
 from nodes import phrases
 from nodes.appointments import upcoming
 from nodes.identify import open_account, refuse
 from nodes.understanding.lexicon import MONTHS
 from nodes.understanding.names import NON_NAME
-from nodes.understanding.types import Understanding
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +41,7 @@ MAX_ANSWER_WORDS = 16
 _NOT_NAME = NON_NAME | frozenset(MONTHS) | frozenset({"under", "upcoming", "account", "full"})
 
 
-def verify(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]:
+def verify(state: CallState, *, runtime: Runtime[CallContext]) -> Update:
     """Ask for the next appointment's day after the name; then judge both answers."""
     if state.stage == "verify_name" and "day" not in (state.claim or {}):
         return {
@@ -61,14 +60,14 @@ def verify(state: CallState, *, runtime: Runtime[CallContext]) -> dict[str, Any]
         ctx.store.record_identity_check(user_id=user.id, passed=passed, at=ctx.now())
         if passed:
             log.info("call %s: spoken number verified", state.call_id)
-            verified = {"identity": "verified", "claimed_id": None, "claim": None}
-            return {**verified, **open_account(state, user, new_caller=False, runtime=runtime)}
+            opened = open_account(state, user, new_caller=False, runtime=runtime)
+            return {"identity": "verified", "claimed_id": None, "claim": None, **opened}
     tries = state.verify_tries + 1
     # an audit trail of failed checks, without the number or what was said
     log.warning(
         "call %s: identity check failed (%d of %d)", state.call_id, tries, ctx.max_verify_tries
     )
-    update: dict[str, Any] = {"verify_tries": tries, "claim": None}
+    update: Update = {"verify_tries": tries, "claim": None}
     if tries >= ctx.max_verify_tries and state.claimed_id is not None:
         return {**update, **refuse(phrases.VERIFY_REFUSED, state, state.claimed_id, ctx)}
     return {
@@ -100,18 +99,18 @@ def names_match(stored: str | None, said: str) -> bool:
     return False
 
 
-def claimed_name(heard: Understanding) -> str | None:
+def claimed_name(reading: Understanding) -> str | None:
     """The answer a caller gave for the name on the account: its words, bounded.
 
     Kept whole ("It's under Alice Smith, and it's on December 3rd"): `names_match` sets the
     sentence around the name aside, knowing the stored name. None for a request or a
     number, which are handled as such, or an answer with no word that could be a name.
     """
-    if heard.intent is not None or heard.phone is not None or heard.phone_invalid:
+    if reading.intent is not None or reading.phone is not None or reading.phone_invalid:
         return None
-    words = _WORD.findall(heard.text)[:MAX_ANSWER_WORDS]
+    words = _WORD.findall(reading.text)[:MAX_ANSWER_WORDS]
     if not any(w.casefold() not in _NOT_NAME for w in words):
-        return heard.name
+        return reading.name
     return " ".join(words)
 
 

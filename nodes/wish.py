@@ -1,16 +1,18 @@
-"""The caller's slot wish: merged from resolved `When` frames, turned into a slot query."""
+"""The caller's slot wish: merged from resolved `When` frames, kept in state as ISO strings.
+
+In state a wish is plain JSON (`graph.state.Wish`); to merge or search it is read as the
+`SlotQuery` it stands for, the same type the understanding layer's `When` extends.
+"""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, time
 
 from business.slots import SlotQuery
 from business.spoken import say_date, say_time
 from graph.state import Wish
-from nodes.understanding.types import When
-
-_DAY_KEYS = ("day", "day_from", "day_to", "other_day")
-_TIME_KEYS = ("at", "earliest", "latest", "part_of_day")
+from graph.understanding import When
 
 
 def merge_wish(wish: Wish, when: When) -> Wish:
@@ -19,29 +21,47 @@ def merge_wish(wish: Wish, when: When) -> Wish:
     A new day replaces the old day or range; a new exact time replaces bounds and part of
     day, and new bounds replace an exact time, so a correction never leaves a contradiction.
     """
-    merged = Wish(**wish)
-    if when.day is not None or when.day_from is not None:
-        for key in _DAY_KEYS:
-            merged.pop(key, None)  # type: ignore[misc]  # TypedDict keys are all optional
-        if when.day is not None:
-            merged["day"] = when.day.isoformat()
-            if when.other_day is not None:
-                merged["other_day"] = when.other_day.isoformat()
-        elif when.day_from is not None:
-            merged["day_from"] = when.day_from.isoformat()
-            merged["day_to"] = (when.day_to or when.day_from).isoformat()
+    query, other = to_query(wish), wish.get("other_day")
+    if when.has_day:
+        single = when.day is not None
+        query = replace(
+            query,
+            day=when.day,
+            day_from=None if single else when.day_from,
+            day_to=None if single else (when.day_to or when.day_from),
+        )
+        other = when.other_day.isoformat() if single and when.other_day else None
     if when.at is not None or when.earliest or when.latest or when.part_of_day:
-        for key in _TIME_KEYS:
-            merged.pop(key, None)  # type: ignore[misc]  # TypedDict keys are all optional
-        if when.at is not None:
-            merged["at"] = when.at.isoformat(timespec="minutes")
-        if when.earliest is not None:
-            merged["earliest"] = when.earliest.isoformat(timespec="minutes")
-        if when.latest is not None:
-            merged["latest"] = when.latest.isoformat(timespec="minutes")
-        if when.part_of_day is not None:
-            merged["part_of_day"] = when.part_of_day
-    return merged
+        query = replace(
+            query,
+            at=when.at,
+            earliest=when.earliest,
+            latest=when.latest,
+            part_of_day=when.part_of_day,
+        )
+    return as_wish(query, other_day=other)
+
+
+def as_wish(query: SlotQuery, *, other_day: str | None = None) -> Wish:
+    """Return the wish a query stands for, with only what was said."""
+    wish = Wish()
+    if query.day is not None:
+        wish["day"] = query.day.isoformat()
+    if query.day_from is not None:
+        wish["day_from"] = query.day_from.isoformat()
+    if query.day_to is not None:
+        wish["day_to"] = query.day_to.isoformat()
+    if query.at is not None:
+        wish["at"] = query.at.isoformat(timespec="minutes")
+    if query.earliest is not None:
+        wish["earliest"] = query.earliest.isoformat(timespec="minutes")
+    if query.latest is not None:
+        wish["latest"] = query.latest.isoformat(timespec="minutes")
+    if query.part_of_day is not None:
+        wish["part_of_day"] = query.part_of_day
+    if other_day is not None:
+        wish["other_day"] = other_day
+    return wish
 
 
 def _day(value: str | None) -> date | None:
@@ -54,7 +74,6 @@ def _time(value: str | None) -> time | None:
 
 def to_query(wish: Wish) -> SlotQuery:
     """Return the slot query for a wish."""
-    part = wish.get("part_of_day")
     return SlotQuery(
         day=_day(wish.get("day")),
         day_from=_day(wish.get("day_from")),
@@ -62,7 +81,7 @@ def to_query(wish: Wish) -> SlotQuery:
         at=_time(wish.get("at")),
         earliest=_time(wish.get("earliest")),
         latest=_time(wish.get("latest")),
-        part_of_day=part if part in ("morning", "afternoon", "evening") else None,  # type: ignore[arg-type]  # narrowed by the check
+        part_of_day=wish.get("part_of_day"),
     )
 
 

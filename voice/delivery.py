@@ -71,11 +71,11 @@ def run_step(call: Conversation, utterance: str, heard: str | None) -> Step:
     """Send one caller utterance through the graph; blocking, so run it in a thread."""
     started = time.perf_counter()
     try:
-        reply = call.say(utterance, heard=heard)
+        said = call.say(utterance, heard=heard)
     except CallEnded:
         return Step(reply="", wrote=False, ended=True, seconds=time.perf_counter() - started)
     seconds = time.perf_counter() - started
-    return Step(reply=reply, wrote=call.last_turn_wrote(), ended=call.ended(), seconds=seconds)
+    return Step(reply=said.reply, wrote=said.wrote, ended=said.ended, seconds=seconds)
 
 
 @dataclass

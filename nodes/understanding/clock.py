@@ -31,9 +31,9 @@ from dataclasses import dataclass
 from datetime import time
 from typing import Literal
 
+from business.slots import PartOfDay
 from nodes.understanding.bounds import blank, blank_spans, ending_at
 from nodes.understanding.lexicon import RULED_OUT
-from nodes.understanding.types import PartOfDay
 
 Meridiem = Literal["am", "pm"]
 

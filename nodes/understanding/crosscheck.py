@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
-from nodes.understanding.types import When
+from graph.understanding import When
 
 Span = tuple[date, date]
 """First and last day, inclusive; a single day is a span of one."""

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from nodes.understanding.types import Expecting, Intent
+from graph.understanding import Expecting, Intent
 
 _APPT = r"(?:appointments?|bookings?|reservations?|visits?)"
 

@@ -23,13 +23,13 @@ from typing import Any, Protocol
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from pydantic import ValidationError
 
+from graph.understanding import Expecting, Understander, Understanding, Usage, When
 from nodes.understanding.bounds import clip
 from nodes.understanding.crosscheck import Reading, Span, cross_check, model_reading
 from nodes.understanding.phone import find_phone
 from nodes.understanding.prompts import CALENDAR_DAYS, system_prompt, user_message
 from nodes.understanding.rules import RuleUnderstander
 from nodes.understanding.schema import Heard
-from nodes.understanding.types import Expecting, Understander, Understanding, Usage, When
 
 log = logging.getLogger(__name__)
 

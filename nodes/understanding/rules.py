@@ -25,13 +25,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from graph.understanding import Expecting, Intent, Understanding, When
 from nodes.understanding.bounds import blank_spans, clip
 from nodes.understanding.choice import find_choice
 from nodes.understanding.intents import Signals, read_signals
 from nodes.understanding.lexicon import normalize
 from nodes.understanding.names import find_name
 from nodes.understanding.phone import scan_phone
-from nodes.understanding.types import Expecting, Intent, Understanding, When
 from nodes.understanding.when import resolve_normalized
 
 

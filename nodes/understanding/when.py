@@ -33,13 +33,13 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
+from graph.understanding import Expecting, When
 from nodes.understanding.bounds import blank
 from nodes.understanding.choice import CHOICE_STATES, find_choice
 from nodes.understanding.clock import find_times
 from nodes.understanding.days import find_days
 from nodes.understanding.doubt import doubt
 from nodes.understanding.lexicon import normalize
-from nodes.understanding.types import Expecting, When
 
 _NO_BARE_TIME = CHOICE_STATES | {"phone", "name"}
 """States where a lone number is not a time (a pick, part of a phone number, ...)."""

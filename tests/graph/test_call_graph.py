@@ -8,19 +8,19 @@ from pathlib import Path
 
 import pytest
 
-from booking.app import Agent, embedded_agent, fixed_clock
+from booking.compose import Receptionist, fixed_clock, open_receptionist
 from business.calendar import BusinessCalendar
 from graph.conversation import CallAlreadyStarted, CallEnded
 from tests.conftest import NOW, SAM
 
 
-def _booked(agent: Agent) -> list[str]:
+def _booked(agent: Receptionist) -> list[str]:
     user = agent.store.find_user_by_phone(SAM)
     assert user is not None
     return [a.id for a in agent.store.list_appointments(user.id)]
 
 
-def test_each_utterance_is_one_checkpointed_step(agent: Agent) -> None:
+def test_each_utterance_is_one_checkpointed_step(agent: Receptionist) -> None:
     """After every caller line the latest checkpoint holds it and waits for the next one."""
     call = agent.conversation("steps")
     call.start(caller_id=SAM)
@@ -31,7 +31,7 @@ def test_each_utterance_is_one_checkpointed_step(agent: Agent) -> None:
         assert snapshot.next == ("listen",) and len(snapshot.interrupts) == 1
 
 
-def test_replaying_the_booking_step_does_not_book_twice(agent: Agent) -> None:
+def test_replaying_the_booking_step_does_not_book_twice(agent: Receptionist) -> None:
     """Re-running the write step from its checkpoint returns the first booking, not a second."""
     call = agent.conversation("replay")
     call.start(caller_id=SAM)
@@ -47,20 +47,20 @@ def test_replaying_the_booking_step_does_not_book_twice(agent: Agent) -> None:
 def test_a_call_survives_a_worker_restart(db: Path) -> None:
     """A second process opening the same file continues the call where it stopped."""
     calendar, clock = BusinessCalendar(), fixed_clock(NOW)
-    with embedded_agent(db, calendar=calendar, clock=clock) as first:
+    with open_receptionist(db, calendar=calendar, clock=clock) as first:
         first.store.create_user(phone=SAM, name="Sam Lee")
         call = first.conversation("restart")
         call.start(caller_id=SAM)
-        offered = call.say("what do you have Monday morning")
+        offered = call.say("what do you have Monday morning").reply
         assert "Monday, November 30th" in offered
-    with embedded_agent(db, calendar=calendar, clock=clock) as second:
+    with open_receptionist(db, calendar=calendar, clock=clock) as second:
         call = second.conversation("restart")
         assert call.waiting() and call.last_reply() == offered
-        assert "Monday, November 30th at 9 AM" in call.say("the first one")
-        assert "booked" in call.say("yes")
+        assert "Monday, November 30th at 9 AM" in call.say("the first one").reply
+        assert "booked" in call.say("yes").reply
 
 
-def test_state_does_not_grow_with_the_length_of_the_call(agent: Agent) -> None:
+def test_state_does_not_grow_with_the_length_of_the_call(agent: Receptionist) -> None:
     """Turn 80 checkpoints as much state as turn 10; the full transcript is in the store."""
     call = agent.conversation("long")
     call.start(caller_id=SAM)
@@ -73,13 +73,13 @@ def test_state_does_not_grow_with_the_length_of_the_call(agent: Agent) -> None:
     assert len(agent.store.transcript("long")) == 1 + 2 * 80
 
 
-def test_goodbye_stores_the_summary_once_and_ends_the_thread(agent: Agent) -> None:
+def test_goodbye_stores_the_summary_once_and_ends_the_thread(agent: Receptionist) -> None:
     """After goodbye the conversation is summarized and no longer waits for input."""
     call = agent.conversation("bye")
     call.start(caller_id=SAM)
     call.say("book Monday at 10am")
     call.say("yes")
-    assert "Goodbye" in call.say("no, that's all")
+    assert "Goodbye" in call.say("no, that's all").reply
     assert not call.waiting()
     stored = agent.store.get_conversation("bye")
     assert stored is not None and stored.outcome == "booked"
@@ -87,7 +87,7 @@ def test_goodbye_stores_the_summary_once_and_ends_the_thread(agent: Agent) -> No
     assert [line["role"] for line in stored.transcript][:3] == ["agent", "caller", "agent"]
 
 
-def test_starting_a_started_call_is_refused(agent: Agent) -> None:
+def test_starting_a_started_call_is_refused(agent: Receptionist) -> None:
     """Opening a thread twice would discard its pending question, so it is refused."""
     call = agent.conversation("twice")
     call.start(caller_id=SAM)
@@ -97,7 +97,7 @@ def test_starting_a_started_call_is_refused(agent: Agent) -> None:
     assert call.state().stage == "confirm"
 
 
-def test_saying_something_after_goodbye_is_refused(agent: Agent) -> None:
+def test_saying_something_after_goodbye_is_refused(agent: Receptionist) -> None:
     """A finished call does not silently start over when spoken to."""
     call = agent.conversation("over")
     call.start(caller_id=SAM)
@@ -106,11 +106,13 @@ def test_saying_something_after_goodbye_is_refused(agent: Agent) -> None:
         call.say("hello?")
 
 
-def test_a_barge_in_leaves_what_the_caller_heard_in_checkpoint_and_transcript(agent: Agent) -> None:
+def test_a_barge_in_leaves_what_the_caller_heard_in_checkpoint_and_transcript(
+    agent: Receptionist,
+) -> None:
     """The reply cut short by the caller is stored as heard, flagged interrupted, not as sent."""
     call = agent.conversation("barge")
     call.start(caller_id=SAM)
-    full = call.say("what do you have Monday morning")
+    full = call.say("what do you have Monday morning").reply
     heard = full[:20]
     call.say("the first one", heard=heard)
     history = list(agent.graph.get_state_history(call.config))
@@ -123,23 +125,20 @@ def test_a_barge_in_leaves_what_the_caller_heard_in_checkpoint_and_transcript(ag
     assert full not in [line.text for line in lines]
 
 
-def test_a_turn_that_books_is_flagged_so_its_reply_is_not_lost(agent: Agent) -> None:
+def test_a_turn_that_books_is_flagged_so_its_reply_is_not_lost(agent: Receptionist) -> None:
     """The reply confirming a write is marked so a voice door plays it uninterruptibly."""
     call = agent.conversation("wrote")
     call.start(caller_id=SAM)
-    call.say("book Monday at 10am")
-    assert not call.last_turn_wrote()
-    call.say("yes")
-    assert call.last_turn_wrote()
-    call.say("what do I have booked?")
-    assert not call.last_turn_wrote()
+    assert not call.say("book Monday at 10am").wrote
+    assert call.say("yes").wrote
+    assert not call.say("what do I have booked?").wrote
 
 
-def test_a_huge_caller_line_is_kept_short_and_still_understood(agent: Agent) -> None:
+def test_a_huge_caller_line_is_kept_short_and_still_understood(agent: Receptionist) -> None:
     """A 100 KB line costs the checkpoint and transcript 2 KB, and its start is still read."""
     call = agent.conversation("huge")
     call.start(caller_id=SAM)
-    reply = call.say("book Monday at 10am " + "blah " * 20_000)
+    reply = call.say("book Monday at 10am " + "blah " * 20_000).reply
     assert "Monday, November 30th at 10 AM" in reply
     assert len(call.state().utterance) < 2_100
     assert max(len(line.text) for line in agent.store.transcript("huge")) < 2_100

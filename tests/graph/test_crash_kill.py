@@ -30,7 +30,7 @@ import pytest
 from booking import cli
 from booking.settings import get_settings
 from graph.checkpointer import SqliteCheckpoints
-from graph.conversation import Conversation
+from graph.conversation import Conversation, Said
 from nodes.understanding.when import prepare
 from store.sqlite import SqliteStore
 from tests.conftest import SAM
@@ -79,7 +79,7 @@ def install(point: Point | None, record: list[str]) -> None:
         setattr(cls, name, wrapped(target, getattr(cls, name)))
     say = Conversation.say
 
-    def arming(self: Conversation, utterance: str, **kwargs: Any) -> str:
+    def arming(self: Conversation, utterance: str, **kwargs: Any) -> Said:
         armed[0] = utterance == "yes" and not counts  # only the first "yes" of the call
         try:
             return say(self, utterance, **kwargs)

@@ -19,7 +19,7 @@ from typing import Literal
 
 import pytest
 
-from booking.app import fixed_clock
+from booking.compose import fixed_clock
 from business.calendar import BusinessCalendar
 from graph.builder import build_graph
 from graph.context import CallContext
@@ -74,7 +74,7 @@ def open_read_back() -> Call:
     graph = build_graph().compile(checkpointer=FaultySaver(faults))
     conversation = Conversation(graph, context, THREAD)
     conversation.start(caller_id=SAM)
-    assert READ_BACK in conversation.say("book Monday at 10am")
+    assert READ_BACK in conversation.say("book Monday at 10am").reply
     return Call(faults, store, context, conversation)
 
 
@@ -90,7 +90,7 @@ def yes_step_calls() -> list[tuple[str, int]]:
     """Return each (target, nth) call the "yes" step makes, recorded on a healthy call."""
     call = open_read_back()
     call.faults.arm(None)
-    assert CONFIRMED in call.conversation.say("yes")
+    assert CONFIRMED in call.conversation.say("yes").reply
     call.store.close()
     seen: dict[str, int] = {}
     points = []
@@ -120,14 +120,14 @@ def play(call: Call, fault: Fault, door: Door) -> None:
     """Say yes with `fault` armed, resume through `door`, and go on until confirmed."""
     call.faults.arm(fault)
     try:
-        call.heard.append(call.conversation.say("yes"))
+        call.heard.append(call.conversation.say("yes").reply)
     except Crash:
         call.heard.append(resume(call, door))
     for _ in range(3):
         if CONFIRMED in call.heard[-1]:
             break
         answer = "yes" if READ_BACK in call.heard[-1] else "hello?"
-        call.heard.append(call.conversation.say(answer))
+        call.heard.append(call.conversation.say(answer).reply)
 
 
 def verdict(call: Call) -> list[str]:
@@ -170,9 +170,9 @@ def test_words_said_on_an_unfinished_step_get_its_reply_first(read_back: Call) -
     with pytest.raises(Crash):
         read_back.conversation.say("yes")
     conversation = read_back.reopen()
-    assert CONFIRMED in conversation.say("no thanks, that's all")
+    assert CONFIRMED in conversation.say("no thanks, that's all").reply
     assert conversation.waiting() and conversation.state().utterance == "yes"
-    assert "Goodbye" in conversation.say("no thanks, that's all")
+    assert "Goodbye" in conversation.say("no thanks, that's all").reply
     assert read_back.booked() == 1
 
 

@@ -26,7 +26,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from booking.app import fixed_clock
+from booking.compose import fixed_clock
 from business.calendar import BusinessCalendar
 from graph.builder import build_graph
 from graph.checkpointer import postgres_checkpointer
@@ -74,7 +74,7 @@ def databases(private: PrivateServer, down: Down) -> Iterator[tuple[str, str]]:
 
 @contextmanager
 def call_on(store_url: str, saver_url: str) -> Iterator[tuple[Conversation, PostgresStore]]:
-    """Yield Sam's call composed as `open_agent` does, store and checkpoints apart."""
+    """Yield Sam's call composed as `open_receptionist` does, store and checkpoints apart."""
     with (
         PostgresStore(store_url, timeouts=TIMEOUTS) as store,
         postgres_checkpointer(saver_url, timeouts=TIMEOUTS) as saver,
@@ -108,21 +108,21 @@ def test_a_yes_during_an_outage_changes_nothing_and_the_next_books_once(
         call_on(store_url, saver_url) as (call, store),
     ):
         call.start(caller_id=SAM)
-        assert READ_BACK in call.say("book Monday at 10am")
-        key = call.state().pending
+        assert READ_BACK in call.say("book Monday at 10am").reply
+        key = call.state().task["pending"]
         server.stop()
         try:
             began = time.monotonic()
-            reply = call.say("yes")
+            reply = call.say("yes").reply
             took = time.monotonic() - began
         finally:
             server.start()
         record_property("seconds_to_apology", round(took, 3))
         assert "can't reach" in reply and "nothing" in reply and READ_BACK in reply
         assert took < 10  # generous; the measured figure is in the README
-        assert call.waiting() and call.state().pending == key  # the read-back kept
+        assert call.waiting() and call.state().task["pending"] == key  # the read-back kept
         assert booked_rows(store_url) == 0
-        assert CONFIRMED in call.say("yes")
+        assert CONFIRMED in call.say("yes").reply
         assert booked_rows(store_url) == 1
         call.hang_up()
         stored = store.get_conversation(call.thread_id)

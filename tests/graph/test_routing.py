@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from graph import routing
-from graph.state import CallState, Pending
+from graph.state import Booked, CallState, Pending, Wish
+from tests.states import task
 
 
 def test_yes_goes_to_the_write_named_by_the_pending_read_back() -> None:
     """A yes with a pending cancel routes to the cancel node, not to booking."""
-    state = CallState(act="affirm", pending=Pending(kind="cancel", appointment_id="a1"))
+    state = CallState(act="affirm", task=task(pending=Pending(kind="cancel", appointment_id="a1")))
     assert routing.route_turn(state) == "cancel"
 
 
@@ -57,18 +58,23 @@ def test_hangup_skips_understanding_and_summarizes() -> None:
 
 def test_identified_caller_with_an_earlier_request_carries_on() -> None:
     """A booking asked for before identification continues to slot search once identified."""
-    state = CallState(stage="ask_request", task="book", user_id="u1")
+    state = CallState(stage="ask_request", task=task("book"), user_id="u1")
     assert routing.route_after_identify(state) == "search"
-    assert routing.route_after_identify(CallState(stage="ask_request", task="cancel")) == "select"
-    assert routing.route_after_identify(CallState(stage="ask_name", task="book")) == "respond"
+    assert (
+        routing.route_after_identify(CallState(stage="ask_request", task=task("cancel")))
+        == "select"
+    )
+    assert routing.route_after_identify(CallState(stage="ask_name", task=task("book"))) == "respond"
 
 
 def test_store_outage_stops_the_flow_at_the_reply() -> None:
     """During an outage nothing after the failed node runs; the caller hears the apology."""
-    down = CallState(stage="ask_request", task="book", notice="store_down")
+    down = CallState(stage="ask_request", task=task("book"), notice="store_down")
     assert routing.route_after_identify(down) == "respond"
     assert (
-        routing.route_after_search(CallState(pending=Pending(kind="book"), notice="store_down"))
+        routing.route_after_search(
+            CallState(task=task(pending=Pending(kind="book")), notice="store_down")
+        )
         == "respond"
     )
 
@@ -76,9 +82,10 @@ def test_store_outage_stops_the_flow_at_the_reply() -> None:
 def test_exact_free_match_goes_straight_to_read_back() -> None:
     """Search that settled on one slot hands it to confirm; offers wait for the caller."""
     assert (
-        routing.route_after_search(CallState(pending=Pending(kind="book", slot="x"))) == "confirm"
+        routing.route_after_search(CallState(task=task(pending=Pending(kind="book", slot="x"))))
+        == "confirm"
     )
-    assert routing.route_after_search(CallState(offers=["x", "y"])) == "respond"
+    assert routing.route_after_search(CallState(task=task(offers=["x", "y"]))) == "respond"
 
 
 def test_lost_slot_leads_to_new_options() -> None:
@@ -89,19 +96,17 @@ def test_lost_slot_leads_to_new_options() -> None:
 
 def test_move_with_a_wished_time_searches_after_picking_the_appointment() -> None:
     """Picking the appointment to move goes on to search when the new time is known."""
-    state = CallState(
-        task="reschedule", target={"id": "a", "start": "s"}, wish={"day": "2026-12-01"}
-    )
+    moving = Booked(id="a", start="s")
+    state = CallState(task=task("reschedule", target=moving, wish=Wish(day="2026-12-01")))
     assert routing.route_after_select(state) == "search"
     assert (
-        routing.route_after_select(CallState(task="reschedule", target={"id": "a", "start": "s"}))
-        == "respond"
+        routing.route_after_select(CallState(task=task("reschedule", target=moving))) == "respond"
     )
 
 
 def test_an_appointment_to_confirm_that_is_not_booked_is_searched_for() -> None:
     """After the check, a named appointment the caller does not have goes on to search."""
-    assert routing.route_after_check(CallState(act="search", task="book")) == "search"
+    assert routing.route_after_check(CallState(act="search", task=task("book"))) == "search"
     assert routing.route_after_check(CallState(act="check")) == "respond"
 
 

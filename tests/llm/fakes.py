@@ -8,8 +8,8 @@ from datetime import datetime
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 
+from graph.understanding import Expecting, Understanding, When
 from nodes.understanding.rules import RuleUnderstander
-from nodes.understanding.types import Expecting, Understanding, When
 from tests.llm.answers import heard_json
 
 

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from graph.understanding import When
 from nodes.understanding.crosscheck import Reading, cross_check, model_reading
-from nodes.understanding.types import When
 
 TODAY = date(2026, 11, 25)
 WINDOW = (TODAY, TODAY + timedelta(days=69))

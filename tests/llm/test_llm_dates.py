@@ -8,10 +8,10 @@ from datetime import date, time, timedelta
 import pytest
 from langchain_core.messages import AIMessage, SystemMessage
 
+from graph.understanding import When
 from nodes.understanding.llm import LLMUnderstander
 from nodes.understanding.prompts import SYSTEM
 from nodes.understanding.rules import RuleUnderstander
-from nodes.understanding.types import When
 from tests.conftest import NOW
 from tests.llm.fakes import Recorder, RulesReading, answer, fake
 

@@ -10,7 +10,7 @@ import pytest
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-from booking.app import embedded_agent, fixed_clock
+from booking.compose import fixed_clock, open_receptionist
 from business.calendar import BusinessCalendar
 from graph.context import Prices
 from nodes.understanding.llm import LLMUnderstander, settled_by_rules
@@ -81,7 +81,7 @@ def test_a_call_with_the_llm_engine_books_and_prices_its_tokens(db: Path) -> Non
         answer(intent="goodbye"),
     )
     prices = Prices(input_per_mtok=1.0, output_per_mtok=2.0)
-    with embedded_agent(
+    with open_receptionist(
         db,
         calendar=BusinessCalendar(),
         clock=fixed_clock(NOW),
@@ -92,10 +92,10 @@ def test_a_call_with_the_llm_engine_books_and_prices_its_tokens(db: Path) -> Non
         user = agent.store.create_user(phone=SAM, name="Sam Lee")
         call = agent.conversation("llm")
         call.start(caller_id=SAM)
-        assert "Monday, November 30th at 10 AM" in call.say("could I come in Monday at 10am")
-        assert call.state().heard["usage"]["input_tokens"] == 200
-        assert "booked" in call.say("yes")
-        assert "usage" not in call.state().heard  # the yes made no call
+        assert "Monday, November 30th at 10 AM" in call.say("could I come in Monday at 10am").reply
+        assert call.state().usage["input_tokens"] == 200
+        assert "booked" in call.say("yes").reply
+        assert "usage" not in call.state().understood  # the yes made no call
         call.say("that's all, thanks")
         booked = agent.store.list_appointments(user.id)
         assert [a.start.date() for a in booked] == [date(2026, 11, 30)]
@@ -114,7 +114,7 @@ def test_a_failing_model_costs_one_turn_not_the_call(db: Path) -> None:
         def invoke(self, input: object, config: object = None, **kwargs: object) -> AIMessage:
             raise TimeoutError("model took too long")
 
-    with embedded_agent(
+    with open_receptionist(
         db,
         calendar=BusinessCalendar(),
         clock=fixed_clock(NOW),
@@ -123,7 +123,7 @@ def test_a_failing_model_costs_one_turn_not_the_call(db: Path) -> None:
         agent.store.create_user(phone=SAM, name="Sam Lee")
         call = agent.conversation("broken")
         call.start(caller_id=SAM)
-        assert "Monday, November 30th at 10 AM" in call.say("book Monday at 10am")
+        assert "Monday, November 30th at 10 AM" in call.say("book Monday at 10am").reply
         assert call.state().usage == {
             "llm_calls": 1,
             "fallbacks": 1,
@@ -134,7 +134,7 @@ def test_a_failing_model_costs_one_turn_not_the_call(db: Path) -> None:
 
 def test_rules_cost_nothing(db: Path) -> None:
     """With the rule engine the cost breakdown records no model calls and no money."""
-    with embedded_agent(db, calendar=BusinessCalendar(), clock=fixed_clock(NOW)) as agent:
+    with open_receptionist(db, calendar=BusinessCalendar(), clock=fixed_clock(NOW)) as agent:
         agent.store.create_user(phone=SAM, name="Sam Lee")
         call = agent.conversation("rules")
         call.start(caller_id=SAM)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from booking.scenarios import run_scenario
+from booking.devtools.scenarios import run_scenario
 from tests.test_scenarios import SCENARIOS
 
 

@@ -8,8 +8,10 @@ model's date only agrees with it, or is offered to the caller as a guess (`When.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Literal, Protocol
+
+from business.slots import SlotQuery
 
 Intent = Literal[
     "book",  # wants a new appointment ("I'd like to book", "can I come in Friday")
@@ -35,26 +37,16 @@ Expecting = Literal[
 ]
 """The question pending when the utterance arrived; it disambiguates short answers."""
 
-PartOfDay = Literal["morning", "afternoon", "evening"]
-
 
 @dataclass(frozen=True)
-class When:
-    """Date and time constraints resolved from the caller's words (business timezone)."""
+class When(SlotQuery):
+    """Date and time constraints resolved from the caller's words (business timezone).
 
-    day: date | None = None
-    """A single day ("Thursday", "the 13th", "tomorrow")."""
-    day_from: date | None = None
-    """First day of a range ("next week" → its Monday); None when `day` is set."""
-    day_to: date | None = None
-    """Last day of a range, inclusive."""
-    at: time | None = None
-    """An exact time ("at 3" → 15:00, "half past 10" → 10:30)."""
-    earliest: time | None = None
-    """Lower bound ("after 3", "not before 10")."""
-    latest: time | None = None
-    """Upper bound ("before noon", "by 2")."""
-    part_of_day: PartOfDay | None = None
+    The slot query they make ("Thursday" → `day`, "next week" → `day_from`/`day_to`,
+    "at 3" → `at`, "after 3" → `earliest`, "before noon" → `latest`), and what the
+    resolver knows about how sure it is of them.
+    """
+
     past: bool = False
     """The caller named a date or time that has already gone by."""
     ambiguous: str | None = None

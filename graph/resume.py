@@ -1,0 +1,38 @@
+"""What a door sends to resume the graph at `listen`: the caller's next turn.
+
+`Conversation` sends these; LangGraph Studio may also resume with a bare string, which is
+the caller's words.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from typing_extensions import TypedDict
+
+
+class CallerTurn(TypedDict, total=False):
+    """One caller turn, or the news that the caller is gone."""
+
+    text: str
+    """What the caller said."""
+    heard: str | None
+    """What the caller heard of the last reply before barging in (None: all of it)."""
+    event: Literal["hangup"]
+    """The caller hung up or the line dropped: there are no words."""
+
+
+HANGUP = CallerTurn(event="hangup")
+
+
+def caller_turn(value: object) -> CallerTurn:
+    """Read a resume value: a door's `CallerTurn`, or a bare string from Studio."""
+    if isinstance(value, dict):
+        turn = CallerTurn()
+        if value.get("event") == "hangup":
+            turn["event"] = "hangup"
+        if value.get("heard") is not None:
+            turn["heard"] = str(value["heard"])
+        turn["text"] = str(value.get("text") or "")
+        return turn
+    return CallerTurn(text="" if value is None else str(value))

@@ -1,0 +1,35 @@
+"""The call state's typed shape: what nodes may return, and what a door may send in."""
+
+from __future__ import annotations
+
+import typing
+
+from graph.builder import build_graph
+from graph.state import CallInput, CallState, Update, no_task
+
+
+def test_a_node_update_can_name_every_state_field_with_its_type_and_nothing_else() -> None:
+    """`Update` is the state's fields, each with the same type (speech may also be None,
+    which clears the turn's sentences), so mypy rejects a misspelt key a node returns."""
+    fields = typing.get_type_hints(CallState, include_extras=False)
+    update = typing.get_type_hints(Update)
+    assert set(update) == set(fields)
+    differing = {name for name in fields if update[name] != fields[name]}
+    assert differing == {"speech"}
+    assert update["speech"] == fields["speech"] | None
+
+
+def test_the_graph_takes_only_what_a_door_gives() -> None:
+    """The input schema is the call id and the caller ID, so Studio's form shows two fields."""
+    schema = build_graph().compile().get_input_jsonschema()
+    assert set(schema["properties"]) == {"call_id", "caller_id"}
+    assert set(typing.get_type_hints(CallInput)) == {"call_id", "caller_id"}
+
+
+def test_dropping_the_task_clears_all_it_gathered_at_once() -> None:
+    """A fresh call and a dropped task hold the same empty task, and no two share a list."""
+    fresh = CallState().task
+    assert fresh == no_task()
+    assert fresh["offers"] is not no_task()["offers"]
+    kept = no_task({"day": "2026-11-30"})
+    assert kept["wish"] == {"day": "2026-11-30"} and kept["kind"] is None
