@@ -122,7 +122,7 @@ class Task(TypedDict):
     wish: Wish
     offers: list[str]
     """ISO starts of the slots offered now (at most three)."""
-    offered: list[str]
+    already_offered: list[str]
     """Slots already offered for this task, so "anything else?" moves on (bounded)."""
     target: Booked | None
     """The appointment being cancelled or moved."""
@@ -135,7 +135,13 @@ class Task(TypedDict):
 def no_task(wish: Wish | None = None) -> Task:
     """Return the task of a call with none in progress, keeping `wish` if given."""
     return Task(
-        kind=None, wish=wish or Wish(), offers=[], offered=[], target=None, choices=[], pending=None
+        kind=None,
+        wish=wish or Wish(),
+        offers=[],
+        already_offered=[],
+        target=None,
+        choices=[],
+        pending=None,
     )
 
 

@@ -37,7 +37,7 @@ def check(state: CallState, *, runtime: Runtime[CallContext]) -> Update:
                 "kind": "book",
                 "wish": wish,
                 "target": None,
-                "offered": [],
+                "already_offered": [],
                 "pending": None,
             },
             "speech": [phrases.NOT_BOOKED_THEN],

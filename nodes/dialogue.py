@@ -193,7 +193,7 @@ def _new_task(state: CallState, reading: Understanding) -> Update:
         if not keep:
             new["target"] = None
         if task["kind"] != kind:
-            new["offered"] = []
+            new["already_offered"] = []
         return {"act": "search", "task": new}
     if (
         intent == "reschedule"
@@ -213,7 +213,7 @@ def _new_task(state: CallState, reading: Understanding) -> Update:
                 "kind": kind,
                 "wish": merge_wish(Wish(), when),
                 "target": None,
-                "offered": [],
+                "already_offered": [],
                 "pending": None,
             },
         }
@@ -240,7 +240,7 @@ def _amend_last_write(state: CallState, reading: Understanding) -> Update | None
             "kind": "reschedule",
             "target": Booked(id=last["appointment_id"], start=last["start"]),
             "wish": Wish() if reading.when.is_empty() else merge_wish(base, reading.when),
-            "offered": [],
+            "already_offered": [],
             "pending": None,
         },
     }

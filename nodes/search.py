@@ -35,7 +35,7 @@ def search(state: CallState, *, runtime: Runtime[CallContext]) -> Update:
     more = state.act == "more"
     # "anything else?" at a read-back moves on from the slot read back as well
     read_back = task["pending"].get("slot") if task["pending"] else None
-    seen = [*task["offered"], read_back] if read_back and more else task["offered"]
+    seen = [*task["already_offered"], read_back] if read_back and more else task["already_offered"]
     exclude = [datetime.fromisoformat(s) for s in seen] if more else []
     found = find_slots(
         ctx.calendar,
@@ -89,7 +89,7 @@ def search(state: CallState, *, runtime: Runtime[CallContext]) -> Update:
         "task": {
             **task,
             "offers": slots,
-            "offered": ([*seen, *slots] if more else slots)[-MAX_REMEMBERED:],
+            "already_offered": ([*seen, *slots] if more else slots)[-MAX_REMEMBERED:],
         },
         "question": " ".join(said[-2:]),
     }

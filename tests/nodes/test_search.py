@@ -74,7 +74,7 @@ def test_anything_else_at_a_read_back_moves_on_from_the_slot_read_back(
     )
     found = _task(search(sam, runtime=runtime).get("task"))
     assert found["pending"] is None and slot not in found["offers"]
-    assert slot in found["offered"]
+    assert slot in found["already_offered"]
 
 
 def test_no_openings_at_all_asks_anything_else_not_a_day(
