@@ -9,12 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TYPE_CHECKING
 
 from business.calendar import BusinessCalendar
-
-if TYPE_CHECKING:  # `slots` imports this module, so its types are for the checker only
-    from business.slots import Reason, SlotQuery
+from business.slot_query import Reason, SlotQuery
 
 _PARTS: dict[str, tuple[int, int]] = {
     "morning": (0, 12 * 60),

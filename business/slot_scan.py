@@ -11,13 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
-from typing import TYPE_CHECKING
 
 from business import slot_rules as rules
 from business.calendar import BusinessCalendar
-
-if TYPE_CHECKING:  # `slots` imports this module, so its types are for the checker only
-    from business.slots import BusyLookup, Reason, SlotQuery
+from business.slot_query import BusyLookup, Reason, SlotQuery
 
 
 def alternatives(

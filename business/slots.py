@@ -15,50 +15,24 @@ beyond the horizon). Nearness is minutes from `at`, or from the wished window. A
 slots are left the reason is "offered", not "full". A time between slot starts within
 opening hours is "off_grid" (with the nearest starts offered), not "outside_hours".
 
-The types and the search policy live here; the wall-clock rules (and `slot_starts`) are in
-`slot_rules`, the per-search day scan and alternative search in `slot_scan`.
+The search policy lives here; the query and result types in `slot_query`, the wall-clock
+rules (and `slot_starts`) in `slot_rules`, the per-search day scan and alternative search
+in `slot_scan`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
-from dataclasses import dataclass
-from datetime import date, datetime, time
-from typing import Literal
+from collections.abc import Collection
+from datetime import datetime
 
 from business import slot_rules as rules
 from business.calendar import BusinessCalendar
+from business.slot_query import BusyLookup, Reason, SlotQuery, SlotSearch
 from business.slot_rules import last_day, slot_starts
 from business.slot_scan import Scan, alternatives
 
 # slot_starts and last_day live in slot_rules but are part of this module's API.
-__all__ = [
-    "BusyLookup",
-    "PartOfDay",
-    "Reason",
-    "SlotQuery",
-    "SlotSearch",
-    "check_slot",
-    "find_slots",
-    "last_day",
-    "slot_starts",
-]
-
-PartOfDay = Literal["morning", "afternoon", "evening"]
-Reason = Literal[
-    "past",
-    "too_soon",
-    "closed",
-    "outside_hours",  # before opening or after closing
-    "off_grid",  # within opening hours but between slot starts ("a quarter past nine")
-    "beyond_horizon",
-    "taken",
-    "full",
-    "offered",  # every matching slot left was already offered in this call
-    "no_match",
-]
-BusyLookup = Callable[[datetime, datetime], Collection[datetime]]
-"""Aware [start, end) window → start instants already booked in it (any timezone)."""
+__all__ = ["check_slot", "find_slots", "last_day", "slot_starts"]
 
 # Across several wished days, what happened on open days explains a miss better than days
 # the business was shut or that lie outside the bookable window.
@@ -66,43 +40,6 @@ _REASON_RANK: tuple[Reason, ...] = (
     "offered", "taken", "full", "no_match", "off_grid", "outside_hours", "too_soon", "past",
     "closed", "beyond_horizon",
 )  # fmt: skip
-
-
-@dataclass(frozen=True)
-class SlotQuery:
-    """The caller's wish, in business-local dates and wall-clock times.
-
-    The understanding layer's `When` is this query plus how sure it is of it, so what the
-    caller said is searched as said.
-    """
-
-    day: date | None = None
-    """A single day ("Thursday", "the 13th", "tomorrow"); wins over a range."""
-    day_from: date | None = None
-    """First day of an inclusive range ("next week" → its Monday; None with day_to: from
-    today)."""
-    day_to: date | None = None
-    """Last day of the range (None with day_from: up to the horizon)."""
-    at: time | None = None
-    """An exact wished start time ("at 3" → 15:00, "half past 10" → 10:30)."""
-    earliest: time | None = None
-    """A slot must start at or after this time ("after 3", "not before 10")."""
-    latest: time | None = None
-    """A slot must start strictly before this time ("before noon" → 11:30 is the last)."""
-    part_of_day: PartOfDay | None = None
-    """morning < 12:00 <= afternoon < 17:00 <= evening, applied to the slot's start."""
-
-
-@dataclass(frozen=True)
-class SlotSearch:
-    """What to offer: matches for the wish, or the nearest alternatives and why."""
-
-    slots: tuple[datetime, ...]
-    """Aware starts in the business timezone, ascending, at most `limit`."""
-    matched: bool
-    """True when the slots satisfy the wish; False when they are alternatives."""
-    reason: Reason | None
-    """Why the wish itself could not be met; None when matched."""
 
 
 def check_slot(cal: BusinessCalendar, start: datetime, *, now: datetime) -> Reason | None:

@@ -13,7 +13,7 @@ from typing import Annotated, Literal, NotRequired
 # pydantic builds Studio's input form from this state and needs this TypedDict on 3.11
 from typing_extensions import TypedDict
 
-from business.slots import PartOfDay
+from business.slot_query import PartOfDay
 
 Stage = Literal[
     "start",  # nothing said yet

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal, Protocol
 
-from business.slots import SlotQuery
+from business.slot_query import SlotQuery
 
 Intent = Literal[
     "book",  # wants a new appointment ("I'd like to book", "can I come in Friday")

@@ -7,7 +7,8 @@ from datetime import date, datetime
 from langgraph.runtime import Runtime
 
 from business.calendar import BusinessCalendar
-from business.slots import Reason, find_slots, last_day
+from business.slot_query import Reason
+from business.slots import find_slots, last_day
 from business.spoken import say_date, say_slots
 from graph.context import CallContext
 from graph.state import CallState, DayDoubt, Pending, TaskKind, Update, Wish, no_task

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, time
 
-from business.slots import SlotQuery
+from business.slot_query import SlotQuery
 from business.spoken import say_date, say_time
 from graph.state import Wish
 from graph.understanding import When

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import time
 from typing import Literal
 
-from business.slots import PartOfDay
+from business.slot_query import PartOfDay
 from nodes.understanding.bounds import blank, blank_spans, ending_at
 from nodes.understanding.lexicon import RULED_OUT
 

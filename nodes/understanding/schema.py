@@ -7,23 +7,11 @@ only the date reading (`crosscheck.model_reading`), not the whole turn.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-IntentName = Literal[
-    "book",
-    "availability",
-    "list",
-    "cancel",
-    "reschedule",
-    "goodbye",
-    "repeat",
-    "never_mind",
-    "human",
-    "help",
-    "chitchat",
-]
+from graph.understanding import Intent
 
 
 class Heard(BaseModel):
@@ -31,7 +19,7 @@ class Heard(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    intent: IntentName | None = Field(
+    intent: Intent | None = Field(
         description="What the caller asks for in this turn, or null if they only answer."
     )
     affirm: bool | None = Field(description="true for yes, false for no, null for neither.")

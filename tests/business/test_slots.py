@@ -10,10 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from business.calendar import BusinessCalendar
+from business.slot_query import BusyLookup, Reason, SlotQuery
 from business.slots import (
-    BusyLookup,
-    Reason,
-    SlotQuery,
     check_slot,
     find_slots,
     last_day,

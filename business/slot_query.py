@@ -1,0 +1,65 @@
+"""What a slot search is asked and answers: the caller's wish as dates and times, and why not.
+
+Shared by the search (`slots`), its wall-clock rules (`slot_rules`) and its day scan
+(`slot_scan`), so none of them imports another for its types.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Literal
+
+PartOfDay = Literal["morning", "afternoon", "evening"]
+Reason = Literal[
+    "past",
+    "too_soon",
+    "closed",
+    "outside_hours",  # before opening or after closing
+    "off_grid",  # within opening hours but between slot starts ("a quarter past nine")
+    "beyond_horizon",
+    "taken",
+    "full",
+    "offered",  # every matching slot left was already offered in this call
+    "no_match",
+]
+BusyLookup = Callable[[datetime, datetime], Collection[datetime]]
+"""Aware [start, end) window → start instants already booked in it (any timezone)."""
+
+
+@dataclass(frozen=True)
+class SlotQuery:
+    """The caller's wish, in business-local dates and wall-clock times.
+
+    The understanding layer's `When` is this query plus how sure it is of it, so what the
+    caller said is searched as said.
+    """
+
+    day: date | None = None
+    """A single day ("Thursday", "the 13th", "tomorrow"); wins over a range."""
+    day_from: date | None = None
+    """First day of an inclusive range ("next week" → its Monday; None with day_to: from
+    today)."""
+    day_to: date | None = None
+    """Last day of the range (None with day_from: up to the horizon)."""
+    at: time | None = None
+    """An exact wished start time ("at 3" → 15:00, "half past 10" → 10:30)."""
+    earliest: time | None = None
+    """A slot must start at or after this time ("after 3", "not before 10")."""
+    latest: time | None = None
+    """A slot must start strictly before this time ("before noon" → 11:30 is the last)."""
+    part_of_day: PartOfDay | None = None
+    """morning < 12:00 <= afternoon < 17:00 <= evening, applied to the slot's start."""
+
+
+@dataclass(frozen=True)
+class SlotSearch:
+    """What to offer: matches for the wish, or the nearest alternatives and why."""
+
+    slots: tuple[datetime, ...]
+    """Aware starts in the business timezone, ascending, at most `limit`."""
+    matched: bool
+    """True when the slots satisfy the wish; False when they are alternatives."""
+    reason: Reason | None
+    """Why the wish itself could not be met; None when matched."""
