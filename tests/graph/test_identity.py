@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from booking.app import Agent
+from booking.compose import Receptionist
 from graph.conversation import Conversation
 from nodes.verify import names_match
 from tests.conftest import NOW, SAM
@@ -20,7 +20,7 @@ LATER = datetime(2026, 12, 8, 11, 0, tzinfo=LA)
 
 
 @pytest.fixture
-def sams_appointments(agent: Agent) -> list[str]:
+def sams_appointments(agent: Receptionist) -> list[str]:
     """Book Sam's two upcoming appointments and return their ids."""
     user = agent.store.find_user_by_phone(SAM)
     assert user is not None
@@ -30,7 +30,7 @@ def sams_appointments(agent: Agent) -> list[str]:
     ]
 
 
-def _claim(agent: Agent, thread: str) -> Conversation:
+def _claim(agent: Receptionist, thread: str) -> Conversation:
     """Start a web call (no caller ID) and say Sam's number."""
     call = agent.conversation(thread)
     call.start(caller_id=None)
@@ -38,20 +38,20 @@ def _claim(agent: Agent, thread: str) -> Conversation:
     return call
 
 
-def _booked(agent: Agent) -> int:
+def _booked(agent: Receptionist) -> int:
     user = agent.store.find_user_by_phone(SAM)
     assert user is not None
     return len(agent.store.list_appointments(user.id))
 
 
 @pytest.mark.usefixtures("sams_appointments")
-def test_the_right_name_and_day_open_the_account(agent: Agent) -> None:
+def test_the_right_name_and_day_open_the_account(agent: Receptionist) -> None:
     """The name on the account and the date of its next appointment let the caller in."""
     call = _claim(agent, "right")
     call.say("Sam Lee")
-    reply = call.say("December 3rd")
+    reply = call.say("December 3rd").reply
     assert "Sam Lee" in reply
-    listed = call.say("what appointments do I have?")
+    listed = call.say("what appointments do I have?").reply
     assert "December 3rd" in listed and "December 8th" in listed
     assert agent.store.get_conversation("right").user_id == call.state().user_id  # type: ignore[union-attr]
 
@@ -61,11 +61,13 @@ def test_the_right_name_and_day_open_the_account(agent: Agent) -> None:
     ("name", "day"),
     [("Sam Lee", "December 8th"), ("Pat Smith", "December 3rd"), ("Sam", "December 3rd")],
 )
-def test_one_wrong_answer_fails_without_saying_which(agent: Agent, name: str, day: str) -> None:
+def test_one_wrong_answer_fails_without_saying_which(
+    agent: Receptionist, name: str, day: str
+) -> None:
     """A wrong name or a wrong day fails the check, with the same words either way."""
     call = _claim(agent, f"wrong-{name}-{day}")
     call.say(name)
-    reply = call.say(day)
+    reply = call.say(day).reply
     assert "doesn't match" in reply
     assert "Sam" not in reply and "December" not in reply
     state = call.state()
@@ -73,13 +75,15 @@ def test_one_wrong_answer_fails_without_saying_which(agent: Agent, name: str, da
 
 
 @pytest.mark.usefixtures("sams_appointments")
-def test_nothing_of_the_account_is_said_or_checkpointed_before_the_check(agent: Agent) -> None:
+def test_nothing_of_the_account_is_said_or_checkpointed_before_the_check(
+    agent: Receptionist,
+) -> None:
     """Until verified, no reply and no checkpoint carries the account's name or appointments."""
     call = _claim(agent, "quiet")
-    replies = [call.say(line) for line in ("what do I have booked?", "cancel my appointment")]
-    replies.append(call.say("Pat Smith"))
-    replies.append(call.say("I don't remember"))
-    replies.append(call.say("Friday"))
+    replies = [call.say(line).reply for line in ("what do I have booked?", "cancel my appointment")]
+    replies.append(call.say("Pat Smith").reply)
+    replies.append(call.say("I don't remember").reply)
+    replies.append(call.say("Friday").reply)
     checkpoint = str(asdict(call.state()))
     for said in [*replies, checkpoint]:
         assert "Sam Lee" not in said and "December 3rd" not in said and "2026-12-03" not in said
@@ -87,18 +91,20 @@ def test_nothing_of_the_account_is_said_or_checkpointed_before_the_check(agent: 
 
 
 @pytest.mark.usefixtures("sams_appointments")
-def test_after_the_tries_run_out_nothing_opens_and_a_callback_is_offered(agent: Agent) -> None:
+def test_after_the_tries_run_out_nothing_opens_and_a_callback_is_offered(
+    agent: Receptionist,
+) -> None:
     """Two failed checks refuse the account for the rest of the call; a yes cancels nothing."""
     call = _claim(agent, "locked")
     for name, day in (("Sam Lee", "Friday"), ("Sam Lee", "Monday")):
         call.say(name)
-        reply = call.say(day)
+        reply = call.say(day).reply
     assert "call back" in reply and call.state().identity == "refused"
     # filed under the account it claimed, so the business sees the attempt and calls back
     sam = agent.store.find_user_by_phone(SAM)
     assert sam is not None and agent.store.get_conversation("locked").user_id == sam.id  # type: ignore[union-attr]
     for line in ("cancel my appointment on December 3rd", "yes", "yes please"):
-        reply = call.say(line)
+        reply = call.say(line).reply
         assert "December 3rd at 9 AM" not in reply
     # the right answers come too late: the tries are spent for this call
     again = agent.conversation("locked")
@@ -108,37 +114,37 @@ def test_after_the_tries_run_out_nothing_opens_and_a_callback_is_offered(agent: 
 
 
 @pytest.mark.usefixtures("sams_appointments")
-def test_reciting_many_names_does_not_match(agent: Agent) -> None:
+def test_reciting_many_names_does_not_match(agent: Receptionist) -> None:
     """A list of names that happens to contain the right one is not the name on the account."""
     call = _claim(agent, "many")
     call.say("my name is Pat Sam Lee Smith Jones")
-    assert "doesn't match" in call.say("December 3rd")
+    assert "doesn't match" in call.say("December 3rd").reply
 
 
-def test_a_new_number_books_without_a_check(agent: Agent) -> None:
+def test_a_new_number_books_without_a_check(agent: Receptionist) -> None:
     """A number with no account needs no check: the account it gets holds only this call."""
     call = agent.conversation("new")
     call.start(caller_id=None)
-    assert "name" in call.say("212 555 0199")
+    assert "name" in call.say("212 555 0199").reply
     call.say("Robin Park")
-    assert "Just to confirm" in call.say("book Monday at 10am")
-    assert "booked" in call.say("yes")
+    assert "Just to confirm" in call.say("book Monday at 10am").reply
+    assert "booked" in call.say("yes").reply
     assert call.state().identity == "new"
 
 
 @pytest.mark.usefixtures("sams_appointments")
-def test_caller_id_is_trusted_without_a_check(agent: Agent) -> None:
+def test_caller_id_is_trusted_without_a_check(agent: Receptionist) -> None:
     """A SIP caller ID opens its account at once, as the network vouches for it."""
     call = agent.conversation("sip")
     assert "Sam Lee" in call.start(caller_id=SAM)
-    assert "December 3rd" in call.say("what do I have booked?")
+    assert "December 3rd" in call.say("what do I have booked?").reply
 
 
-def test_an_account_with_nothing_booked_is_checked_on_its_name(agent: Agent) -> None:
+def test_an_account_with_nothing_booked_is_checked_on_its_name(agent: Receptionist) -> None:
     """With no appointment coming, "I don't have one" is the right second answer."""
     call = _claim(agent, "none")
     call.say("it's Sam Lee")
-    assert "Welcome back, Sam Lee" in call.say("I don't have one")
+    assert "Welcome back, Sam Lee" in call.say("I don't have one").reply
 
 
 @pytest.mark.parametrize(
@@ -163,7 +169,7 @@ def test_names_match(stored: str, said: str, same: bool) -> None:
     assert names_match(stored, said) is same
 
 
-def test_a_huge_stored_name_is_greeted_short(agent: Agent) -> None:
+def test_a_huge_stored_name_is_greeted_short(agent: Receptionist) -> None:
     """A name stored long ago at 10,000 characters is greeted in a few words."""
     user = agent.store.find_user_by_phone(SAM)
     assert user is not None
@@ -173,7 +179,7 @@ def test_a_huge_stored_name_is_greeted_short(agent: Agent) -> None:
 
 
 @pytest.mark.usefixtures("sams_appointments")
-def test_failures_across_calls_lock_the_account_by_phone(agent: Agent) -> None:
+def test_failures_across_calls_lock_the_account_by_phone(agent: Receptionist) -> None:
     """Guessing over many calls runs into a lock: after five failed checks in a day even the
     right answers open nothing, and the caller ID owner is not locked out."""
     for n in range(3):
@@ -187,11 +193,11 @@ def test_failures_across_calls_lock_the_account_by_phone(agent: Agent) -> None:
     assert late.state().stage == "take_message" and late.state().user_id is None
     owner = agent.conversation("sip")
     owner.start(caller_id=SAM)
-    assert "December 3rd" in owner.say("what do I have booked?")
+    assert "December 3rd" in owner.say("what do I have booked?").reply
 
 
 @pytest.mark.usefixtures("sams_appointments")
-def test_a_passed_check_clears_earlier_failures(agent: Agent) -> None:
+def test_a_passed_check_clears_earlier_failures(agent: Receptionist) -> None:
     """The owner who gets it right after a slip starts from a clean count."""
     for n in range(2):
         call = _claim(agent, f"slip-{n}")
@@ -199,21 +205,24 @@ def test_a_passed_check_clears_earlier_failures(agent: Agent) -> None:
         call.say("Friday")
         if n == 1:
             call.say("Sam Lee")
-            assert "Welcome back" in call.say("December 3rd")
+            assert "Welcome back" in call.say("December 3rd").reply
     user = agent.store.find_user_by_phone(SAM)
     assert user is not None
     assert agent.store.failed_identity_checks(user.id, since=NOW - timedelta(days=1)) == 0
 
 
 @pytest.mark.usefixtures("sams_appointments")
-def test_both_answers_at_once_are_judged_without_a_second_question(agent: Agent) -> None:
+def test_both_answers_at_once_are_judged_without_a_second_question(agent: Receptionist) -> None:
     """ "It's Sam Lee, and it's on December 3rd" answers both checks in one line."""
     call = _claim(agent, "both")
-    assert "Welcome back, Sam Lee" in call.say("It's Sam Lee, and my next one is on December 3rd")
+    assert (
+        "Welcome back, Sam Lee"
+        in call.say("It's Sam Lee, and my next one is on December 3rd").reply
+    )
 
 
 @pytest.mark.usefixtures("sams_appointments")
-def test_a_wrong_day_said_with_the_name_fails_at_once(agent: Agent) -> None:
+def test_a_wrong_day_said_with_the_name_fails_at_once(agent: Receptionist) -> None:
     """A wrong day said with the right name fails the check like any other wrong answer."""
     call = _claim(agent, "both-wrong")
-    assert "doesn't match" in call.say("it's under Sam Lee, December 4th")
+    assert "doesn't match" in call.say("it's under Sam Lee, December 4th").reply
