@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 from html import escape
 
 from analysts.data import Step
-from analysts.layers import END, START, Pair
-from analysts.layout import ROW, Layout, Shape
+from analysts.layout import END, ROW, START, Layout, Pair, Shape
 
 KIND = {
     "respond": "turn",

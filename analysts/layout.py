@@ -1,25 +1,35 @@
 """Lay the call graph out in columns, left to right: node boxes and edge paths, pure geometry.
 
-`analysts.layers` picks each node's column and its order within it; this module places
-them close to their neighbours and draws every edge as a curve. The turn loop is cut on
-purpose where a turn ends (`respond` → `listen`: the reply is spoken and the graph waits),
-so one caller turn reads as one sweep from left to right and that single edge is drawn as
-a loop back underneath ("next caller turn").
+grandalf's Sugiyama layout (the one `langchain_core`'s `draw_ascii` uses) ranks the nodes,
+orders each rank to cut crossings and places them; grandalf draws ranks top to bottom, so
+this module hands it nodes turned on their side and swaps the axes back. The turn loop is
+cut on purpose where a turn ends (`respond` → `listen`: the reply is spoken and the graph
+waits), so one caller turn reads as one sweep from left to right and that single edge is
+drawn as a loop back underneath ("next caller turn").
 """
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import pairwise
 from typing import Any
 
-from analysts.layers import Pair, back_edges, columns, fewer_crossings, with_waypoints
+# grandalf ships no type hints, so its objects are Any here.
+from grandalf.graphs import Edge, Vertex, graph_core  # type: ignore[import-untyped]
+from grandalf.layouts import SugiyamaLayout, VertexViewer  # type: ignore[import-untyped]
+
+START, END = "__start__", "__end__"
+Pair = tuple[str, str]
 
 TURN_EDGE = ("respond", "listen")
 """The edge a turn ends on; the layout cuts the loop there."""
 
 ROW, GAP, DUMMY_GAP, COLUMN_GAP, MARGIN, ARC = 28, 9, 6, 44, 14, 40
+
+_GRANDALF = threading.Lock()
+"""grandalf's cycle finder keeps a counter on its Vertex class, so one layout at a time."""
 
 
 @dataclass(frozen=True)
@@ -68,122 +78,78 @@ def _label_width(name: str) -> float:
 @lru_cache(maxsize=8)
 def layout(shape: Shape, *, loop: Pair | None = TURN_EDGE) -> Layout:
     """Lay the graph out in columns, left to right, cutting cycles at `loop` first."""
-    succ: dict[str, list[str]] = {node: [] for node in shape.nodes}
-    for source, target, _ in shape.edges:
-        if source != target:
-            succ[source].append(target)
-    back = back_edges(shape.nodes, succ, loop)
-    # Edges against the flow are left out of the columns and drawn as arcs.
-    dag = {n: [t for t in succ[n] if (n, t) not in back] for n in shape.nodes}
-    column = columns(shape.nodes, dag)
-    chains, order = with_waypoints(shape.nodes, dag, column)
-    order = fewer_crossings(order, chains)
-    return _place(shape, order, chains, column, back)
+    with _GRANDALF:
+        return _layout(shape, loop)
 
 
-def _place(
-    shape: Shape,
-    order: list[list[str]],
-    chains: dict[Pair, list[str]],
-    column: dict[str, int],
-    back: set[Pair],
-) -> Layout:
-    """Give every node and waypoint a position and turn every edge into a curve."""
-    widths = [
-        max((_label_width(n) for n in col if not n.startswith("~")), default=0.0) for col in order
+def _layout(shape: Shape, loop: Pair | None) -> Layout:
+    pairs = list(dict.fromkeys((s, t) for s, t, _ in shape.edges if s != t))
+    sugiyama, vertices, edges = _sugiyama(shape.nodes, [p for p in pairs if p != loop])
+    # Edges against the flow are left out of the columns and drawn as arcs underneath.
+    inverted = {e.data for e in sugiyama.alt_e}
+    back = [p for p in pairs if p == loop or p in inverted]
+    # grandalf's (x, y) is the centre of a node: x along its rank, y the rank's centre.
+    placed = [v for layer in sugiyama.layers for v in layer]
+    top = MARGIN - min(v.view.xy[0] - v.view.w / 2 for v in placed)
+    left = MARGIN - min(v.view.xy[1] - v.view.h / 2 for v in sugiyama.layers[0])
+    columns = [
+        (layer[0].view.xy[1] + left - half, layer[0].view.xy[1] + left + half)
+        for layer in sugiyama.layers
+        for half in [max(v.view.h for v in layer) / 2]
     ]
-    xs: list[float] = []
-    x = float(MARGIN)
-    for width in widths:
-        xs.append(x)
-        x += width + COLUMN_GAP
-    ys = _rows(order, chains)
-    top = MARGIN - min(ys.values())
-    ys = {node: y + top for node, y in ys.items()}
     boxes = {
         node: Box(
-            x=xs[column[node]] + (widths[column[node]] - _label_width(node)) / 2,
-            y=ys[node],
-            width=_label_width(node),
+            x=v.view.xy[1] + left - v.view.h / 2, y=v.view.xy[0] + top - ROW / 2, width=v.view.h
         )
-        for node in shape.nodes
+        for node, v in vertices.items()
     }
     paths: dict[Pair, tuple[str, str]] = {}
-    below = max(ys.values()) + ROW + ARC / 2
+    for edge in edges:
+        if edge.data not in back:
+            tail, head = (boxes[name] for name in edge.data)
+            points = [(tail.x + tail.width, tail.y + ROW / 2)]
+            for rank, waypoint in sorted(sugiyama.ctrls.get(edge, {}).items()):
+                if waypoint not in edge.v:  # the ends are in ctrls too
+                    y = waypoint.view.xy[0] + top
+                    points += [(columns[rank][0], y), (columns[rank][1], y)]
+            points.append((head.x - 1, head.y + ROW / 2))
+            paths[edge.data] = _curve(points)
+    below = max(v.view.xy[0] + v.view.w / 2 for v in placed) + top + ARC / 2
     notes: list[tuple[float, float, str]] = []
     for source, target in back:
         paths[source, target] = _arc(boxes[source], boxes[target], below=below)
         if (source, target) == TURN_EDGE:
             mid = (boxes[source].x + boxes[target].x + boxes[target].width) / 2
             notes.append((mid, below - 6, "next caller turn"))
-    for (source, target), chain in chains.items():
-        points = [(boxes[source].x + boxes[source].width, ys[source] + ROW / 2)]
-        for col, waypoint in enumerate(chain[1:-1], start=column[source] + 1):
-            points += [(xs[col], ys[waypoint]), (xs[col] + widths[col], ys[waypoint])]
-        points.append((boxes[target].x - 1, ys[target] + ROW / 2))
-        paths[source, target] = _curve(points)
-    conditional = frozenset((s, t) for s, t, c in shape.edges if c)
-    height = below + MARGIN
     return Layout(
-        width=x - COLUMN_GAP + MARGIN,
-        height=height,
+        width=columns[-1][1] + MARGIN,
+        height=below + MARGIN,
         boxes=boxes,
         paths=paths,
-        conditional=conditional,
+        conditional=frozenset((s, t) for s, t, c in shape.edges if c),
         notes=tuple(notes),
     )
 
 
-def _rows(order: list[list[str]], chains: dict[Pair, list[str]]) -> dict[str, float]:
-    """Place each column's items in their order, each close to the mean of its neighbours.
-
-    Waypoints pull hardest on each other, so an edge that skips columns runs straight.
-    """
-    near: dict[str, list[tuple[str, float]]] = {}
-    for chain in chains.values():
-        for a, b in pairwise(chain):
-            weight = 8.0 if a.startswith("~") and b.startswith("~") else 1.0
-            near.setdefault(a, []).append((b, weight))
-            near.setdefault(b, []).append((a, weight))
-    ys: dict[str, float] = {}
-    for col in order:
-        y = 0.0
-        for node in col:
-            ys[node] = y
-            y += _step(node)
-    for sweep in range(40):
-        for col in order if sweep % 2 == 0 else order[::-1]:
-            wanted = []
-            for node in col:
-                pulls = near.get(node) or [(node, 1.0)]
-                total = sum(weight for _, weight in pulls)
-                wanted.append(sum(ys[n] * weight for n, weight in pulls) / total)
-            ys.update(zip(col, _closest_in_order(wanted, [_step(n) for n in col]), strict=True))
-    return ys
-
-
-def _step(node: str) -> float:
-    return DUMMY_GAP if node.startswith("~") else ROW + GAP
-
-
-def _closest_in_order(wanted: list[float], steps: list[float]) -> list[float]:
-    """Return positions nearest `wanted` (least squares) that keep order and spacing.
-
-    With z_i = y_i - offset_i the spacing rule becomes "z never decreases": isotonic
-    regression, solved by pooling adjacent violators.
-    """
-    offsets = [sum(steps[:i]) for i in range(len(wanted))]
-    blocks: list[list[float]] = []  # [mean, count]
-    for w, off in zip(wanted, offsets, strict=True):
-        blocks.append([w - off, 1.0])
-        while len(blocks) > 1 and blocks[-2][0] > blocks[-1][0]:
-            mean, count = blocks.pop()
-            blocks[-1] = [
-                (blocks[-1][0] * blocks[-1][1] + mean * count) / (blocks[-1][1] + count),
-                blocks[-1][1] + count,
-            ]
-    z = [mean for mean, count in blocks for _ in range(int(count))]
-    return [value + off for value, off in zip(z, offsets, strict=True)]
+def _sugiyama(nodes: Sequence[str], pairs: list[Pair]) -> tuple[Any, dict[str, Any], list[Any]]:
+    """Rank, order and place the nodes with grandalf, top to bottom; return its layout."""
+    vertices: dict[str, Any] = {}
+    for node in nodes:
+        vertex = vertices[node] = Vertex(node)
+        # Sideways: grandalf's width is our row height (plus the gap beyond DUMMY_GAP), its
+        # height our column width.
+        vertex.view = VertexViewer(w=ROW + GAP - DUMMY_GAP, h=_label_width(node))
+    edges = [Edge(vertices[s], vertices[t], data=(s, t)) for s, t in pairs]
+    # graph_core keeps our order (grandalf's Graph orders edges by memory address, so the
+    # picture would change from run to run); it refuses a graph in pieces, and a compiled
+    # LangGraph graph is in one.
+    sugiyama = SugiyamaLayout(graph_core(list(vertices.values()), edges))
+    sugiyama.xspace, sugiyama.yspace = DUMMY_GAP, COLUMN_GAP
+    sugiyama.dw = sugiyama.dh = 0  # edges that skip columns run DUMMY_GAP apart
+    # optimize pulls nodes towards their targets: half the crossings of plain longest-path.
+    sugiyama.init_all(roots=[vertices[START]] if START in vertices else None, optimize=True)
+    sugiyama.draw()
+    return sugiyama, vertices, edges
 
 
 def _curve(points: list[tuple[float, float]]) -> tuple[str, str]:
