@@ -80,6 +80,9 @@ MESSAGE_TAKEN = "Thanks, I've passed that on. Someone will call you back at your
 GOODBYE = "Thanks for calling. Goodbye!"
 NO_APPOINTMENTS = "You don't have any upcoming appointments."
 SLOT_TAKEN = "Sorry, {slot} was just taken by someone else."
+SLOT_TOO_SOON = "Sorry, {slot} is now too soon for me to book."
+SLOT_GONE = "Sorry, I can no longer book {slot}."
+"""The calendar refuses a slot read back earlier (the time went by while we talked)."""
 STORE_DOWN = (
     "Sorry, I can't reach our calendar right now, so nothing was changed. "
     "Please try again in a moment."

@@ -33,7 +33,7 @@ def reschedule(state: CallState, *, runtime: Runtime[CallContext]) -> Update:
             ),
         )
     except (AppointmentNotFound, AppointmentNotActive):
-        old = say_slot(datetime.fromisoformat(pending["appointment_start"]))
+        old = say_slot(datetime.fromisoformat(pending["appointment_start"]), today=ctx.now().date())
         return done(state, None, phrases.no_appointment_then(old))
     if isinstance(result, dict):
         return result

@@ -30,18 +30,20 @@ def claim(
     lead time) and the database refuses it if someone else took it since the offer.
     """
     start = datetime.fromisoformat(pending["slot"])
-    if check_slot(ctx.calendar, start, now=ctx.now()) is not None:
-        return slot_lost(state, said_slot(ctx, pending))
+    if (reason := check_slot(ctx.calendar, start, now=ctx.now())) is not None:
+        # not someone else's doing: the time went by while the caller thought it over
+        why = phrases.SLOT_TOO_SOON if reason == "too_soon" else phrases.SLOT_GONE
+        return slot_lost(state, why.format(slot=said_slot(ctx, pending)))
     try:
         return write(start)
     except SlotUnavailable:
-        return slot_lost(state, said_slot(ctx, pending))
+        return slot_lost(state, phrases.SLOT_TAKEN.format(slot=said_slot(ctx, pending)))
 
 
 def slot_lost(state: CallState, said: str) -> Update:
-    """Tell the caller the slot is gone; the search node offers new ones next."""
+    """Tell the caller the slot is gone and why; the search node offers new ones next."""
     return {
-        "speech": [phrases.SLOT_TAKEN.format(slot=said)],
+        "speech": [said],
         "task": {**state.task, "pending": None},
         "notice": "slot_taken",
     }
