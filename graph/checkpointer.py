@@ -7,7 +7,7 @@ step a crash left half done).
 Both savers raise `CheckpointsUnavailable` when their database cannot be reached (the
 Postgres server stopped, a SQLite file locked past its busy timeout), so the turn protocol
 can tell an outage, which it turns into a sentence, from a bug. The Postgres one lends its
-connections from `store.postgres_pool.CheckedPool`: checked on checkout, failing fast.
+connections from `store.postgres.pool.CheckedPool`: checked on checkout, failing fast.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from langgraph.checkpoint.base import (
 from langgraph.checkpoint.postgres import PostgresSaver
 from langgraph.checkpoint.sqlite import SqliteSaver
 
-from store.postgres_pool import CheckedPool, PoolTimeouts, connection_kwargs
+from store.postgres.pool import CheckedPool, PoolTimeouts, connection_kwargs
 
 
 class CheckpointsUnavailable(RuntimeError):

@@ -45,3 +45,14 @@ class WriteUnknown(StoreUnavailable):
     Callers must neither confirm nor deny the write; retrying it with the same
     idempotency key returns the first result if it did commit.
     """
+
+
+SQLSTATE_ERRORS: dict[str, type[StoreError]] = {
+    "23505": SlotUnavailable,
+    "BK404": AppointmentNotFound,
+    "BK409": IdempotencyConflict,
+    "BK410": AppointmentNotActive,
+}
+"""The SQLSTATEs the write functions of `migrations/0002_write_functions.sql` raise on
+purpose, as the Postgres store (from psycopg) and the Supabase store (from PostgREST's
+error body) both translate them."""

@@ -1,10 +1,14 @@
-"""Frozen domain types shared by every store backend."""
+"""Frozen domain types shared by every store backend, and the checks their values pass."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
+
+E164 = re.compile(r"\+[1-9]\d{1,14}")
+"""The only form a `User.phone` takes: a plus, a country code, at most 15 digits in all."""
 
 AppointmentStatus = Literal["booked", "cancelled", "rescheduled"]
 """`rescheduled` marks the old row of a move; the new row is `booked`."""
@@ -46,8 +50,8 @@ class TranscriptLine:
 
 
 @dataclass(frozen=True)
-class Conversation:
-    """A call: who, when, and what came of it once it is finished."""
+class CallRecord:
+    """A call's stored row: who, when, and what came of it once it is finished."""
 
     id: str
     user_id: str | None
@@ -75,3 +79,10 @@ class CallOverview:
     """The identified caller's number (E.164), or None if they were never identified."""
     caller_turns: int
     """Caller utterances stored for the call."""
+
+
+def e164(phone: str) -> str:
+    """Return `phone` if it is E.164; else raise ValueError before anything is written."""
+    if not E164.fullmatch(phone):
+        raise ValueError(f"phone {phone!r} is not E.164 (like +15551234567)")
+    return phone

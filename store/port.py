@@ -1,32 +1,88 @@
-"""The store port: what the conversation needs from persistence.
+"""The store port: what the agent needs from persistence, in small protocols by role.
 
-Every backend (SQLite now; Postgres and Supabase later) implements `Store` and raises
-the errors of `store.errors`. Datetimes going in must be timezone-aware; datetimes
-coming out are aware and in UTC.
+`Store` is all of them: what the graph's context holds and every backend (`store.sqlite`,
+`store.postgres`, `store.supabase`) implements, raising the errors of `store.errors`. A
+part of the agent that needs one role only can ask for that protocol instead. Each
+method's contract is written here once; a backend subclasses these protocols, so mypy
+checks its signatures against them, and documents only what is its own.
+
+Datetimes going in must be timezone-aware (a naive one raises ValueError); datetimes coming
+out are aware and in UTC. An unknown or someone else's id behaves like a missing row.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, NotRequired, Protocol, TypedDict, Unpack
 
-from store.models import Appointment, CallOverview, Conversation, TranscriptLine, User
+from store.models import Appointment, CallOverview, CallRecord, TranscriptLine, User
 
 
-class Store(Protocol):
-    """Users, appointments and conversations, with integrity enforced by the database."""
+class Booking(TypedDict):
+    """The keyword arguments of `AppointmentBook.book`."""
 
-    # users -----------------------------------------------------------------
+    user_id: str
+    start: datetime
+    duration_min: int
+    idempotency_key: str
+    notes: NotRequired[str | None]
+
+
+class Move(TypedDict):
+    """The keyword arguments of `AppointmentBook.reschedule`."""
+
+    user_id: str
+    appointment_id: str
+    new_start: datetime
+    idempotency_key: str
+
+
+class CallSummary(TypedDict):
+    """The keyword arguments of `CallLog.finish_conversation`: what came of a call."""
+
+    conversation_id: str
+    ended_at: datetime
+    outcome: str
+    summary: str
+    appointments_discussed: list[str]
+    preferences_mentioned: list[str]
+    cost_breakdown: dict[str, Any]
+
+
+class CallFilter(TypedDict, total=False):
+    """The keyword arguments of `CallQueries.list_conversations`; each one left out (or None,
+    or False) filters nothing."""
+
+    since: datetime | None
+    """Calls started at or after it."""
+    before: datetime | None
+    """Calls started before it."""
+    outcome: str | None
+    """Calls with that outcome."""
+    open_only: bool
+    """Calls not finished yet."""
+    phone: str | None
+    """Calls of the caller with that E.164 number."""
+    limit: int | None
+    """At most this many rows (None: all)."""
+
+
+class Callers(Protocol):
+    """Callers' accounts, keyed by E.164 number, and the identity checks of spoken numbers."""
+
     def find_user_by_phone(self, phone: str) -> User | None:
         """Return the user with this E.164 number, or None."""
         ...
 
     def create_user(self, *, phone: str, name: str | None = None) -> User:
-        """Create a user; if the number exists already, return that user unchanged."""
+        """Create a user; if the number exists already, return that user unchanged.
+
+        A number that is not E.164 raises ValueError.
+        """
         ...
 
     def set_user_name(self, user_id: str, name: str) -> User:
-        """Record the caller's name."""
+        """Record the caller's name; an unknown user raises ValueError."""
         ...
 
     def record_identity_check(self, *, user_id: str, passed: bool, at: datetime) -> None:
@@ -37,53 +93,51 @@ class Store(Protocol):
         """Return this account's failed identity checks since `since` and since its last pass."""
         ...
 
-    # appointments ------------------------------------------------------------
+
+class AppointmentBook(Protocol):
+    """Which slots are taken, and each caller's bookings: made, listed, cancelled, moved."""
+
     def booked_starts(self, start: datetime, end: datetime) -> set[datetime]:
         """Return the start instants (UTC) of booked appointments in [start, end)."""
         ...
 
-    def book(
-        self,
-        *,
-        user_id: str,
-        start: datetime,
-        duration_min: int,
-        idempotency_key: str,
-        notes: str | None = None,
-    ) -> Appointment:
-        """Book a slot once per key; a slot already taken raises SlotUnavailable."""
-        ...
+    def book(self, **booking: Unpack[Booking]) -> Appointment:
+        """Book a slot once per key; a slot already taken raises SlotUnavailable.
 
-    def list_appointments(
-        self, user_id: str, *, after: datetime | None = None, include_inactive: bool = False
-    ) -> list[Appointment]:
-        """Return this caller's appointments ordered by start (only booked ones by default)."""
-        ...
-
-    def get_appointment(self, *, user_id: str, appointment_id: str) -> Appointment:
-        """Return one of this caller's appointments, else raise AppointmentNotFound."""
-        ...
-
-    def cancel(self, *, user_id: str, appointment_id: str, idempotency_key: str) -> Appointment:
-        """Cancel one of this caller's appointments; retrying with the same key is harmless."""
-        ...
-
-    def reschedule(
-        self,
-        *,
-        user_id: str,
-        appointment_id: str,
-        new_start: datetime,
-        idempotency_key: str,
-    ) -> Appointment:
-        """Move an appointment in one transaction and return the new booking.
-
-        The old slot is released only if the new one is taken; a taken new slot raises
-        SlotUnavailable and leaves the old appointment booked.
+        Starts are compared to the second (sub-second parts are dropped), as instants
+        whatever their offset. The same key with the same caller and slot returns the
+        first booking; with anything else it raises IdempotencyConflict.
         """
         ...
 
-    # conversations -----------------------------------------------------------
+    def list_appointments(
+        self, user_id: str, *, after: datetime | None = None
+    ) -> list[Appointment]:
+        """Return this caller's booked appointments starting at or after `after`, by start."""
+        ...
+
+    def cancel(self, *, user_id: str, appointment_id: str, idempotency_key: str) -> Appointment:
+        """Cancel one of this caller's appointments; retrying with the same key is harmless.
+
+        Someone else's appointment raises AppointmentNotFound, one no longer booked
+        AppointmentNotActive, a key used for another cancel IdempotencyConflict.
+        """
+        ...
+
+    def reschedule(self, **move: Unpack[Move]) -> Appointment:
+        """Move an appointment in one transaction and return the new booking.
+
+        The old row becomes `rescheduled` and the new one points back to it. The old slot
+        is released only if the new one is taken; a taken new slot raises SlotUnavailable
+        and leaves the old appointment booked. Moving an appointment to the slot it already
+        has is a no-op that returns it unchanged.
+        """
+        ...
+
+
+class CallLog(Protocol):
+    """Each call's record: who called, its transcript line by line, and its summary."""
+
     def start_conversation(
         self, *, conversation_id: str, started_at: datetime, user_id: str | None = None
     ) -> None:
@@ -91,54 +145,40 @@ class Store(Protocol):
         ...
 
     def attach_user(self, *, conversation_id: str, user_id: str) -> None:
-        """Record who the caller turned out to be."""
+        """Record who the caller turned out to be; an unknown call raises ValueError."""
         ...
 
     def append_turn(self, *, conversation_id: str, line: TranscriptLine) -> None:
         """Store one transcript line; writing the same index again replaces it."""
         ...
 
-    def transcript(self, conversation_id: str) -> list[TranscriptLine]:
-        """Return the conversation's transcript in order."""
-        ...
+    def finish_conversation(self, **summary: Unpack[CallSummary]) -> None:
+        """Store the summary; the transcript column is filled from the stored lines.
 
-    def finish_conversation(
-        self,
-        *,
-        conversation_id: str,
-        ended_at: datetime,
-        outcome: str,
-        summary: str,
-        appointments_discussed: list[str],
-        preferences_mentioned: list[str],
-        cost_breakdown: dict[str, Any],
-    ) -> None:
-        """Store the summary; the transcript column is filled from the stored lines."""
-        ...
-
-    def get_conversation(self, conversation_id: str) -> Conversation | None:
-        """Return a conversation, or None."""
-        ...
-
-    def ended_before(self, cutoff: datetime) -> list[str]:
-        """Return the ids of conversations that ended before `cutoff` (for retention)."""
-        ...
-
-    def list_conversations(
-        self,
-        *,
-        since: datetime | None = None,
-        before: datetime | None = None,
-        outcome: str | None = None,
-        open_only: bool = False,
-        phone: str | None = None,
-        limit: int | None = None,
-    ) -> list[CallOverview]:
-        """Return conversations, the latest started first, for the analysts' list.
-
-        `since` keeps calls started at or after it, `before` those started before it,
-        `outcome` those with that outcome, `open_only` those not finished yet, `phone` those
-        of the caller with that E.164 number; `limit` caps the rows (None: all). One query,
-        however many calls there are.
+        Each line is stored as a JSON object of the `TranscriptLine` fields, `at` as UTC
+        ISO text. An unknown call raises ValueError.
         """
         ...
+
+    def get_conversation(self, conversation_id: str) -> CallRecord | None:
+        """Return a call's record, or None."""
+        ...
+
+
+class CallQueries(Protocol):
+    """Questions across many calls: the analysts' list, and what retention may prune."""
+
+    def ended_before(self, cutoff: datetime) -> list[str]:
+        """Return the ids of conversations that ended before `cutoff`, oldest first."""
+        ...
+
+    def list_conversations(self, **where: Unpack[CallFilter]) -> list[CallOverview]:
+        """Return the calls that pass every filter given, the latest started first.
+
+        The analysts' list: one query, however many calls there are.
+        """
+        ...
+
+
+class Store(Callers, AppointmentBook, CallLog, CallQueries, Protocol):
+    """Users, appointments and calls, with integrity enforced by the database."""

@@ -34,7 +34,7 @@ import psycopg
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
-from store.migrate import migrate
+from store.postgres.migrate import migrate
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 TABLES = "users, appointments, conversations, conversation_turns"

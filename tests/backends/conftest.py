@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import psycopg
 import pytest
 
-from tests.pg import throwaway_database
+from tests.pg import throwaway_database, truncate
 
 
 @pytest.fixture(scope="module")
@@ -20,9 +19,5 @@ def pg_url() -> Iterator[str]:
 @pytest.fixture
 def clean_pg(pg_url: str) -> str:
     """Return the database URL with the store's tables emptied."""
-    with psycopg.connect(pg_url, autocommit=True) as conn:
-        conn.execute(
-            "TRUNCATE users, appointments, conversations, conversation_turns"
-            " RESTART IDENTITY CASCADE"
-        )
+    truncate(pg_url)
     return pg_url

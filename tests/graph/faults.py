@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any, Literal, TypeVar
 
 from langchain_core.runnables import RunnableConfig
@@ -29,7 +28,6 @@ from langgraph.checkpoint.memory import InMemorySaver
 
 from graph.checkpointer import CheckpointsUnavailable
 from store.errors import StoreUnavailable
-from store.models import Appointment, TranscriptLine
 from store.sqlite import SqliteStore
 
 T = TypeVar("T")
@@ -99,50 +97,31 @@ class Faults:
         raise CheckpointsUnavailable(f"injected: {fault}")
 
 
-class FaultyStore(SqliteStore):
-    """The SQLite store, failing on cue in the calls a turn makes."""
+class FaultyStore:
+    """The SQLite store, failing on cue in the writes a turn makes (a `Store` by delegation).
+
+    Every attribute is the store's own; the methods in `TARGETS` run under the script as
+    "store.<name>". Reads are left alone: a failing read is a plain outage, tested elsewhere.
+    """
+
+    TARGETS = frozenset({"append_turn", "book", "finish_conversation"})
 
     def __init__(self, path: str, faults: Faults) -> None:
         """Open the store at `path` under the `faults` script."""
-        super().__init__(path)
+        self.store = SqliteStore(path)
         self.faults = faults
 
-    def append_turn(self, *, conversation_id: str, line: TranscriptLine) -> None:
-        """Store a transcript line, under the script."""
-        self.faults.around(
-            "store.append_turn",
-            lambda: super(FaultyStore, self).append_turn(
-                conversation_id=conversation_id, line=line
-            ),
-        )
+    def __getattr__(self, name: str) -> Any:
+        """Return the store's attribute, scripted if it is one of the TARGETS."""
+        found = getattr(self.store, name)
+        if name not in self.TARGETS:
+            return found
 
-    def book(
-        self,
-        *,
-        user_id: str,
-        start: datetime,
-        duration_min: int,
-        idempotency_key: str,
-        notes: str | None = None,
-    ) -> Appointment:
-        """Book, under the script."""
-        return self.faults.around(
-            "store.book",
-            lambda: super(FaultyStore, self).book(
-                user_id=user_id,
-                start=start,
-                duration_min=duration_min,
-                idempotency_key=idempotency_key,
-                notes=notes,
-            ),
-        )
+        def scripted(*args: Any, **kwargs: Any) -> Any:
+            """Run the store's method as the script says."""
+            return self.faults.around(f"store.{name}", lambda: found(*args, **kwargs))
 
-    def finish_conversation(self, **summary: Any) -> None:
-        """Store the summary, under the script."""
-        self.faults.around(
-            "store.finish_conversation",
-            lambda: super(FaultyStore, self).finish_conversation(**summary),
-        )
+        return scripted
 
 
 class FaultySaver(InMemorySaver):

@@ -12,6 +12,7 @@ from booking.compose import Receptionist, fixed_clock, open_receptionist
 from business.calendar import BusinessCalendar
 from graph.conversation import CallAlreadyStarted, CallEnded
 from tests.conftest import NOW, SAM
+from tests.store.stored import transcript
 
 
 def _booked(agent: Receptionist) -> list[str]:
@@ -70,7 +71,7 @@ def test_state_does_not_grow_with_the_length_of_the_call(agent: Receptionist) ->
         if turn in (10, 80):
             sizes[turn] = len(json.dumps(asdict(call.state())))
     assert sizes[80] <= sizes[10] + 8  # only the turn and line counters gain digits
-    assert len(agent.store.transcript("long")) == 1 + 2 * 80
+    assert len(transcript(agent.store, "long")) == 1 + 2 * 80
 
 
 def test_goodbye_stores_the_summary_once_and_ends_the_thread(agent: Receptionist) -> None:
@@ -119,7 +120,7 @@ def test_a_barge_in_leaves_what_the_caller_heard_in_checkpoint_and_transcript(
     at_listen = next(s for s in history if s.values.get("reply_interrupted"))
     assert at_listen.values["reply"] == heard
     assert {"role": "agent", "text": heard, "interrupted": True} in call.state().recent
-    lines = agent.store.transcript("barge")
+    lines = transcript(agent.store, "barge")
     cut = [line for line in lines if line.interrupted]
     assert [(c.text, c.role) for c in cut] == [(heard, "agent")]
     assert full not in [line.text for line in lines]
@@ -141,4 +142,4 @@ def test_a_huge_caller_line_is_kept_short_and_still_understood(agent: Receptioni
     reply = call.say("book Monday at 10am " + "blah " * 20_000).reply
     assert "Monday, November 30th at 10 AM" in reply
     assert len(call.state().utterance) < 2_100
-    assert max(len(line.text) for line in agent.store.transcript("huge")) < 2_100
+    assert max(len(line.text) for line in transcript(agent.store, "huge")) < 2_100

@@ -34,7 +34,7 @@ from graph.context import CallContext
 from graph.conversation import Conversation
 from nodes.understanding.rules import RuleUnderstander
 from store.postgres import PostgresStore
-from store.postgres_pool import PoolTimeouts
+from store.postgres.pool import PoolTimeouts
 from tests.conftest import NOW, SAM
 from tests.pg import PrivateServer, create_database, private_server, server_url
 

@@ -16,11 +16,12 @@ import pytest
 from psycopg import errors as pgerr
 
 from store.errors import IdempotencyConflict, SlotUnavailable, StoreUnavailable
-from store.migrate import migrate, pending, versions
 from store.models import Appointment, User
 from store.port import Store
 from store.postgres import PostgresStore
+from store.postgres.migrate import migrate, pending, versions
 from tests.pg import throwaway_database
+from tests.store.stored import appointment, appointments
 
 SLOT = datetime(2030, 5, 6, 8, 0, tzinfo=UTC)
 T = TypeVar("T")
@@ -191,7 +192,7 @@ def test_fifty_concurrent_bookings_of_one_slot(wide: PostgresStore) -> None:
     assert len(won) == 1
     assert all(isinstance(o, SlotUnavailable) for o in outcomes if o is not won[0])
     assert wide.booked_starts(SLOT, SLOT + timedelta(minutes=1)) == {SLOT}
-    assert sum(len(wide.list_appointments(u.id, include_inactive=True)) for u in callers) == 1
+    assert sum(len(appointments(wide, u.id)) for u in callers) == 1
 
 
 def test_fifty_concurrent_retries_of_one_booking(wide: PostgresStore) -> None:
@@ -205,7 +206,7 @@ def test_fifty_concurrent_retries_of_one_booking(wide: PostgresStore) -> None:
     )
     assert all(isinstance(o, Appointment) for o in outcomes), outcomes
     assert len({o.id for o in outcomes if isinstance(o, Appointment)}) == 1
-    assert len(wide.list_appointments(user.id, include_inactive=True)) == 1
+    assert len(appointments(wide, user.id)) == 1
 
 
 def test_concurrent_different_bookings_with_one_key(wide: PostgresStore) -> None:
@@ -260,8 +261,7 @@ def test_concurrent_moves_into_one_slot(wide: PostgresStore) -> None:
             (a, o) for a, o in zip(olds, outcomes, strict=True) if not isinstance(o, Appointment)
         ]
         assert isinstance(error, SlotUnavailable)
-        kept = wide.get_appointment(user_id=loser.user_id, appointment_id=loser.id)
-        assert kept.status == "booked"
+        assert appointment(wide, loser.id).status == "booked"
         day = wide.booked_starts(target, target + timedelta(hours=3))
         assert day == {target, loser.start}
 
@@ -281,7 +281,7 @@ def test_concurrent_retries_of_one_move(wide: PostgresStore) -> None:
     )
     assert all(isinstance(o, Appointment) for o in outcomes), outcomes
     assert len({o.id for o in outcomes if isinstance(o, Appointment)}) == 1
-    assert len(wide.list_appointments(user.id, include_inactive=True)) == 2
+    assert len(appointments(wide, user.id)) == 2
 
 
 def test_concurrent_retries_of_one_cancel(wide: PostgresStore) -> None:

@@ -6,6 +6,7 @@ import sqlite3
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from importlib.resources import files
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from store.errors import SlotUnavailable, StoreUnavailable
 from store.models import Appointment, TranscriptLine
 from store.port import Store
 from store.sqlite import SCHEMA_VERSION, SqliteStore
+from tests.store.stored import transcript
 
 SLOT = datetime(2030, 5, 6, 8, 0, tzinfo=UTC)
 
@@ -113,7 +115,7 @@ def test_data_persists_across_reopen(tmp_path: Path) -> None:
 
 
 def test_file_database_uses_wal_and_records_schema_version(tmp_path: Path) -> None:
-    """A file database runs in WAL mode and records its schema version."""
+    """A file database runs in WAL mode and records its schema version, the one schema.sql names."""
     with SqliteStore(tmp_path / "s.db"):
         pass
     raw = sqlite3.connect(tmp_path / "s.db")
@@ -122,6 +124,8 @@ def test_file_database_uses_wal_and_records_schema_version(tmp_path: Path) -> No
         assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     finally:
         raw.close()
+    header = files("store.sqlite").joinpath("schema.sql").read_text(encoding="utf-8")
+    assert f"version {SCHEMA_VERSION} " in header.splitlines()[0]
 
 
 def test_newer_schema_refused(tmp_path: Path) -> None:
@@ -207,4 +211,4 @@ def test_unknown_references_refused_without_writing(tmp_path: Path) -> None:
             store.append_turn(conversation_id="ghost", line=line)
         with pytest.raises(ValueError):
             store.attach_user(conversation_id="ghost", user_id="ghost")
-        assert store.transcript("ghost") == []
+        assert transcript(store, "ghost") == []

@@ -26,6 +26,7 @@ from store.errors import (
 from store.models import TranscriptLine
 from store.supabase import SupabaseStore
 from tests.store.postgrest_emulator import PostgrestEmulator
+from tests.store.stored import appointment, appointments
 from tests.store.supabase_backend import open_store
 
 URL, KEY = "http://supabase.test", "sb-secret-service-role-key"
@@ -215,7 +216,9 @@ def test_bad_input_is_refused_before_any_request() -> None:
     with pytest.raises(ValueError):
         store.create_user(phone="555-1234")
     with pytest.raises(AppointmentNotFound):
-        store.get_appointment(user_id=UID, appointment_id="no-such-id")
+        store.reschedule(
+            user_id=UID, appointment_id="no-such-id", new_start=SLOT, idempotency_key="r"
+        )
     with pytest.raises(AppointmentNotFound):
         store.cancel(user_id=UID, appointment_id="no-such-id", idempotency_key="c")
     assert sent == []
@@ -320,15 +323,13 @@ def test_emulated_book_double_book_and_atomic_reschedule(emulated: SupabaseStore
         emulated.reschedule(
             user_id=alice.id, appointment_id=mine.id, new_start=later, idempotency_key="r"
         )
-    assert emulated.list_appointments(alice.id, include_inactive=True) == [mine]
+    assert appointments(emulated, alice.id) == [mine]
     free = later + timedelta(hours=1)
     moved = emulated.reschedule(
         user_id=alice.id, appointment_id=mine.id, new_start=free, idempotency_key="r2"
     )
     assert (moved.start, moved.rescheduled_from) == (free.replace(microsecond=0), mine.id)
-    assert (
-        emulated.get_appointment(user_id=alice.id, appointment_id=mine.id).status == "rescheduled"
-    )
+    assert appointment(emulated, mine.id).status == "rescheduled"
 
 
 def test_emulator_answers_like_postgrest(clean_postgres_url: str) -> None:

@@ -1,23 +1,23 @@
-"""The request layer of the Supabase store: client construction, paging, error translation.
+"""The Supabase store's request layer: client construction, paging, error translation.
 
 `SupabaseApi` owns the supabase client (and the httpx session it opened) and runs every
-request with postgrest's retries off, translating failures through `supabase_rows`; the
-store's methods live in the subclasses `SupabaseConversations` and `SupabaseStore`.
+request with postgrest's retries off, translating failures through `rows`; the role
+classes (`callers`, `appointments`, `calls`) build the requests.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 import httpx
 from postgrest import SyncRPCFilterRequestBuilder, SyncSelectRequestBuilder
 from supabase import Client, create_client
 from supabase.lib.client_options import SyncClientOptions
 
-from store import supabase_rows as rows
+from store.closing import Closing
 from store.models import Appointment
+from store.supabase import rows
 
 PAGE = 1000
 """Rows per request of a listing; Supabase caps a response at max_rows (1000 by default)."""
@@ -47,7 +47,7 @@ def connect(
         raise
 
 
-class SupabaseApi:
+class SupabaseApi(Closing):
     """A supabase client, its API key (to scrub from messages) and the requests it runs."""
 
     def __init__(
@@ -75,19 +75,6 @@ class SupabaseApi:
         """Close the HTTP session this store opened, if it opened one."""
         if self._own is not None:
             self._own.close()
-
-    def __enter__(self) -> Self:
-        """Return the store itself."""
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        """Close the store."""
-        self.close()
 
     def _rows(self, query: SyncSelectRequestBuilder) -> list[dict[str, Any]]:
         """Run a table request and return its rows, translating any failure."""

@@ -1,8 +1,8 @@
 """Row mapping for the Postgres store: columns ↔ domain values, and driver-error translation.
 
-Kept apart from `PostgresStore` so the class holds only the pool and transactions. The
-SQL functions of `migrations/0002_write_functions.sql` signal domain errors with their own
-SQLSTATEs; `translated` is the one place those (and driver failures) become `store.errors`.
+The SQL functions of `migrations/0002_write_functions.sql` signal domain errors with their
+own SQLSTATEs; `translated` is the one place those (and driver failures) become
+`store.errors`.
 """
 
 from __future__ import annotations
@@ -18,15 +18,7 @@ import psycopg
 from psycopg import errors as pgerr
 from psycopg.conninfo import conninfo_to_dict
 
-from store.errors import (
-    AppointmentNotActive,
-    AppointmentNotFound,
-    IdempotencyConflict,
-    SlotUnavailable,
-    StoreError,
-    StoreUnavailable,
-    WriteUnknown,
-)
+from store.errors import SQLSTATE_ERRORS, StoreUnavailable, WriteUnknown
 from store.models import Appointment, TranscriptLine, User
 
 Row = dict[str, Any]
@@ -34,26 +26,12 @@ Row = dict[str, Any]
 APPT = (
     "SELECT id, user_id, start_at, duration_min, status, notes, rescheduled_from FROM appointments"
 )
-TURNS = "SELECT * FROM conversation_turns WHERE thread_id = %s ORDER BY idx"
 NO_ROW = "00000000-0000-0000-0000-000000000000"
 """Stands in for an id that is not a uuid: gen_random_uuid() never makes it, so such an id
 behaves exactly like an unknown one (the SQLite store, with text ids, just finds nothing)."""
 
-_DOMAIN: dict[str, type[StoreError]] = {
-    "23505": SlotUnavailable,
-    "BK404": AppointmentNotFound,
-    "BK409": IdempotencyConflict,
-    "BK410": AppointmentNotActive,
-}
 _NO_SCHEMA = {"42P01", "42883"}  # undefined_table, undefined_function
 MIGRATE_HINT = "the Postgres schema is missing or out of date: run `booking db migrate`"
-
-
-def aware(moment: datetime) -> datetime:
-    """Return an aware datetime unchanged; reject a naive one."""
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError(f"naive datetime {moment!r}: the store needs timezone-aware datetimes")
-    return moment
 
 
 def dt(value: datetime) -> datetime:
@@ -117,8 +95,8 @@ def translated(conninfo: str) -> Iterator[None]:
         yield
     except psycopg.Error as exc:
         state = exc.sqlstate or ""
-        if state in _DOMAIN:
-            raise _DOMAIN[state](exc.diag.message_primary or str(exc)) from None
+        if state in SQLSTATE_ERRORS:
+            raise SQLSTATE_ERRORS[state](exc.diag.message_primary or str(exc)) from None
         if state in _NO_SCHEMA:
             raise StoreUnavailable(f"{MIGRATE_HINT} ({exc.diag.message_primary})") from None
         if isinstance(exc, pgerr.IntegrityError | pgerr.DataError):

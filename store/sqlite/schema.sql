@@ -1,5 +1,8 @@
--- Schema of the SQLite store, version 1 (PRAGMA user_version records it).
--- Every statement is idempotent so that opening an existing file is harmless.
+-- Schema of the SQLite store, version 3 (`SCHEMA_VERSION` in connection.py; PRAGMA
+-- user_version records it). v2 and v3 mark what those versions added.
+-- Every statement is idempotent, so opening an older or an up-to-date file is harmless:
+-- running the whole script again is the upgrade. The same tables and columns as the
+-- Postgres migrations (tests/store/test_schema_parity.py holds the differences).
 -- Timestamps are UTC ISO-8601 text, which sorts chronologically as text.
 
 CREATE TABLE IF NOT EXISTS users (

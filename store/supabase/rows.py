@@ -1,35 +1,26 @@
 """Row mapping and error translation for the Supabase store.
 
-Kept apart from `SupabaseStore` so the class holds only requests. Everything that crosses
-the HTTP seam goes through here: datetimes out as UTC ISO text (naive ones refused before
-any request), JSON rows back into domain values, and PostgREST / httpx failures into the
-errors of `store.errors`, with the API key scrubbed from every message.
+Everything that crosses the HTTP seam goes through here: datetimes out as UTC ISO text
+(naive ones refused before any request), JSON rows back into domain values, and PostgREST /
+httpx failures into the errors of `store.errors`, with the API key scrubbed from every
+message.
 """
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import httpx
 from postgrest import APIError
 
-from store.errors import (
-    AppointmentNotActive,
-    AppointmentNotFound,
-    IdempotencyConflict,
-    SlotUnavailable,
-    StoreError,
-    StoreUnavailable,
-    WriteUnknown,
-)
-from store.models import Appointment, CallOverview, Conversation, TranscriptLine, User
+from store.errors import SQLSTATE_ERRORS, StoreUnavailable, WriteUnknown
+from store.instants import parse, utc
+from store.models import Appointment, CallOverview, CallRecord, TranscriptLine, User
 
-E164 = re.compile(r"\+[1-9]\d{1,14}")
 USER_COLS = "id,phone_number,name,created_at"
 APPT_COLS = "id,user_id,start_at,duration_min,status,notes,rescheduled_from"
 TURN_COLS = "idx,role,text,at,interrupted"
@@ -39,33 +30,12 @@ CONV_COLS = (
     "preferences_mentioned,transcript,cost_breakdown"
 )
 
-# SQLSTATEs the write functions (0002_write_functions.sql) raise on purpose.
-_DOMAIN: dict[str, type[StoreError]] = {
-    "23505": SlotUnavailable,
-    "BK404": AppointmentNotFound,
-    "BK409": IdempotencyConflict,
-    "BK410": AppointmentNotActive,
-}
-
-
-def utc(moment: datetime) -> str:
-    """Return an aware datetime as UTC ISO text; reject a naive one."""
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError(f"naive datetime {moment!r}: the store needs timezone-aware datetimes")
-    return moment.astimezone(UTC).isoformat()
-
-
-def slot(moment: datetime) -> str:
-    """Return the canonical UTC text of a start instant, sub-seconds dropped (as SQLite does)."""
-    utc(moment)  # the naive check
-    return moment.astimezone(UTC).replace(microsecond=0).isoformat()
-
 
 def dt(value: object) -> datetime:
     """Parse a timestamptz as PostgREST renders it into an aware UTC datetime."""
     if not isinstance(value, str):
         raise StoreUnavailable(f"expected a timestamp from the API, got {value!r}")
-    return datetime.fromisoformat(value).astimezone(UTC)
+    return parse(value)
 
 
 def as_uuid(text: str) -> str | None:
@@ -131,11 +101,11 @@ def line_json(turn: TranscriptLine) -> dict[str, Any]:
     }
 
 
-def conversation(row: dict[str, Any]) -> Conversation:
-    """Build a Conversation from a conversations row (jsonb columns arrive decoded)."""
+def call_record(row: dict[str, Any]) -> CallRecord:
+    """Build a CallRecord from a conversations row (jsonb columns arrive decoded)."""
     ended = row["ended_at"]
     user_id = row["user_id"]
-    return Conversation(
+    return CallRecord(
         id=row["thread_id"],
         user_id=None if user_id is None else str(user_id),
         started_at=dt(row["started_at"]),
@@ -172,8 +142,8 @@ def from_api_error(exc: APIError, key: str) -> Exception:
     """Translate a PostgREST error payload into a domain error (or ValueError)."""
     code = exc.code or ""
     said = _scrub(f"{code or 'no code'}: {exc.message or 'no message'}", key)
-    if code in _DOMAIN:
-        return _DOMAIN[code](f"refused by the database ({said})")
+    if code in SQLSTATE_ERRORS:
+        return SQLSTATE_ERRORS[code](f"refused by the database ({said})")
     if code[:2] in ("22", "23"):
         # Bad data or a constraint the store does not map itself (an unknown user or
         # conversation, a failed CHECK): the caller's mistake, not an outage.

@@ -122,7 +122,7 @@ class CheckedPool(ConnectionPool[Connection[DictRow]]):
             try:
                 fresh = self.connection_class.connect(self._url, **self._options)
             except psycopg.OperationalError as exc:
-                exc.never_sent = True  # type: ignore[attr-defined]  # read by postgres_rows
+                exc.never_sent = True  # type: ignore[attr-defined]  # read by rows.translated
                 raise
             with fresh:
                 yield fresh

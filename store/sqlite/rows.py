@@ -1,8 +1,8 @@
 """Row mapping for the SQLite store: stored text ↔ domain values, and driver-error translation.
 
-Kept apart from `SqliteStore` so the class holds only transactions and queries; every
-spelling of a datetime in the database goes through `utc`/`slot` here, which is what makes
-text comparison in SQL (and the unique index on `start_at`) agree with instant comparison.
+Every datetime the store writes is spelled by `store.instants` (`utc`, `slot`), which is what
+makes text comparison in SQL (and the unique index on `start_at`) agree with instant
+comparison.
 """
 
 from __future__ import annotations
@@ -10,39 +10,19 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
-from typing import Literal
 
 from store.errors import StoreUnavailable
+from store.instants import parse
 from store.models import Appointment, TranscriptLine, User
 
 APPT = (
     "SELECT id, user_id, start_at, duration_min, status, notes, rescheduled_from FROM appointments"
 )
-TURNS = "SELECT * FROM conversation_turns WHERE conversation_id = ? ORDER BY idx"
-
-
-def utc(moment: datetime, timespec: Literal["auto", "seconds"] = "auto") -> str:
-    """Return an aware datetime as UTC ISO text; reject a naive one."""
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError(f"naive datetime {moment!r}: the store needs timezone-aware datetimes")
-    return moment.astimezone(UTC).isoformat(timespec=timespec)
-
-
-def slot(moment: datetime) -> str:
-    """Return the canonical text of a start instant, the value the unique index compares."""
-    # Sub-second parts are dropped so one instant has exactly one spelling in the index.
-    return utc(moment, "seconds")
-
-
-def dt(text: str) -> datetime:
-    """Parse stored UTC ISO text into an aware UTC datetime."""
-    return datetime.fromisoformat(text).astimezone(UTC)
 
 
 def user(row: sqlite3.Row) -> User:
     """Build a User from a users row."""
-    return User(row["id"], row["phone_number"], row["name"], dt(row["created_at"]))
+    return User(row["id"], row["phone_number"], row["name"], parse(row["created_at"]))
 
 
 def appointment(row: sqlite3.Row) -> Appointment:
@@ -50,7 +30,7 @@ def appointment(row: sqlite3.Row) -> Appointment:
     return Appointment(
         id=row["id"],
         user_id=row["user_id"],
-        start=dt(row["start_at"]),
+        start=parse(row["start_at"]),
         duration_min=row["duration_min"],
         status=row["status"],
         notes=row["notes"],
@@ -61,7 +41,7 @@ def appointment(row: sqlite3.Row) -> Appointment:
 def line(row: sqlite3.Row) -> TranscriptLine:
     """Build a TranscriptLine from a conversation_turns row."""
     return TranscriptLine(
-        row["idx"], row["role"], row["text"], dt(row["at"]), bool(row["interrupted"])
+        row["idx"], row["role"], row["text"], parse(row["at"]), bool(row["interrupted"])
     )
 
 

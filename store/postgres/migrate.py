@@ -1,5 +1,8 @@
 """Postgres schema migrations: `store/migrations/*.sql`, applied once each, in name order.
 
+The same files make a Supabase project's database (the Supabase store needs them too), so
+they sit at the top of `store/`; this module, which applies them over psycopg, is here.
+
     booking db migrate          # the CLI around `migrate(DATABASE_URL)`
 
 Each file runs in its own transaction together with the row that records it in
@@ -21,7 +24,7 @@ import psycopg
 from psycopg.rows import tuple_row
 
 from store.errors import StoreUnavailable
-from store.postgres_rows import redacted
+from store.postgres.rows import redacted
 
 LOCK_KEY = 0x626F6F6B_696E6701
 """Advisory lock id ("booking" + 1); any constant other code does not use."""

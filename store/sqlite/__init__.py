@@ -1,0 +1,18 @@
+"""SQLite backend of the `Store` port: stdlib sqlite3, one connection behind a lock.
+
+The embedded default: store (and checkpoints) in one local file. `connection` owns the
+connection, the schema (`schema.sql`, applied on open up to `SCHEMA_VERSION`) and the
+transactions; `callers`, `appointments` and `calls` hold one role of the port each, and
+`rows` maps stored text to domain values.
+"""
+
+from store.sqlite.appointments import SqliteAppointmentBook
+from store.sqlite.callers import SqliteCallers
+from store.sqlite.calls import SqliteCallLog, SqliteCallQueries
+from store.sqlite.connection import SCHEMA_VERSION
+
+__all__ = ["SCHEMA_VERSION", "SqliteStore"]
+
+
+class SqliteStore(SqliteCallers, SqliteAppointmentBook, SqliteCallLog, SqliteCallQueries):
+    """A `Store` on one SQLite file (or ":memory:"), safe to share between threads."""
