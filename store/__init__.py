@@ -1,1 +1,3 @@
-"""Persistence: the `Store` port, its domain types and errors, and its backends."""
+"""Persistence: the `Store` port in small protocols by role (`port.py`), its domain types
+(`models.py`) and errors (`errors.py`), and one package per backend (`sqlite/`, `postgres/`,
+`supabase/`) that implements it."""

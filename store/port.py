@@ -7,7 +7,7 @@ method's contract is written here once; a backend subclasses these protocols, so
 checks its signatures against them, and documents only what is its own.
 
 Datetimes going in must be timezone-aware (a naive one raises ValueError); datetimes coming
-out are aware and in UTC. An unknown or someone else's id behaves like a missing row.
+out are aware and in UTC. Someone else's appointment id behaves exactly like an unknown one.
 """
 
 from __future__ import annotations

@@ -72,7 +72,7 @@ class PostgresCallLog(PostgresConnection, CallLog):
     def finish_conversation(self, **summary: Unpack[CallSummary]) -> None:
         call = summary["conversation_id"]
         with self._tx() as c:
-            turns = [asdict(line) | {"at": line.at.isoformat()} for line in lines(c, call)]
+            turns = [asdict(line) | {"at": line.at.isoformat()} for line in _lines(c, call)]
             cur = c.execute(
                 "UPDATE conversations SET ended_at = %s, outcome = %s, summary = %s,"
                 " appointments_discussed = %s, preferences_mentioned = %s, transcript = %s,"
@@ -161,7 +161,7 @@ class PostgresCallQueries(PostgresConnection, CallQueries):
         ]
 
 
-def lines(c: Connection[DictRow], conversation_id: str) -> list[TranscriptLine]:
+def _lines(c: Connection[DictRow], conversation_id: str) -> list[TranscriptLine]:
     """Return a call's stored lines in order."""
     return [rows.line(r) for r in c.execute(TURNS, (conversation_id,)).fetchall()]
 
