@@ -14,25 +14,32 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated
 
-import uvicorn
-from fastapi import Body, Depends, FastAPI, HTTPException
-from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from tokens.body_limit import BodySizeLimitMiddleware
-from tokens.errors import ChoiceNotAllowed
-from tokens.issuing import issue_token
-from tokens.models import TokenRequest, TokenResponse
-from tokens.ratelimit import RedisLimiter, SlidingWindowLimiter
-from tokens.settings import TokenSettings, get_settings
-from tokens.web import (
-    SettingsCORSMiddleware,
-    rate_limit,
-    require_client_secret,
-    resolve_settings,
-    short_validation_error,
-)
+from booking.extras import MissingExtra, needs
+
+try:
+    with needs("tokens", "token_api.py"):
+        import uvicorn
+        from fastapi import Body, Depends, FastAPI, HTTPException
+        from fastapi.exceptions import RequestValidationError
+
+        from tokens.body_limit import BodySizeLimitMiddleware
+        from tokens.errors import ChoiceNotAllowed
+        from tokens.issuing import issue_token
+        from tokens.models import TokenRequest, TokenResponse
+        from tokens.ratelimit import RedisLimiter, SlidingWindowLimiter
+        from tokens.settings import TokenSettings, get_settings
+        from tokens.web import (
+            SettingsCORSMiddleware,
+            rate_limit,
+            require_client_secret,
+            resolve_settings,
+            short_validation_error,
+        )
+except MissingExtra as missing:  # a core install: one sentence, not a traceback
+    raise SystemExit(f"token_api.py: {missing}") from None
 
 log = logging.getLogger("token_api")
 TOKEN_RESPONSES: dict[int | str, dict[str, str]] = {

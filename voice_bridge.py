@@ -13,22 +13,27 @@ import contextlib
 import functools
 import logging
 
-from livekit.agents import AgentServer, JobContext, JobProcess, cli, room_io
-from livekit.agents.types import NOT_GIVEN
-from livekit.plugins import silero
+from booking.extras import MissingExtra, needs
 
-from booking.app import open_agent
-from booking.backends import Backend
+try:
+    with needs("voice", "voice_bridge.py"):
+        from livekit.agents import AgentServer, JobContext, JobProcess, cli, room_io
+        from livekit.agents.types import NOT_GIVEN
+        from livekit.plugins import silero
+
+        from voice.agent import BookingAgent
+        from voice.calls import EndCall, caller_id_of, keep_room, room_deleter
+        from voice.session import build_session
+        from voice.settings import get_voice_settings, secret
+        from voice.unavailable import UnavailableAgent
+except MissingExtra as missing:  # an install without the voice extra: one sentence
+    raise SystemExit(f"voice_bridge.py: {missing}") from None
+
+from booking.compose import open_configured
 from booking.logs import configure as configure_logging
 from booking.settings import get_settings
-from booking.understanding import understander_from
 from graph.checkpointer import CheckpointsUnavailable
 from store.errors import StoreUnavailable
-from voice.agent import BookingAgent
-from voice.calls import EndCall, caller_id_of, keep_room, room_deleter
-from voice.session import build_session
-from voice.settings import get_voice_settings, secret
-from voice.unavailable import UnavailableAgent
 
 log = logging.getLogger(__name__)
 
@@ -53,20 +58,9 @@ async def entrypoint(ctx: JobContext) -> None:
             api_secret=secret(voice.livekit_api_secret),
         )
         end_call = functools.partial(delete_room, ctx.room.name)
-    understander, engine = understander_from(settings)
     opened = contextlib.ExitStack()
     try:
-        booking = await asyncio.to_thread(
-            opened.enter_context,
-            open_agent(
-                Backend.from_settings(settings),
-                calendar=settings.calendar(),
-                region=settings.phone_region,
-                understander=understander,
-                engine=engine,
-                prices=settings.prices(),
-            ),
-        )
+        receptionist = await asyncio.to_thread(opened.enter_context, open_configured(settings))
     except (StoreUnavailable, CheckpointsUnavailable) as error:
         # the databases are down: the caller hears so, rather than silence (logged once)
         log.error("call %s: the booking service cannot be opened: %s", ctx.job.id, error)
@@ -83,7 +77,7 @@ async def entrypoint(ctx: JobContext) -> None:
     ctx.add_shutdown_callback(close_store)
     # the room's sid names the conversation: unique per call, and unlike a SIP room's name
     # it carries no phone number
-    call = booking.conversation(ctx.job.room.sid or ctx.job.id)
+    call = receptionist.conversation(ctx.job.room.sid or ctx.job.id)
     agent = BookingAgent(
         call, caller_id=caller_id_of(participant), end_call=end_call, options=voice.agent_options()
     )

@@ -10,23 +10,23 @@ import dataclasses
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from langchain_core.runnables import RunnableConfig
 from langgraph.types import StateSnapshot
 
-from booking.masking import mask_phones, masked
-from booking.settings import Settings, get_settings
+from analysts.source import Locale
 from graph.conversation import CallGraph
 from graph.state import CallState
 from nodes.greet import normalize_phone
 from nodes.summarize import outcome_of
-from store.models import CallOverview, Conversation
+from store.models import CallOverview, CallRecord
 from store.port import Store
+from store.privacy import mask_phones, masked
 
 OUTCOMES = ("booked", "cancelled", "rescheduled", "abandoned", "handed_off", "completed")
 IN_PROGRESS = "in progress"
-HELD = ("stage", "act", "heard", "task", "wish", "pending", "caller_name", "phone")
+HELD = ("stage", "act", "understood", "task", "wish", "pending", "caller_name", "phone")
+"""What an analyst reads per turn; the task record is shown as its kind, wish and read-back."""
 
 
 @dataclass
@@ -126,9 +126,17 @@ def steps(graph: CallGraph, thread_id: str) -> list[Step]:
 def held(values: dict[str, Any]) -> dict[str, Any]:
     """Return the part of the state an analyst reads after a turn, phone numbers masked.
 
-    Every value is masked, not only `phone`: `heard` holds the number understanding found.
+    Every value is masked, not only `phone`: `understood` holds the number understanding found.
     """
-    return {key: masked(values.get(key)) for key in HELD}
+    task = values.get("task")
+    parts = task if isinstance(task, dict) else {}
+    shown = {
+        **values,
+        "task": parts.get("kind"),
+        "wish": parts.get("wish"),
+        "pending": parts.get("pending"),
+    }
+    return {key: masked(shown.get(key)) for key in HELD}
 
 
 def by_turn(history: list[Step]) -> dict[int, list[Step]]:
@@ -169,7 +177,7 @@ def turns(history: list[Step]) -> list[Turn]:
     return out
 
 
-def summary(thread_id: str, history: list[Step], row: Conversation | None) -> ThreadSummary:
+def summary(thread_id: str, history: list[Step], row: CallRecord | None) -> ThreadSummary:
     """Return the head of a thread: its checkpoints joined with the store's conversation.
 
     `history` is the thread's `steps()`, `row` its stored conversation (None for a fork,
@@ -204,21 +212,21 @@ def list_calls(
     since: date | None = None,
     until: date | None = None,
     limit: int | None = None,
-    settings: Settings | None = None,
+    locale: Locale | None = None,
 ) -> list[ThreadSummary]:
     """Return the call list from the store in one query, the latest call first.
 
     `outcome` is one of OUTCOMES or IN_PROGRESS; `caller` a phone number as typed (a
-    national number is read in the settings' region; an unreadable one matches no call);
+    national number is read in the locale's region; an unreadable one matches no call);
     `since` and `until` the first and last day (both included), in the business's zone.
     """
-    settings = settings or get_settings()
+    locale = locale or Locale()
     phone = None
     if caller is not None:
-        phone = normalize_phone(caller, region=settings.phone_region)
+        phone = normalize_phone(caller, region=locale.region)
         if phone is None:
             return []
-    zone = ZoneInfo(settings.business_timezone)
+    zone = locale.zone
     start = None if since is None else datetime.combine(since, time(0), zone)
     end = None if until is None else datetime.combine(until + timedelta(days=1), time(0), zone)
     rows = store.list_conversations(

@@ -17,7 +17,7 @@ from typing import Any
 from langgraph.checkpoint.base import BaseCheckpointSaver
 
 from analysts.data import config_of
-from booking.backends import Backend
+from analysts.source import Source
 
 DEFAULT_FORKS_DIR = Path("forks")
 
@@ -98,10 +98,10 @@ def _fork(data: dict[str, Any]) -> Fork:
     )
 
 
-def default_forks_dir(backend: Backend) -> Path:
+def default_forks_dir(source: Source) -> Path:
     """Return where forks go by default: beside the SQLite file (`booking.forks`), else ./forks."""
-    if backend.name == "sqlite":
-        return Path(backend.sqlite_path).with_suffix(".forks")
+    if source.name == "sqlite":
+        return Path(source.sqlite_path).with_suffix(".forks")
     return DEFAULT_FORKS_DIR
 
 

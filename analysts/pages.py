@@ -24,9 +24,9 @@ from analysts.data import (
     total_cost,
     turns,
 )
-from booking.masking import mask_phones
 from graph.conversation import CallGraph
 from store.port import Store
+from store.privacy import mask_phones
 
 
 @dataclass

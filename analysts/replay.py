@@ -18,10 +18,10 @@ so any checkpoint of turn N means "keep turns 0..N, then the caller says ... ins
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.base import BaseCheckpointSaver, CheckpointMetadata, CheckpointTuple
@@ -30,15 +30,9 @@ from langgraph.checkpoint.serde.types import INTERRUPT
 from analysts import sandbox
 from analysts.data import config_of
 from analysts.forks import DEFAULT_FORKS_DIR, Fork, fork_of, sandbox_path, write_sidecar
-from booking.app import fixed_clock
-from booking.backends import Backend, open_checkpointer
-from booking.settings import Settings, get_settings
-from booking.understanding import understander_from
-from business.calendar import BusinessCalendar
-from graph.builder import build_graph
-from graph.context import CallContext
+from analysts.source import Source
 from graph.conversation import Conversation
-from nodes.understanding.types import Understander
+from store.port import Store
 from store.sqlite import SqliteStore
 
 FORK_MARK = "~fork-"
@@ -48,31 +42,37 @@ class ReplayError(LookupError):
     """The thread or checkpoint cannot be forked; the message says why in one line."""
 
 
+class Answering(Protocol):
+    """A composed agent: it answers a call on any thread of its checkpoints."""
+
+    def conversation(self, thread_id: str) -> Conversation:
+        """Return the conversation on a thread."""
+        ...
+
+
+Compose = Callable[[Store, BaseCheckpointSaver[str], Callable[[], datetime]], Answering]
+"""Build the agent on a store, checkpoints and clock (`booking.compose.composer` makes one)."""
+
+
 def replay(
-    backend: Backend,
+    source: Source,
     thread_id: str,
     *,
     checkpoint_id: str,
     say: Sequence[str],
+    compose: Compose,
     forks_dir: Path = DEFAULT_FORKS_DIR,
-    calendar: BusinessCalendar | None = None,
-    understander: Understander | None = None,
-    engine: str | None = None,
-    settings: Settings | None = None,
 ) -> Fork:
     """Fork a thread at a checkpoint, say each utterance as the caller, and return the fork.
 
-    The engine and the calendar default to the configured ones (`settings`, else the
-    environment). Raises ReplayError for an unknown thread or checkpoint, a call that had
+    `compose` builds the agent the fork runs: the door passes the configured engine and
+    calendar in it. Raises ReplayError for an unknown thread or checkpoint, a call that had
     ended there, or nothing to say; sandbox.SandboxUnavailable when the store cannot be
     copied. Either way nothing has been written yet.
     """
     if not say:
         raise ReplayError("give at least one utterance to say in the fork")
-    settings = settings or get_settings()
-    if understander is None:
-        understander, engine = understander_from(settings)
-    with open_checkpointer(backend) as saver:
+    with source.open_checkpointer() as saver:
         start = waiting_checkpoint(saver, thread_id, checkpoint_id)
         values = start.checkpoint["channel_values"]
         # Checkpoints from before CallState.now fall back to when they were written.
@@ -80,20 +80,11 @@ def replay(
         fork_id = f"{thread_id}{FORK_MARK}{uuid.uuid4().hex[:8]}"
         box = sandbox_path(forks_dir, fork_id)
         point = sandbox.ForkPoint.of(values, at=now)
-        _copy_store(backend, saver, thread_id=thread_id, forks_dir=forks_dir, box=box, point=point)
+        _copy_store(source, saver, thread_id=thread_id, forks_dir=forks_dir, box=box, point=point)
         copy_checkpoint(saver, start, fork_id, parent=thread_id)
         with SqliteStore(box) as store:
-            context = CallContext(
-                store=store,
-                understander=understander,
-                calendar=calendar or settings.calendar(),
-                clock=fixed_clock(now),
-                region=settings.phone_region,
-                engine=engine or "rules",
-                prices=settings.prices(),
-            )
-            graph = build_graph().compile(checkpointer=saver)
-            replies = _converse(Conversation(graph, context, fork_id), say)
+            agent = compose(store, saver, lambda: now)
+            replies = _converse(agent.conversation(fork_id), say)
     fork = Fork(
         thread_id=fork_id,
         parent=thread_id,
@@ -116,7 +107,7 @@ def _converse(call: Conversation, say: Sequence[str]) -> list[str]:
     for line in say:
         if not call.waiting():
             break
-        replies.append(call.say(line))
+        replies.append(call.say(line).reply)
     return replies
 
 
@@ -177,7 +168,7 @@ def copy_checkpoint(
 
 
 def _copy_store(
-    backend: Backend,
+    source: Source,
     saver: BaseCheckpointSaver[str],
     *,
     thread_id: str,
@@ -196,16 +187,16 @@ def _copy_store(
                     f"{thread_id} is a fork whose sandbox {parent_box} is gone"
                 )
             sandbox.from_sqlite(parent_box, box, point)
-        elif backend.name == "postgres":
-            assert backend.database_url is not None
-            sandbox.from_postgres(backend.database_url, box, point)
-        elif backend.name == "supabase":
+        elif source.name == "postgres":
+            assert source.database_url is not None
+            sandbox.from_postgres(source.database_url, box, point)
+        elif source.name == "supabase":
             raise sandbox.SandboxUnavailable(
                 "replay needs a copy of the store, which the Supabase API cannot give: set"
                 " DATABASE_URL to the project's direct connection string instead"
             )
         else:
-            sandbox.from_sqlite(Path(backend.sqlite_path), box, point)
+            sandbox.from_sqlite(Path(source.sqlite_path), box, point)
     except BaseException:
         for leftover in (box, *(box.with_name(box.name + end) for end in ("-wal", "-shm"))):
             leftover.unlink(missing_ok=True)

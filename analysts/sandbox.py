@@ -20,12 +20,8 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-import psycopg
-from psycopg.rows import dict_row
-
-from store import postgres_rows
+from store.instants import slot, utc
 from store.sqlite import SqliteStore
-from store.sqlite_rows import slot, utc
 
 TABLES = ("users", "appointments", "conversations", "conversation_turns")
 CALL_ROWS = {"conversations": " WHERE id = ?", "conversation_turns": " WHERE conversation_id = ?"}
@@ -94,6 +90,12 @@ def from_postgres(database_url: str, target: Path, point: ForkPoint) -> Path:
     Postgres keys rows by uuid and conversations by `thread_id` (its own uuid `id` stays
     behind); the SQLite schema keeps UTC text, so every value is converted on the way.
     """
+    # The Postgres driver is an optional extra: only a Postgres store is copied with it.
+    import psycopg  # noqa: PLC0415 (above)
+    from psycopg.rows import dict_row  # noqa: PLC0415 (above)
+
+    from store.postgres import rows as postgres_rows  # noqa: PLC0415 (above)
+
     with (
         postgres_rows.translated(database_url),
         psycopg.connect(database_url, row_factory=dict_row, prepare_threshold=None) as pg,

@@ -43,7 +43,7 @@ from starlette.exceptions import HTTPException
 from analysts import data, drawing, layout
 from analysts.data import IN_PROGRESS, OUTCOMES
 from analysts.pages import call_view, seconds, when
-from booking.backends import Backend, open_checkpointer, open_store
+from analysts.source import Locale, Source
 from graph.builder import build_graph
 from graph.conversation import CallGraph
 from store.port import Store
@@ -77,8 +77,11 @@ class Reader:
     shape: layout.Shape
 
 
-def create_app(backend: Backend, *, secret: str | None = None) -> FastAPI:
-    """Return the analysts' app reading `backend`; with `secret`, every request needs it."""
+def create_app(
+    source: Source, *, secret: str | None = None, locale: Locale | None = None
+) -> FastAPI:
+    """Return the analysts' app reading `source`; with `secret`, every request needs it."""
+    locale = locale or Locale()
     secret = secret or None
     refusal = weak_secret_sentence("ANALYSTS_SECRET", secret) if secret else None
     if refusal is not None:
@@ -87,8 +90,8 @@ def create_app(backend: Backend, *, secret: str | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         with ExitStack() as stack:
-            store = stack.enter_context(open_store(backend))
-            saver = stack.enter_context(open_checkpointer(backend))
+            store = stack.enter_context(source.open_store())
+            saver = stack.enter_context(source.open_checkpointer())
             graph = build_graph().compile(checkpointer=saver)
             app.state.reader = Reader(store, saver, graph, layout.shape_of(graph.get_graph()))
             yield
@@ -151,6 +154,7 @@ def create_app(backend: Backend, *, secret: str | None = None) -> FastAPI:
             since=first,
             until=last,
             limit=LIST_LIMIT,
+            locale=locale,
         )
         return page(
             "calls.html",
@@ -215,7 +219,12 @@ def is_loopback(host: str) -> bool:
 
 
 def serve(
-    backend: Backend, *, host: str = "127.0.0.1", port: int = 8082, secret: str | None = None
+    source: Source,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8082,
+    secret: str | None = None,
+    locale: Locale | None = None,
 ) -> None:
     """Run the page with uvicorn until interrupted; a non-loopback host needs a strong secret."""
     if not secret and not is_loopback(host):
@@ -223,4 +232,4 @@ def serve(
             f"refusing to serve call transcripts on {host} without ANALYSTS_SECRET; "
             "set it, or bind to 127.0.0.1"
         )
-    uvicorn.run(create_app(backend, secret=secret), host=host, port=port)
+    uvicorn.run(create_app(source, secret=secret, locale=locale), host=host, port=port)

@@ -27,8 +27,8 @@ from zoneinfo import ZoneInfo
 from langgraph.graph import START, StateGraph
 from langgraph.types import Command, Durability, interrupt
 
-from booking.app import fixed_clock, open_agent
-from booking.backends import Backend
+from booking.compose import fixed_clock, open_receptionist
+from booking.databases import Database
 from business.calendar import BusinessCalendar
 from graph.checkpointer import sqlite_checkpointer
 from graph.conversation import DURABILITY, Conversation
@@ -100,11 +100,11 @@ class Call:
 
 
 def call_steps(
-    db: Path | Backend, lines: list[str], *, thread: str, durability: Durability = DURABILITY
+    db: Path | Database, lines: list[str], *, thread: str, durability: Durability = DURABILITY
 ) -> Call:
     """Time each caller line of one call through the full agent (SQLite file or a backend)."""
-    backend = db if isinstance(db, Backend) else Backend(sqlite_path=db)
-    with open_agent(backend, calendar=BusinessCalendar(), clock=fixed_clock(NOW)) as agent:
+    backend = db if isinstance(db, Database) else Database(sqlite_path=db)
+    with open_receptionist(backend, calendar=BusinessCalendar(), clock=fixed_clock(NOW)) as agent:
         if agent.store.find_user_by_phone(PHONE) is None:
             agent.store.create_user(phone=PHONE, name="Sam Lee")
         call = Conversation(agent.graph, agent.context, thread, durability=durability)

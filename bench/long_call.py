@@ -19,13 +19,13 @@ from pathlib import Path
 
 from bench.graph_step import call_steps
 from bench.pg import add_keep_url, bench_database
-from booking.backends import Backend
+from booking.databases import Database
 
 TURNS = 200
 LINES = ["what do I have booked?", "yes"] * (TURNS // 2)
 
 
-def one_call(backend: Backend, thread: str) -> list[float]:
+def one_call(backend: Database, thread: str) -> list[float]:
     """Return the step times (ms) of one 200-turn call."""
     return [step * 1000 for step in call_steps(backend, LINES, thread=thread).steps]
 
@@ -50,8 +50,8 @@ def main() -> None:
     add_keep_url(parser)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp, bench_database(args.keep_url) as url:
-        sqlite = Backend(sqlite_path=Path(tmp) / "long.db")
-        postgres = Backend(database_url=url)
+        sqlite = Database(sqlite_path=Path(tmp) / "long.db")
+        postgres = Database(database_url=url)
         one_call(sqlite, "warm-sqlite")
         one_call(postgres, "warm-postgres")
         results = {"sqlite": [], "postgres": []}  # type: dict[str, list[list[float]]]

@@ -32,9 +32,9 @@ import psycopg
 
 from bench.graph_step import call_steps
 from bench.pg import add_keep_url, bench_database
-from booking.backends import Backend, open_checkpointer
-from booking.cli import _parser
-from booking.threads import run
+from booking.cli import parser
+from booking.cli.threads import run
+from booking.databases import Database
 from graph.builder import build_graph
 
 BOOKING = ["I'd like to book an appointment on Thursday afternoon", "the second one", "yes"]
@@ -82,7 +82,7 @@ ANALYZE;
 """
 
 
-def fill(backend: Backend, calls: int) -> None:
+def fill(backend: Database, calls: int) -> None:
     """Play one real call, then copy its store rows into `calls` conversations."""
     call_steps(backend, BOOKING, thread="template")
     if backend.database_url:
@@ -105,7 +105,7 @@ def fill(backend: Backend, calls: int) -> None:
         conn.execute("ANALYZE")
 
 
-def baseline_rows(backend: Backend) -> int:
+def baseline_rows(backend: Database) -> int:
     """Fetch every conversations row with one plain query (the baseline)."""
     if backend.database_url:
         with psycopg.connect(backend.database_url) as conn:
@@ -116,17 +116,17 @@ def baseline_rows(backend: Backend) -> int:
         return len(conn.execute("SELECT * FROM conversations").fetchall())
 
 
-def baseline_history(backend: Backend, thread: str) -> int:
+def baseline_history(backend: Database, thread: str) -> int:
     """Read a thread's checkpoint history, the data `show` is built from (the baseline)."""
-    with open_checkpointer(backend) as saver:
+    with backend.open_checkpointer() as saver:
         graph = build_graph().compile(checkpointer=saver)
         config = {"configurable": {"thread_id": thread}}
         return len(list(graph.get_state_history(config)))  # type: ignore[arg-type]
 
 
-def command(backend: Backend, *argv: str) -> Callable[[], object]:
+def command(backend: Database, *argv: str) -> Callable[[], object]:
     """Return a function running `booking threads ARGV` in process, its output discarded."""
-    args = _parser().parse_args(["threads", *argv])
+    args = parser().parse_args(["threads", *argv])
 
     def go() -> object:
         out = io.StringIO()
@@ -147,7 +147,7 @@ def median_ms(fn: Callable[[], object], repeats: int) -> float:
     return statistics.median(times) * 1000
 
 
-def whole_command_ms(backend: Backend, *argv: str) -> float:
+def whole_command_ms(backend: Database, *argv: str) -> float:
     """Time `booking threads ARGV` once as a fresh process (start-up and imports included)."""
     env = {**os.environ, "BOOKING_DB": str(backend.sqlite_path)}
     env.pop("DATABASE_URL", None)
@@ -163,7 +163,7 @@ def whole_command_ms(backend: Backend, *argv: str) -> float:
     return (time.perf_counter() - start) * 1000
 
 
-def measure(name: str, backend: Backend, calls: int, repeats: int) -> None:
+def measure(name: str, backend: Database, calls: int, repeats: int) -> None:
     """Fill one backend and print its figures."""
     fill(backend, calls)
     call_steps(backend, LONG, thread="long-60")
@@ -194,8 +194,8 @@ def main() -> None:
     add_keep_url(parser)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp, bench_database(args.keep_url) as url:
-        measure("sqlite", Backend(sqlite_path=Path(tmp) / "calls.db"), args.calls, args.repeats)
-        measure("postgres", Backend(database_url=url), args.calls, args.repeats)
+        measure("sqlite", Database(sqlite_path=Path(tmp) / "calls.db"), args.calls, args.repeats)
+        measure("postgres", Database(database_url=url), args.calls, args.repeats)
 
 
 if __name__ == "__main__":

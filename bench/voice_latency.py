@@ -23,8 +23,8 @@ from pathlib import Path
 from livekit.plugins import silero
 
 from bench.graph_step import NOW, PHONE
-from booking.app import fixed_clock, open_agent
-from booking.backends import Backend
+from booking.compose import fixed_clock, open_receptionist
+from booking.databases import Database
 from business.calendar import BusinessCalendar
 from voice.offline_call import CallerLine, Turn, run_offline_call
 
@@ -43,8 +43,8 @@ LINES = [
 
 def timed_call(db: Path, *, thread: str, min_silence: float) -> list[Turn]:
     """Run one spoken call on a fresh SQLite agent and return its timed turns."""
-    with open_agent(
-        Backend(sqlite_path=db), calendar=BusinessCalendar(), clock=fixed_clock(NOW)
+    with open_receptionist(
+        Database(sqlite_path=db), calendar=BusinessCalendar(), clock=fixed_clock(NOW)
     ) as app:
         app.store.create_user(phone=PHONE, name="Sam Lee")
         vad = silero.VAD.load(min_silence_duration=min_silence)

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from booking.masking import mask_phones
-
-__all__ = ["SERVER_LOGGERS", "MaskPhones", "configure", "mask_phones"]  # mask_phones: re-exported
+from store.privacy import mask_phones
 
 SERVER_LOGGERS = ("uvicorn.access", "uvicorn.error")
 """uvicorn logs through handlers of its own: these loggers get the filter themselves."""

@@ -52,10 +52,9 @@ from typing import Any
 from pydantic import ConfigDict, GetCoreSchemaHandler
 from pydantic_core import CoreSchema
 
-from booking.app import fixed_clock, system_clock
-from booking.backends import Backend, open_store
+from booking.compose import call_context, fixed_clock, parts_from, system_clock
+from booking.databases import Database
 from booking.settings import get_settings
-from booking.understanding import understander_from
 from graph.builder import build_graph
 from graph.context import CallContext
 from graph.conversation import CallGraph
@@ -106,17 +105,8 @@ class _Embedded:
         with self._lock:
             if self._context is None:
                 settings = get_settings()
-                store = self._open.enter_context(open_store(Backend.from_settings(settings)))
-                understander, engine = understander_from(settings)
-                self._context = CallContext(
-                    store=store,
-                    understander=understander,
-                    calendar=settings.calendar(),
-                    clock=system_clock,
-                    region=settings.phone_region,
-                    engine=engine,
-                    prices=settings.prices(),
-                )
+                store = self._open.enter_context(Database.from_settings(settings).open_store())
+                self._context = call_context(store, clock=system_clock, **parts_from(settings))
             return self._context
 
     def close(self) -> None:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from booking.extras import needs
 from booking.settings import Settings
+from graph.understanding import Understander
 from nodes.understanding.llm import LLMUnderstander
 from nodes.understanding.prompts import CALENDAR_DAYS
 from nodes.understanding.rules import RuleUnderstander
 from nodes.understanding.schema import response_format
-from nodes.understanding.types import Understander
 
 if TYPE_CHECKING:  # the client costs ~0.4 s to import; only calls with a key need it
     from langchain_openai import ChatOpenAI
@@ -17,7 +18,8 @@ if TYPE_CHECKING:  # the client costs ~0.4 s to import; only calls with a key ne
 
 def chat_model(settings: Settings) -> ChatOpenAI:
     """Return the OpenAI (or compatible) chat model the settings describe."""
-    from langchain_openai import ChatOpenAI  # noqa: PLC0415  # see TYPE_CHECKING above
+    with needs("llm", "OPENAI_API_KEY (LLM understanding)"):
+        from langchain_openai import ChatOpenAI  # noqa: PLC0415  # see TYPE_CHECKING above
 
     assert settings.openai_api_key is not None
     return ChatOpenAI(

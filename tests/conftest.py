@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from booking.app import Agent, embedded_agent, fixed_clock, open_agent
-from booking.backends import Backend
+from booking.compose import Receptionist, fixed_clock, open_receptionist
+from booking.databases import Database
 from business.calendar import BusinessCalendar
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("America/Los_Angeles"))
@@ -28,20 +28,20 @@ def db(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def agent(db: Path) -> Iterator[Agent]:
+def agent(db: Path) -> Iterator[Receptionist]:
     """Yield an embedded agent with Sam Lee as a known caller."""
-    with embedded_agent(db, calendar=BusinessCalendar(), clock=fixed_clock(NOW)) as opened:
+    with open_receptionist(db, calendar=BusinessCalendar(), clock=fixed_clock(NOW)) as opened:
         user = opened.store.create_user(phone=SAM)
         opened.store.set_user_name(user.id, "Sam Lee")
         yield opened
 
 
-def record_booking(backend: Backend, thread: str, *, open_thread: str | None = None) -> None:
+def record_booking(backend: Database, thread: str, *, open_thread: str | None = None) -> None:
     """Record Sam Lee's BOOKING_CALL on `thread` through the full agent on `backend`.
 
     `open_thread`, if given, is an unidentified caller's call left waiting after the greeting.
     """
-    with open_agent(backend, calendar=BusinessCalendar(), clock=fixed_clock(NOW)) as agent:
+    with open_receptionist(backend, calendar=BusinessCalendar(), clock=fixed_clock(NOW)) as agent:
         user = agent.store.create_user(phone=SAM)
         agent.store.set_user_name(user.id, "Sam Lee")
         call = agent.conversation(thread)

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from booking.app import embedded_agent, fixed_clock
+from booking.compose import fixed_clock, open_receptionist
 from business.calendar import BusinessCalendar
 from tests.conftest import NOW, SAM
 
@@ -15,7 +15,7 @@ from tests.conftest import NOW, SAM
 def test_output_cut_short_by_head_is_not_a_traceback(tmp_path: Path) -> None:
     """`booking threads show X | head -1` prints one line and no error."""
     db = tmp_path / "calls.db"
-    with embedded_agent(db, calendar=BusinessCalendar(), clock=fixed_clock(NOW)) as agent:
+    with open_receptionist(db, calendar=BusinessCalendar(), clock=fixed_clock(NOW)) as agent:
         call = agent.conversation("long")
         call.start(caller_id=SAM)
         for _ in range(40):

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from booking.cli import main
-from booking.eval_calls import Caller, run
-from booking.eval_dst import ALWAYS_OPEN
-from graph.state import CallState
+from booking.devtools.eval_calls import Caller, run
+from booking.devtools.eval_dst import ALWAYS_OPEN
+from graph.state import CallState, Task, no_task
 
 CASES = [
     {  # read back at once and confirmed: correct
@@ -89,17 +89,22 @@ def test_command_line_limit_and_unreadable_file(
     assert "cannot read" in capsys.readouterr().err
 
 
+def offered(offers: list[str]) -> Task:
+    """A booking with these slots on offer."""
+    return {**no_task(), "kind": "book", "offers": offers}
+
+
 def test_the_caller_names_its_goal_among_offers() -> None:
     """An offered goal is picked by its time, with its day when another offer shares it."""
     goal = datetime(2019, 3, 7, 15, 0, tzinfo=ALWAYS_OPEN.tz)
     caller = Caller(["Yes please"], goal=goal, now=goal)
     offers = [goal.isoformat(), (goal + timedelta(minutes=15)).isoformat()]
-    assert caller.next_line(CallState(stage="offer_slots", offers=offers)) == (
+    assert caller.next_line(CallState(stage="offer_slots", task=offered(offers))) == (
         "the 3 PM one",
         False,
     )
     offers = [goal.isoformat(), (goal + timedelta(days=1)).isoformat()]
-    assert caller.next_line(CallState(stage="offer_slots", offers=offers)) == (
+    assert caller.next_line(CallState(stage="offer_slots", task=offered(offers))) == (
         "the one on Thursday, March 7th at 3 PM",
         False,
     )

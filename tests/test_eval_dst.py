@@ -6,7 +6,7 @@ import io
 import json
 from pathlib import Path
 
-from booking.eval_dst import run
+from booking.devtools.eval_dst import run
 from nodes.understanding.rules import RuleUnderstander
 
 CASES = [

@@ -9,8 +9,9 @@ from importlib import metadata
 import pytest
 
 from booking.cli import main
-from booking.logs import MaskPhones, mask_phones
+from booking.logs import MaskPhones
 from booking.settings import Settings, get_settings, parse_hours
+from store.privacy import mask_phones
 
 
 @pytest.mark.parametrize(

@@ -20,13 +20,13 @@ from uvicorn.logging import AccessFormatter
 
 from analysts.data import compact, held
 from analysts.web import create_app
-from booking import masking
-from booking.app import embedded_agent, fixed_clock
-from booking.backends import Backend
 from booking.cli import main
+from booking.compose import fixed_clock, open_receptionist
+from booking.databases import Database
 from booking.logs import SERVER_LOGGERS, MaskPhones, configure
-from booking.masking import mask_phones, masked
 from business.calendar import BusinessCalendar
+from store import privacy
+from store.privacy import mask_phones, masked
 from store.sqlite import SqliteStore
 from tests.conftest import NOW
 from tests.linear import calls
@@ -105,16 +105,20 @@ def test_a_line_break_ends_a_number() -> None:
 
 def test_masked_reaches_every_string_in_a_structure_and_leaves_numbers() -> None:
     """Strings nested in dicts and lists are masked; ints and floats are not numbers to mask."""
-    value: dict[str, Any] = {"heard": {"phone": "+14155550123"}, "tokens": 1234567}
+    value: dict[str, Any] = {"understood": {"phone": "+14155550123"}, "tokens": 1234567}
     value["lines"] = ["oh one two three four five six"]
-    assert masked(value) == {"heard": {"phone": "***23"}, "lines": ["***56"], "tokens": 1234567}
+    assert masked(value) == {
+        "understood": {"phone": "***23"},
+        "lines": ["***56"],
+        "tokens": 1234567,
+    }
     assert compact(1234567) == "1234567" and "***23" in compact({"x": ("4155550123",)})
 
 
-def test_held_state_masks_what_understanding_heard() -> None:
-    """The state shown per turn masks the number in `heard`, not only the `phone` field."""
-    shown = held({"heard": {"phone": "+442071838750"}, "phone": "+442071838750", "stage": "x"})
-    assert shown["heard"] == {"phone": "***50"} and shown["phone"] == "***50"
+def test_held_state_masks_what_understanding_found() -> None:
+    """The state shown per turn masks the number in `understood`, not only the `phone` field."""
+    shown = held({"understood": {"phone": "+442071838750"}, "phone": "+442071838750"})
+    assert shown["understood"] == {"phone": "***50"} and shown["phone"] == "***50"
 
 
 # Linear time. Each input below once took quadratic time in a draft of the module.
@@ -171,7 +175,7 @@ def test_no_pattern_can_backtrack_over_a_repeat() -> None:
             for nested in inner:
                 yield from giving_back(nested)
 
-    patterns = [v for v in vars(masking).values() if isinstance(v, re.Pattern)]
+    patterns = [v for v in vars(privacy).values() if isinstance(v, re.Pattern)]
     assert len(patterns) >= 5
     for pattern in patterns:
         assert not list(giving_back(parser.parse(pattern.pattern, pattern.flags))), pattern
@@ -239,7 +243,7 @@ LEAKS = ["555", "0123", "7183", "8750", "0199", "five five", "double five", "oh 
 def spoken(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Record the call into a SQLite file of its own."""
     db = tmp_path_factory.mktemp("spoken") / "calls.db"
-    with embedded_agent(db, calendar=BusinessCalendar(), clock=fixed_clock(NOW)) as agent:
+    with open_receptionist(db, calendar=BusinessCalendar(), clock=fixed_clock(NOW)) as agent:
         call = agent.conversation(THREAD)
         call.start(caller_id=None)
         for line in SAID:
@@ -267,7 +271,7 @@ def test_the_stored_summary_masks_the_callers_number_and_the_message(spoken: Pat
 
 def test_the_analysts_pages_show_no_number(spoken: Path) -> None:
     """The call list and the call page (transcript, state, changes, summary) are masked."""
-    with TestClient(create_app(Backend(sqlite_path=spoken))) as page:
+    with TestClient(create_app(Database(sqlite_path=spoken))) as page:
         listed, shown = page.get("/").text, page.get(f"/calls/{THREAD}").text
     assert "***23" in listed and "***50" in shown and "***99" in shown
     for html in (listed, shown):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from booking.scenarios import run_scenario, scenario_files
+from booking.devtools.scenarios import run_scenario, scenario_files
 
 SCENARIOS = sorted(scenario_files([str(Path(__file__).parent.parent / "scenarios")]))
 

@@ -23,8 +23,8 @@ import uvicorn
 from playwright.sync_api import sync_playwright
 
 from analysts.web import create_app
-from booking.backends import Backend
-from booking.scenarios import load, run_paths
+from booking.databases import Database
+from booking.devtools.scenarios import load, run_paths
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIO = "list_then_book_then_reschedule_then_cancel"
@@ -53,7 +53,7 @@ def served(db: Path) -> Iterator[str]:
         port = probe.getsockname()[1]
     server = uvicorn.Server(
         uvicorn.Config(
-            create_app(Backend(sqlite_path=db)), host="127.0.0.1", port=port, log_level="warning"
+            create_app(Database(sqlite_path=db)), host="127.0.0.1", port=port, log_level="warning"
         )
     )
     thread = threading.Thread(target=server.run, daemon=True)

@@ -20,30 +20,30 @@ from analysts.data import config_of, steps
 from analysts.forks import ForkOrigin, fork_of, forks
 from analysts.replay import ReplayError, replay, waiting_checkpoint
 from analysts.sandbox import SandboxUnavailable
-from booking.app import open_agent
-from booking.backends import Backend, open_checkpointer
-from booking.settings import Settings
+from booking.compose import composer, open_receptionist
+from booking.databases import Database
 from business.calendar import BusinessCalendar
 from graph.builder import build_graph
+from graph.understanding import Expecting, Understanding
 from nodes.understanding.rules import RuleUnderstander
-from nodes.understanding.types import Expecting, Understanding
+from store.instants import utc
 from store.sqlite import SqliteStore
-from store.sqlite_rows import utc
 from tests.conftest import BOOKING_CALL, NOW, SAM
 from tests.pg import throwaway_database
+from tests.store.stored import transcript
 
 LA = ZoneInfo("America/Los_Angeles")
 MOVE_THEN_CANCEL = ["move my appointment to Tuesday at 10am", "yes", "cancel my appointment"]
 MOVE_THEN_CANCEL += ["yes", "bye"]
-SETTINGS = Settings(_env_file=None, openai_api_key=None)  # type: ignore[call-arg]  # pydantic-settings init kwarg
-"""The rule engine whatever this machine's .env or environment says."""
+RULES = composer(calendar=BusinessCalendar())
+"""The rule engine on the default calendar, whatever this machine's .env or environment says."""
 
 
 def record_call(
-    backend: Backend, lines: list[str], *, thread: str = "call", now: datetime = NOW
+    backend: Database, lines: list[str], *, thread: str = "call", now: datetime = NOW
 ) -> None:
     """Have Sam Lee (who has Monday 10 AM booked) make a call with these lines."""
-    with open_agent(backend, calendar=BusinessCalendar(), clock=lambda: now) as agent:
+    with open_receptionist(backend, calendar=BusinessCalendar(), clock=lambda: now) as agent:
         sam = agent.store.create_user(phone=SAM, name="Sam Lee")
         agent.store.book(
             user_id=sam.id,
@@ -57,52 +57,54 @@ def record_call(
             call.say(line)
 
 
-def waiting(backend: Backend, thread: str = "call") -> list[str]:
+def waiting(backend: Database, thread: str = "call") -> list[str]:
     """Return the checkpoints where the call waits for the caller, one per turn."""
-    with open_checkpointer(backend) as saver:
+    with backend.open_checkpointer() as saver:
         history = steps(build_graph().compile(checkpointer=saver), thread)
     return [step.checkpoint_id for step in history if step.next == ["listen"]]
 
 
-def threads(backend: Backend) -> set[str]:
+def threads(backend: Database) -> set[str]:
     """Return every thread the checkpointer holds."""
-    with open_checkpointer(backend) as saver:
+    with backend.open_checkpointer() as saver:
         return {str(s.config["configurable"]["thread_id"]) for s in saver.list(None)}
 
 
-def appointment_rows(store: Backend | Path | str) -> list[tuple[Any, ...]]:
+def appointment_rows(store: Database | Path | str) -> list[tuple[Any, ...]]:
     """Return every appointments row, every column, of a backend's store or a SQLite file."""
     query = "SELECT * FROM appointments ORDER BY id"
-    if isinstance(store, Backend) and store.database_url:
+    if isinstance(store, Database) and store.database_url:
         with psycopg.connect(store.database_url) as pg:
             return pg.execute(query.encode()).fetchall()
-    path = store.sqlite_path if isinstance(store, Backend) else store
+    path = store.sqlite_path if isinstance(store, Database) else store
     with closing(sqlite3.connect(path)) as conn:
         return conn.execute(query).fetchall()
 
 
-def slots(store: Backend | Path | str) -> list[tuple[str, str]]:
+def slots(store: Database | Path | str) -> list[tuple[str, str]]:
     """Return (UTC start, status) of every appointment, by start, of a store or SQLite file."""
-    if isinstance(store, Backend) and store.database_url:
+    if isinstance(store, Database) and store.database_url:
         with psycopg.connect(store.database_url) as pg:
             rows = pg.execute(b"SELECT start_at, status FROM appointments ORDER BY start_at")
             return [(utc(start), str(status)) for start, status in rows]
-    path = store.sqlite_path if isinstance(store, Backend) else store
+    path = store.sqlite_path if isinstance(store, Database) else store
     with closing(sqlite3.connect(path)) as conn:
         found = conn.execute("SELECT start_at, status FROM appointments ORDER BY start_at")
         return [(str(start), str(status)) for start, status in found]
 
 
-def saved(backend: Backend, thread: str) -> list[tuple[Any, ...]]:
+def saved(backend: Database, thread: str) -> list[tuple[Any, ...]]:
     """Return everything the checkpointer holds for a thread."""
-    with open_checkpointer(backend) as saver:
+    with backend.open_checkpointer() as saver:
         return [
             (s.config, s.checkpoint, s.metadata, s.pending_writes)
             for s in saver.list(config_of(thread))
         ]
 
 
-def run(backend: Backend, forks_dir: Path, checkpoint: str, *say: str, thread: str = "call") -> Any:
+def run(
+    backend: Database, forks_dir: Path, checkpoint: str, *say: str, thread: str = "call"
+) -> Any:
     """Replay `thread` from `checkpoint` with the caller saying `say`."""
     return replay(
         backend,
@@ -110,31 +112,30 @@ def run(backend: Backend, forks_dir: Path, checkpoint: str, *say: str, thread: s
         checkpoint_id=checkpoint,
         say=list(say),
         forks_dir=forks_dir,
-        calendar=BusinessCalendar(),
-        settings=SETTINGS,
+        compose=RULES,
     )
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
-def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
     """Yield an empty store with its checkpoints: a SQLite file, then a Postgres database."""
     if request.param == "sqlite":
-        yield Backend(sqlite_path=tmp_path / "calls.db")
+        yield Database(sqlite_path=tmp_path / "calls.db")
     else:
         with throwaway_database() as url:
-            yield Backend(database_url=url, sqlite_path=tmp_path / "unused.db")
+            yield Database(database_url=url, sqlite_path=tmp_path / "unused.db")
 
 
 @pytest.fixture
-def booked(tmp_path: Path) -> Backend:
+def booked(tmp_path: Path) -> Database:
     """A SQLite file holding a call that booked Thursday at 12:30 PM."""
-    backend = Backend(sqlite_path=tmp_path / "calls.db")
+    backend = Database(sqlite_path=tmp_path / "calls.db")
     record_call(backend, BOOKING_CALL)
     return backend
 
 
 @pytest.fixture
-def booked_anywhere(backend: Backend) -> Backend:
+def booked_anywhere(backend: Database) -> Database:
     """A call that booked Thursday at 12:30 PM, on each backend in turn."""
     record_call(backend, BOOKING_CALL)
     return backend
@@ -146,7 +147,7 @@ FRIDAY_2 = "2026-11-27T22:00:00+00:00"
 
 
 def test_another_pick_reads_back_that_slot_and_books_it_in_the_sandbox_only(
-    booked_anywhere: Backend, tmp_path: Path
+    booked_anywhere: Database, tmp_path: Path
 ) -> None:
     """Forked before "the second one", "the third one" reads back 1 PM; its yes books there."""
     real = appointment_rows(booked_anywhere)
@@ -159,14 +160,14 @@ def test_another_pick_reads_back_that_slot_and_books_it_in_the_sandbox_only(
     assert appointment_rows(booked_anywhere) == real
 
 
-def test_no_at_the_confirmation_books_nothing(booked_anywhere: Backend, tmp_path: Path) -> None:
+def test_no_at_the_confirmation_books_nothing(booked_anywhere: Database, tmp_path: Path) -> None:
     """Forked at the read-back, "no" leaves the sandbox without the booking the call made."""
     fork = run(booked_anywhere, tmp_path / "forks", waiting(booked_anywhere)[2], "no", "bye")
     assert "won't" in fork.replies[0] and "Goodbye" in fork.replies[1]
     assert slots(fork.sandbox) == [(MONDAY_10, "booked")]
     with SqliteStore(fork.sandbox) as sandbox:
         ended = sandbox.get_conversation("call")
-        lines = [line.text for line in sandbox.transcript("call")]
+        lines = [line.text for line in transcript(sandbox, "call")]
     assert ended is not None and ended.outcome == "completed"
     # the parent's first lines, copied into the sandbox
     assert lines[:4] == [lines[0], BOOKING_CALL[0], lines[2], BOOKING_CALL[1]]
@@ -175,7 +176,7 @@ def test_no_at_the_confirmation_books_nothing(booked_anywhere: Backend, tmp_path
 
 
 def test_cancel_and_move_happen_in_the_sandbox_and_the_calls_later_writes_are_undone(
-    backend: Backend, tmp_path: Path
+    backend: Database, tmp_path: Path
 ) -> None:
     """Forks that move, cancel or decline differ in their sandboxes; the real rows stay put."""
     record_call(backend, MOVE_THEN_CANCEL)
@@ -197,14 +198,14 @@ def test_cancel_and_move_happen_in_the_sandbox_and_the_calls_later_writes_are_un
 
 
 def test_parent_is_untouched_and_the_fork_starts_from_its_state(
-    booked_anywhere: Backend, tmp_path: Path
+    booked_anywhere: Database, tmp_path: Path
 ) -> None:
     """The parent's checkpoints stay as they were; the fork's history opens with its state."""
     before = saved(booked_anywhere, "call")
     at = waiting(booked_anywhere)[1]
     fork = run(booked_anywhere, tmp_path / "forks", at, "the third one")
     assert saved(booked_anywhere, "call") == before
-    with open_checkpointer(booked_anywhere) as saver:
+    with booked_anywhere.open_checkpointer() as saver:
         graph = build_graph().compile(checkpointer=saver)
         parent = {step.checkpoint_id: step for step in steps(graph, "call")}
         history = steps(graph, fork.thread_id)
@@ -215,15 +216,15 @@ def test_parent_is_untouched_and_the_fork_starts_from_its_state(
     assert history[0].checkpoint_id == at and history[0].source == "fork"
     assert history[0].values == parent[at].values
     assert history[-1].values["utterance"] == "the third one"
-    assert history[-1].values["pending"]["slot"] == "2026-11-26T13:00:00-08:00"
+    assert history[-1].values["task"]["pending"]["slot"] == "2026-11-26T13:00:00-08:00"
     assert forks(tmp_path / "forks") == [fork]
 
 
 def test_a_checkpoint_mid_turn_forks_after_that_turns_reply(
-    booked: Backend, tmp_path: Path
+    booked: Database, tmp_path: Path
 ) -> None:
     """A checkpoint inside turn 2 forks where turn 2's read-back waits for the answer."""
-    with open_checkpointer(booked) as saver:
+    with booked.open_checkpointer() as saver:
         history = steps(build_graph().compile(checkpointer=saver), "call")
     understood = next(s for s in history if s.nodes == ["understand"] and s.values["turn"] == 2)
     fork = run(booked, tmp_path / "forks", understood.checkpoint_id, "no")
@@ -233,11 +234,11 @@ def test_a_checkpoint_mid_turn_forks_after_that_turns_reply(
 
 
 def test_unknown_thread_or_checkpoint_and_an_ended_call_are_refused_cleanly(
-    booked: Backend, tmp_path: Path
+    booked: Database, tmp_path: Path
 ) -> None:
     """Each refusal is one clear sentence, and nothing is forked or written."""
     forks_dir = tmp_path / "forks"
-    with open_checkpointer(booked) as saver:
+    with booked.open_checkpointer() as saver:
         last = next(iter(saver.list(config_of("call")))).checkpoint["id"]
     with pytest.raises(ReplayError, match="no such thread: nope"):
         run(booked, forks_dir, last, "yes", thread="nope")
@@ -251,7 +252,7 @@ def test_unknown_thread_or_checkpoint_and_an_ended_call_are_refused_cleanly(
     assert not forks_dir.exists()
 
 
-def test_a_call_that_ends_leaves_the_rest_unsaid(booked: Backend, tmp_path: Path) -> None:
+def test_a_call_that_ends_leaves_the_rest_unsaid(booked: Database, tmp_path: Path) -> None:
     """Lines after the goodbye are not sent; the sidecar says which were left over."""
     fork = run(booked, tmp_path / "forks", waiting(booked)[3], "bye", "hello?")
     assert fork.utterances == ("bye",) and fork.unsaid == ("hello?",)
@@ -262,7 +263,7 @@ def test_dates_resolve_with_the_parents_clock_not_todays(tmp_path: Path) -> None
     """A call made on Wednesday, March 6th 2024 hears "tomorrow" as Thursday, March 7th."""
     then = datetime(2024, 3, 6, 10, tzinfo=LA)
     assert then < datetime.now(LA)
-    backend = Backend(sqlite_path=tmp_path / "calls.db")
+    backend = Database(sqlite_path=tmp_path / "calls.db")
     record_call(backend, ["what are my appointments?"], now=then)
     fork = run(backend, tmp_path / "forks", waiting(backend)[0], "book tomorrow at 2pm", "yes")
     assert datetime.fromisoformat(fork.clock) == then
@@ -271,10 +272,10 @@ def test_dates_resolve_with_the_parents_clock_not_todays(tmp_path: Path) -> None
 
 
 def test_an_old_checkpoint_without_the_clock_falls_back_to_its_timestamp(
-    booked: Backend, tmp_path: Path
+    booked: Database, tmp_path: Path
 ) -> None:
     """Checkpoints written before `now` existed pin the clock to when they were saved."""
-    with open_checkpointer(booked) as saver:
+    with booked.open_checkpointer() as saver:
         old = waiting_checkpoint(saver, "call", waiting(booked)[1])
         checkpoint = copy.deepcopy(old.checkpoint)
         del checkpoint["channel_values"]["now"]
@@ -293,7 +294,7 @@ def test_an_old_checkpoint_without_the_clock_falls_back_to_its_timestamp(
     assert "tomorrow, Thursday, November 26th at 1 PM" in fork.replies[0]
 
 
-def test_a_fork_of_a_fork_starts_from_its_parents_sandbox(booked: Backend, tmp_path: Path) -> None:
+def test_a_fork_of_a_fork_starts_from_its_parents_sandbox(booked: Database, tmp_path: Path) -> None:
     """Forking a fork copies that fork's sandbox, which it leaves as it was."""
     forks_dir = tmp_path / "forks"
     first = run(booked, forks_dir, waiting(booked)[1], "the third one")
@@ -308,10 +309,10 @@ def test_a_fork_of_a_fork_starts_from_its_parents_sandbox(booked: Backend, tmp_p
 
 
 def test_supabase_api_store_is_refused_before_anything_is_written(
-    booked: Backend, tmp_path: Path
+    booked: Database, tmp_path: Path
 ) -> None:
     """With only the Supabase API there is no store to copy, so the replay says so."""
-    api = Backend(sqlite_path=booked.sqlite_path, supabase_url="http://x", supabase_key="k")
+    api = Database(sqlite_path=booked.sqlite_path, supabase_url="http://x", supabase_key="k")
     with pytest.raises(SandboxUnavailable, match="DATABASE_URL"):
         run(api, tmp_path / "forks", waiting(booked)[1], "the third one")
     assert threads(booked) == {"call"}
@@ -332,7 +333,7 @@ class Recording(RuleUnderstander):
         return super().understand(text, expecting=expecting, now=now, region=region)
 
 
-def test_the_given_understanding_engine_reads_the_fork(booked: Backend, tmp_path: Path) -> None:
+def test_the_given_understanding_engine_reads_the_fork(booked: Database, tmp_path: Path) -> None:
     """The engine passed in, not a default, understands the fork's lines."""
     engine = Recording()
     replay(
@@ -341,8 +342,7 @@ def test_the_given_understanding_engine_reads_the_fork(booked: Backend, tmp_path
         checkpoint_id=waiting(booked)[1],
         say=["the third one"],
         forks_dir=tmp_path / "forks",
-        understander=engine,
-        settings=SETTINGS,
+        compose=composer(calendar=BusinessCalendar(), understander=engine),
     )
     assert engine.heard == ["the third one"]
 
@@ -350,7 +350,7 @@ def test_the_given_understanding_engine_reads_the_fork(booked: Backend, tmp_path
 def test_the_postgres_copy_keeps_the_callers_and_the_calls_rows(tmp_path: Path) -> None:
     """Postgres rows (uuid keys, thread-keyed conversations) arrive in the SQLite sandbox."""
     with throwaway_database() as url:
-        backend = Backend(database_url=url, sqlite_path=tmp_path / "unused.db")
+        backend = Database(database_url=url, sqlite_path=tmp_path / "unused.db")
         record_call(backend, BOOKING_CALL, thread="pg-call")
         fork = run(
             backend, tmp_path / "forks", waiting(backend, "pg-call")[3], "bye", thread="pg-call"
@@ -359,7 +359,7 @@ def test_the_postgres_copy_keeps_the_callers_and_the_calls_rows(tmp_path: Path) 
             sam_id = pg.execute(b"SELECT id FROM users").fetchone()
     with SqliteStore(fork.sandbox) as sandbox:
         sam = sandbox.find_user_by_phone(SAM)
-        lines = [line.text for line in sandbox.transcript("pg-call")]
+        lines = [line.text for line in transcript(sandbox, "pg-call")]
         booked = sandbox.list_appointments(sam.id if sam else "")
         call = sandbox.get_conversation("pg-call")
     assert sam is not None and sam.name == "Sam Lee" and sam_id == (uuid.UUID(sam.id),)

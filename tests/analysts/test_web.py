@@ -11,9 +11,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from analysts.web import UnsafeHost, create_app, is_loopback, serve
-from booking.app import embedded_agent, fixed_clock
-from booking.backends import Backend
-from booking.scenarios import load, run_paths
+from booking.compose import fixed_clock, open_receptionist
+from booking.databases import Database
+from booking.devtools.scenarios import load, run_paths
 from business.calendar import BusinessCalendar
 from tests.conftest import NOW, SAM
 
@@ -30,7 +30,7 @@ def calls(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("calls")
     wanted = [str(SCENARIOS / f"{name}.yaml") for name in ("book_known_caller", "hangup_mid_flow")]
     assert run_paths(wanted, keep=folder) == 0
-    with embedded_agent(
+    with open_receptionist(
         folder / "interrupted.db", calendar=BusinessCalendar(), clock=fixed_clock(NOW)
     ) as agent:
         user = agent.store.create_user(phone=SAM)
@@ -44,13 +44,13 @@ def calls(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def client(calls: Path) -> Iterator[TestClient]:
     """Serve the booked call's file without a secret."""
-    with TestClient(create_app(Backend(sqlite_path=calls / "book_known_caller.db"))) as opened:
+    with TestClient(create_app(Database(sqlite_path=calls / "book_known_caller.db"))) as opened:
         yield opened
 
 
 def page_of(calls: Path, db: str, path: str) -> str:
     """Return the HTML the app serves at `path` for the calls in `db`."""
-    with TestClient(create_app(Backend(sqlite_path=calls / db))) as opened:
+    with TestClient(create_app(Database(sqlite_path=calls / db))) as opened:
         response = opened.get(path)
     assert response.status_code == 200
     return response.text
@@ -180,7 +180,7 @@ def test_unknown_thread_is_a_404_page(client: TestClient) -> None:
 
 def test_secret_is_required_when_set(calls: Path) -> None:
     """With a secret, pages and files need it as the Basic password; any user name will do."""
-    app = create_app(Backend(sqlite_path=calls / "book_known_caller.db"), secret=STRONG)
+    app = create_app(Database(sqlite_path=calls / "book_known_caller.db"), secret=STRONG)
     with TestClient(app) as client:
         refused = client.get("/")
         assert refused.status_code == 401 and "Basic" in refused.headers["www-authenticate"]
@@ -220,7 +220,7 @@ def test_pages_work_offline(client: TestClient) -> None:
 
 def test_serving_beyond_loopback_needs_a_secret(calls: Path) -> None:
     """serve() refuses a public interface without a secret, before anything listens."""
-    backend = Backend(sqlite_path=calls / "book_known_caller.db")
+    backend = Database(sqlite_path=calls / "book_known_caller.db")
     with pytest.raises(UnsafeHost, match="ANALYSTS_SECRET"):
         serve(backend, host="0.0.0.0", port=0)
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
@@ -245,7 +245,7 @@ def test_weak_secret_is_refused_before_serving(
     """A blank, short or patterned secret is refused, saying how to make one, never echoing it."""
     served: list[object] = []
     monkeypatch.setattr("analysts.web.uvicorn.run", lambda app, **_: served.append(app))
-    backend = Backend(sqlite_path=calls / "book_known_caller.db")
+    backend = Database(sqlite_path=calls / "book_known_caller.db")
     with pytest.raises(UnsafeHost, match="ANALYSTS_SECRET") as refused:
         serve(backend, host="0.0.0.0", port=0, secret=weak)
     assert served == []

@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from analysts.web import create_app
-from booking.backends import Backend
+from booking.databases import Database
 from tests.analysts.test_web import callgraph, visited
 from tests.conftest import BOOKING_CALL, record_booking
 from tests.pg import throwaway_database
@@ -18,7 +18,7 @@ from tests.pg import throwaway_database
 def client() -> Iterator[TestClient]:
     """Serve a Postgres database holding one booked call."""
     with throwaway_database() as url:
-        backend = Backend(database_url=url)
+        backend = Database(database_url=url)
         record_booking(backend, "pg-call")
         with TestClient(create_app(backend)) as opened:
             yield opened

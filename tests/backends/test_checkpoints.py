@@ -12,8 +12,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from booking.app import Agent, open_agent
-from booking.backends import Backend, open_checkpointer
+from booking.compose import Receptionist, open_receptionist
+from booking.databases import Database
 from business.calendar import BusinessCalendar
 from graph.checkpointer import prune
 from tests.conftest import NOW, SAM
@@ -59,15 +59,15 @@ def test_a_call_continues_in_another_process_on_postgres(clean_pg: str, tmp_path
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
-def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
     """Yield each checkpoint backend."""
     if request.param == "sqlite":
-        yield Backend(sqlite_path=tmp_path / "c.db")
+        yield Database(sqlite_path=tmp_path / "c.db")
     else:
-        yield Backend(database_url=request.getfixturevalue("clean_pg"))
+        yield Database(database_url=request.getfixturevalue("clean_pg"))
 
 
-def _finished_call(agent: Agent, thread: str) -> None:
+def _finished_call(agent: Receptionist, thread: str) -> None:
     agent.store.create_user(phone=SAM, name="Sam Lee")
     call = agent.conversation(thread)
     call.start(caller_id=SAM)
@@ -76,10 +76,10 @@ def _finished_call(agent: Agent, thread: str) -> None:
     call.say("bye")
 
 
-def test_pruning_keeps_only_the_final_state_of_finished_calls(backend: Backend) -> None:
+def test_pruning_keeps_only_the_final_state_of_finished_calls(backend: Database) -> None:
     """After pruning, a finished call keeps one checkpoint holding its final state."""
     clock = lambda: NOW  # noqa: E731  # the one-line clock reads best here
-    with open_agent(backend, calendar=BusinessCalendar(), clock=clock) as agent:
+    with open_receptionist(backend, calendar=BusinessCalendar(), clock=clock) as agent:
         _finished_call(agent, "old")
         config = agent.conversation("old").config
         before = list(agent.graph.get_state_history(config))
@@ -93,15 +93,15 @@ def test_pruning_keeps_only_the_final_state_of_finished_calls(backend: Backend) 
         assert agent.graph.get_state(config).values == final
 
 
-def test_pruning_leaves_recent_and_ongoing_calls_alone(backend: Backend) -> None:
+def test_pruning_leaves_recent_and_ongoing_calls_alone(backend: Database) -> None:
     """Calls that ended recently, or have not ended, keep their whole history."""
-    with open_agent(backend, calendar=BusinessCalendar(), clock=lambda: NOW) as agent:
+    with open_receptionist(backend, calendar=BusinessCalendar(), clock=lambda: NOW) as agent:
         _finished_call(agent, "recent")
         ongoing = agent.conversation("ongoing")
         ongoing.start(caller_id=SAM)
         ongoing.say("what do you have Monday")
         assert agent.store.ended_before(NOW - timedelta(days=30)) == []
-        with open_checkpointer(backend) as saver:
+        with backend.open_checkpointer() as saver:
             prune(saver, agent.store.ended_before(NOW - timedelta(days=30)))
         assert len(list(agent.graph.get_state_history(ongoing.config))) > 3
         assert ongoing.waiting()

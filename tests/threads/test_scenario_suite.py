@@ -16,10 +16,11 @@ from pathlib import Path
 import pytest
 
 from booking.cli import main
-from booking.logs import mask_phones
-from booking.scenarios import load, run_paths
+from booking.devtools.scenarios import load, run_paths
 from booking.settings import get_settings
+from store.privacy import mask_phones
 from store.sqlite import SqliteStore
+from tests.store.stored import transcript
 
 SCENARIOS = Path(__file__).parents[2] / "scenarios"
 NAMES = sorted(path.stem for path in SCENARIOS.glob("*.yaml"))
@@ -60,7 +61,7 @@ def test_every_command_reads_the_scenario_call(
     said = [str(turn["caller"]) for turn in spec["turns"] if "caller" in turn]
     with SqliteStore(db) as store:
         stored = store.get_conversation(thread)
-        lines = store.transcript(thread)
+        lines = transcript(store, thread)
     assert stored is not None
 
     (row,) = json.loads(threads(capsys, db, "list", "--json"))

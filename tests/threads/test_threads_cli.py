@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from booking.backends import Backend
 from booking.cli import main
+from booking.databases import Database
 from booking.settings import get_settings
 from tests.conftest import BOOKING_CALL, record_booking
 
@@ -25,7 +25,7 @@ STRONG_SECRET = "pX4r9Lq2Vb7Zt1Wm8Ks3Nd6Hf0Jc5Ya2Eu"
 def calls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """Record one finished booking call and one call still waiting, in a temp SQLite file."""
     db = tmp_path / "calls.db"
-    record_booking(Backend(sqlite_path=db), "booked-call", open_thread="open-call")
+    record_booking(Database(sqlite_path=db), "booked-call", open_thread="open-call")
     monkeypatch.setenv("BOOKING_DB", str(db))
     get_settings.cache_clear()
     yield db
@@ -174,3 +174,34 @@ def test_missing_database_file_is_one_line_and_not_created(
         assert main(["threads", "--db", str(typo), *argv]) == 1
         assert f"no database at {typo}" in capsys.readouterr().err
     assert not typo.exists()
+
+
+def test_db_means_the_same_before_the_command_and_after_any_of_its_words(
+    calls: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--db` before `threads`, after it, or after the action reads the same file."""
+    monkeypatch.setenv("BOOKING_DB", str(tmp_path / "elsewhere.db"))
+    get_settings.cache_clear()
+    outputs = []
+    for argv in (
+        ["--db", str(calls), "threads", "list"],
+        ["threads", "--db", str(calls), "list"],
+        ["threads", "list", "--db", str(calls)],
+    ):
+        assert main(argv) == 0
+        outputs.append(capsys.readouterr().out)
+    assert "booked-call" in outputs[0] and outputs[0] == outputs[1] == outputs[2]
+    assert not (tmp_path / "elsewhere.db").exists()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["scenarios", "run", "scenarios"], ["eval-dst", "cases.jsonl"], ["eval-calls", "c.jsonl"]],
+)
+def test_db_is_refused_by_tools_with_databases_of_their_own(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The scenario runner and the evaluations say --db does not apply, before any work."""
+    assert main(["--db", "x.db", *argv]) == 2
+    assert "--db does not apply" in capsys.readouterr().err
+    assert main([*argv, "--db", "x.db"]) == 2

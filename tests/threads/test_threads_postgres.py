@@ -9,8 +9,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from booking.backends import Backend
 from booking.cli import main
+from booking.databases import Database
 from booking.settings import get_settings
 from tests.conftest import BOOKING_CALL, record_booking
 from tests.pg import throwaway_database
@@ -20,7 +20,7 @@ from tests.pg import throwaway_database
 def pg_calls() -> Iterator[str]:
     """A migrated database holding one booked call and one call still waiting."""
     with throwaway_database() as url:
-        record_booking(Backend(database_url=url), "pg-booked", open_thread="pg-open")
+        record_booking(Database(database_url=url), "pg-booked", open_thread="pg-open")
         yield url
 
 

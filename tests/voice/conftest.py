@@ -16,7 +16,7 @@ from livekit.agents.voice.run_result import RunResult
 from livekit.agents.voice.transcription.synchronizer import TranscriptSynchronizer
 from livekit.plugins import silero
 
-from booking.app import Agent
+from booking.compose import Receptionist
 from tests.conftest import SAM
 from tests.voice.fakes import QuietSTT, SilentTTS, Speaker
 from voice.agent import BookingAgent
@@ -93,7 +93,7 @@ def audio_session() -> AudioSession:
 
 @asynccontextmanager
 async def voice_call(
-    booking: Agent,
+    booking: Receptionist,
     *,
     caller_id: str | None = SAM,
     options: AgentOptions | None = None,

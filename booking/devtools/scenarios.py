@@ -14,27 +14,26 @@ import tempfile
 import traceback
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
 
-from booking.app import embedded_agent, fixed_clock
-from booking.scenario_checks import (
+from booking.compose import fixed_clock, open_receptionist
+from booking.devtools.scenario_checks import (
     ScenarioFailed,
     check_fields,
     check_final,
     check_reply,
     local_instant,
 )
-from booking.scripted_llm import ScriptedChatModel
+from booking.devtools.scripted_llm import ScriptedEngine
 from booking.settings import parse_hours
 from business.calendar import BusinessCalendar
 from graph.conversation import Conversation
-from nodes.understanding.llm import LLMUnderstander
+from graph.understanding import Understander
 from nodes.understanding.rules import RuleUnderstander
-from nodes.understanding.types import Understander
 from store.errors import StoreUnavailable
 from store.port import Store
 
@@ -119,10 +118,10 @@ def calendar_of(spec: dict[str, Any]) -> BusinessCalendar:
 Engine = Literal["rules", "scripted-llm"]
 
 
-def engine_for(engine: Engine, *, now: datetime) -> tuple[Understander, str]:
+def engine_for(engine: Engine) -> tuple[Understander, str]:
     """Return the understanding engine a scenario runs with, and its name."""
     if engine == "scripted-llm":
-        return LLMUnderstander(ScriptedChatModel(now=now)), "scripted-llm"
+        return ScriptedEngine(), "scripted-llm"
     return RuleUnderstander(), "rules"
 
 
@@ -135,16 +134,16 @@ def run_scenario(path: Path, *, workdir: Path, engine: Engine = "rules") -> Resu
         calendar = calendar_of(spec.get("calendar", {}))
         now = local_instant(spec["now"], calendar)
         db = workdir / f"{path.stem}.db"
-        understander, name = engine_for(engine, now=now)
-        with embedded_agent(
+        understander, name = engine_for(engine)
+        with open_receptionist(
             db, calendar=calendar, clock=fixed_clock(now), understander=understander, engine=name
-        ) as agent:
-            seed(agent.store, spec, calendar)
-            dropping = DroppingStore(agent.store)
-            agent.context = replace(agent.context, store=dropping)
-            call = agent.conversation(f"scenario-{path.stem}")
+        ) as receptionist:
+            seed(receptionist.store, spec, calendar)
+            dropping = DroppingStore(receptionist.store)
+            receptionist.context = replace(receptionist.context, store=dropping)
+            call = receptionist.conversation(f"scenario-{path.stem}")
             play(call, spec, dropping, calendar, result)
-            check_final(call, agent.store, spec, calendar, db=db)
+            check_final(call, receptionist.store, spec, calendar, db=db)
     except (ScenarioFailed, yaml.YAMLError) as failure:
         result.failure = str(failure)
     except Exception:  # a crash is a failed scenario, with the traceback to fix it
@@ -200,7 +199,7 @@ def play(
             continue
         if "caller" in turn:
             before = call.state().usage.get("llm_calls", 0)
-            reply = call.say(str(turn["caller"]))
+            reply = call.say(str(turn["caller"])).reply
             result.llm_calls.append(call.state().usage.get("llm_calls", 0) - before)
             result.transcript.append(f"caller: {turn['caller']}")
             result.transcript.append(f"agent: {reply}")

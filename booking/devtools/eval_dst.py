@@ -20,16 +20,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 from zoneinfo import ZoneInfo
 
 from business.calendar import BusinessCalendar
 from business.slots import find_slots
-from graph.state import CallState
+from graph.state import CallState, Task, no_task
+from graph.understanding import Understander
 from nodes.dialogue import EXPECTING, track
-from nodes.understanding.types import Understander
 from nodes.wish import to_query
-from nodes.writes import CLEARED_TASK
 
 TZ = ZoneInfo("America/Los_Angeles")
 ALWAYS_OPEN = BusinessCalendar(
@@ -65,14 +64,15 @@ class Outcome:
 def settle(turns: Iterable[str], *, today: date, engine: Understander) -> CallState:
     """Feed the caller's turns through understanding and tracking; return the final state."""
     now = datetime.combine(today, time(0, 0), tzinfo=TZ)
-    state = CallState(call_id="eval", user_id="caller", stage="ask_request", task="book")
+    booking: Task = {**no_task(), "kind": "book"}
+    state = CallState(call_id="eval", user_id="caller", stage="ask_request", task=booking)
     for text in turns:
         heard = engine.understand(text, expecting=EXPECTING[state.stage], now=now, region="US")
         update = track(state, heard)
-        if update["act"] == "never_mind":
-            update = {**update, **CLEARED_TASK, "task": "book"}
-        known = {k: v for k, v in update.items() if k in CallState.__dataclass_fields__}
-        state = replace(state, **known)
+        if update.get("act") == "never_mind":
+            update = {**update, "task": {**no_task(), "kind": "book"}}
+        update.pop("speech", None)  # the reply is not scored; the rest are fields as they are
+        state = replace(state, **cast("dict[str, Any]", update))
     return state
 
 
@@ -92,7 +92,7 @@ def evaluate(case: dict[str, Any], engine: Understander) -> Outcome:
 
 def settled_slot(state: CallState, *, today: date) -> tuple[str | None, str | None]:
     """Return the day and time the graph would read back for the tracked wish."""
-    wish = state.wish
+    wish = state.task["wish"]
     if not wish.get("day") or not (wish.get("at") or wish.get("earliest")):
         return wish.get("day"), wish.get("at")  # no single slot: report what is known
     found = find_slots(

@@ -11,24 +11,30 @@ from typing import TextIO
 from analysts.forks import default_forks_dir, forks
 from analysts.replay import ReplayError, replay
 from analysts.sandbox import SandboxUnavailable
-from booking.backends import Backend
-from booking.masking import mask_phones, masked
-from booking.settings import get_settings
+from booking.cli.common import locale_of
+from booking.compose import composer, parts_from
+from booking.databases import Database
+from booking.extras import needs
+from booking.settings import Settings
 from store.errors import StoreUnavailable
+from store.privacy import mask_phones, masked
 
 
-def run_serve(args: argparse.Namespace, backend: Backend) -> int:
+def run_serve(args: argparse.Namespace, database: Database, *, settings: Settings) -> int:
     """Serve the read-only page until interrupted; refuse an open host without a secret."""
-    # FastAPI and jinja2 load only for `serve`, not for every `threads` command (~0.17 s).
-    from analysts.web import UnsafeHost, serve  # noqa: PLC0415 (start-up cost, above)
+    # FastAPI and jinja2 load only for `serve`, not for every `threads` command (~0.17 s),
+    # and only an install with the analysts extra has them.
+    with needs("analysts", "booking threads serve"):
+        from analysts.web import UnsafeHost, serve  # noqa: PLC0415 (above)
 
-    secret = get_settings().analysts_secret
+    secret = settings.analysts_secret
     try:
         serve(
-            backend,
+            database,
             host=args.host,
             port=args.port,
             secret=secret.get_secret_value() if secret else None,
+            locale=locale_of(settings),
         )
     except UnsafeHost as error:
         print(f"booking threads serve: {error}", file=sys.stderr)
@@ -36,9 +42,11 @@ def run_serve(args: argparse.Namespace, backend: Backend) -> int:
     return 0
 
 
-def run_forks(args: argparse.Namespace, backend: Backend, out: TextIO) -> int:
+def run_forks(
+    args: argparse.Namespace, database: Database, out: TextIO, *, settings: Settings
+) -> int:
     """`replay`: fork and print the agent's answers; `forks`: list the replays made."""
-    folder = args.forks_dir or default_forks_dir(backend)
+    folder = args.forks_dir or default_forks_dir(database)
     if args.action == "forks":
         for made in forks(folder):
             said = " / ".join(made.utterances)
@@ -48,10 +56,17 @@ def run_forks(args: argparse.Namespace, backend: Backend, out: TextIO) -> int:
                 file=out,
             )
         return 0
+    compose = composer(**parts_from(settings))
     try:
-        fork = replay(
-            backend, args.thread, checkpoint_id=args.checkpoint, say=args.say, forks_dir=folder
-        )
+        with needs("postgres", "booking threads replay of a Postgres store"):
+            fork = replay(
+                database,
+                args.thread,
+                checkpoint_id=args.checkpoint,
+                say=args.say,
+                forks_dir=folder,
+                compose=compose,
+            )
     except (ReplayError, SandboxUnavailable, StoreUnavailable) as error:
         print(f"booking threads replay: {error}", file=sys.stderr)
         return 1

@@ -36,12 +36,11 @@ from typing import Any, Literal, NamedTuple, TextIO
 
 from langgraph.checkpoint.memory import InMemorySaver
 
-from booking.app import fixed_clock
-from booking.eval_dst import ALWAYS_OPEN, load_cases
-from booking.scenarios import Engine, engine_for
+from booking.compose import call_context, fixed_clock
+from booking.devtools.eval_dst import ALWAYS_OPEN, load_cases
+from booking.devtools.scenarios import Engine, engine_for
 from business.spoken import say_slot, say_time
 from graph.builder import build_graph
-from graph.context import CallContext
 from graph.conversation import CallGraph, Conversation
 from graph.state import CallState
 from nodes.understanding.rules import RuleUnderstander
@@ -88,15 +87,16 @@ class Caller:
 
     def next_line(self, state: CallState) -> Said | None:
         """Answer the agent's pending question, or return None to fall silent."""
-        if state.stage == "confirm" and state.pending:
-            if state.pending.get("kind") == "book" and self._is_goal(state.pending["slot"]):
+        pending = state.task["pending"]
+        if state.stage == "confirm" and pending:
+            if pending.get("kind") == "book" and self._is_goal(pending["slot"]):
                 return Said("yes", real=False)
             if self.turns and self._plain_yes(self.turns[0]):
                 self.turns.pop(0)
             return Said("no", real=False)
         if state.stage == "offer_slots":
-            if any(self._is_goal(slot) for slot in state.offers):
-                return Said(self._pick(state.offers), real=False)
+            if any(self._is_goal(slot) for slot in state.task["offers"]):
+                return Said(self._pick(state.task["offers"]), real=False)
             if self.turns and self._plain_yes(self.turns[0]):
                 self.turns.pop(0)
                 return Said("no", real=False)
@@ -143,15 +143,15 @@ def play(case: dict[str, Any], *, graph: CallGraph, engine: Engine) -> Call:
         date.fromisoformat(expected["date"]), time.fromisoformat(expected["time"]), tzinfo=tz
     )
     call = Call(id=case["id"], goal=goal, own_words=in_own_words(case["user_turns"]))
-    understander, name = engine_for(engine, now=now)
+    understander, name = engine_for(engine)
     store = SqliteStore(":memory:")
     try:
         user = store.create_user(phone=PHONE, name="Sam Lee")
-        context = CallContext(
-            store=store,
-            understander=understander,
-            calendar=ALWAYS_OPEN,
+        context = call_context(
+            store,
             clock=fixed_clock(now),
+            calendar=ALWAYS_OPEN,
+            understander=understander,
             engine=name,
         )
         caller = Caller(list(case["user_turns"]), goal=goal, now=now)
@@ -182,7 +182,7 @@ def converse(conversation: Conversation, caller: Caller, transcript: list[str]) 
         if said is None:
             return f"the caller's turns ran out (agent waiting in stage {state.stage})"
         transcript.append(f"caller: {said.text}" if said.real else f"caller*: {said.text}")
-        transcript.append(f"agent: {conversation.say(said.text)}")
+        transcript.append(f"agent: {conversation.say(said.text).reply}")
     return "a write was made" if conversation.state().outcomes else f"{MAX_LINES} caller lines"
 
 

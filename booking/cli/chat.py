@@ -8,12 +8,44 @@ Resuming a call whose last step a crash cut short finishes that step and prints 
 
 from __future__ import annotations
 
+import argparse
 import sys
-from typing import TextIO
+import uuid
+from typing import Any, TextIO
 
+from booking.cli.common import db_of, instant
+from booking.compose import fixed_clock, open_configured, system_clock
+from booking.settings import Settings
 from graph.conversation import Conversation
 
 HANGUP_COMMAND = "/hangup"
+
+
+def add_parser(sub: Any, database: argparse.ArgumentParser) -> None:
+    """Add `booking chat` to the `booking` parser."""
+    chat = sub.add_parser(
+        "chat",
+        parents=[database],
+        help="talk to the agent as text (pipe lines in to script it)",
+    )
+    chat.add_argument("--thread", help="resume this conversation id")
+    chat.add_argument("--phone", help="caller ID, as SIP would give it")
+    chat.add_argument("--now", type=instant, help="fixed clock, ISO date-time with offset")
+    chat.set_defaults(command=command)
+
+
+def command(args: argparse.Namespace, settings: Settings) -> int:
+    """Compose the agent the settings describe and talk to it on stdin and stdout."""
+    clock = fixed_clock(args.now) if args.now else system_clock
+    with open_configured(settings, db=db_of(args), clock=clock) as receptionist:
+        call = receptionist.conversation(args.thread or str(uuid.uuid4()))
+        return run_chat(
+            call,
+            caller_id=args.phone,
+            lines=sys.stdin,
+            out=sys.stdout,
+            interactive=sys.stdin.isatty(),
+        )
 
 
 def run_chat(
@@ -54,7 +86,7 @@ def run_chat(
             break
         if not line.strip():
             continue
-        _say(out, call.say(line.strip()), interactive)
+        _say(out, call.say(line.strip()).reply, interactive)
     return 0
 
 

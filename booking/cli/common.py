@@ -1,0 +1,47 @@
+"""What every `booking` command shares: the `--db` option and reading an instant."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import datetime
+from typing import Any
+
+from analysts.source import Locale
+from booking.settings import Settings
+
+DB_HELP = "SQLite file for the store and the checkpoints (default: BOOKING_DB, else booking.db)"
+
+
+def database_option() -> argparse.ArgumentParser:
+    """Return the parent parser holding `--db`, for `booking` and each command that opens it.
+
+    Given before the command or after any of its words, `--db` means the same: it is left
+    out of the namespace unless given (SUPPRESS), so a later position never resets it.
+    """
+    options = argparse.ArgumentParser(add_help=False)
+    options.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help=DB_HELP)
+    return options
+
+
+def db_of(args: argparse.Namespace) -> str | None:
+    """Return the SQLite file given with `--db`, or None for the settings' own."""
+    db: Any = getattr(args, "db", None)
+    return None if db is None else str(db)
+
+
+def instant(text: str) -> datetime:
+    """Read `--now`: an ISO date-time with a UTC offset."""
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"not an ISO date-time: {text!r}") from error
+    if value.tzinfo is None:
+        raise argparse.ArgumentTypeError(
+            "give --now with a UTC offset, e.g. 2026-12-01T10:00-08:00"
+        )
+    return value
+
+
+def locale_of(settings: Settings) -> Locale:
+    """Return how the analysts' views read numbers and days: the settings' region and zone."""
+    return Locale(region=settings.phone_region, timezone=settings.business_timezone)

@@ -1,0 +1,75 @@
+"""`booking db migrate` and `booking checkpoints prune`: keeping the databases in shape."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from booking.cli.common import db_of
+from booking.databases import Database
+from booking.extras import needs
+from booking.settings import Settings
+from graph.checkpointer import prune
+
+
+def add_parsers(sub: Any, database: argparse.ArgumentParser) -> None:
+    """Add `booking db migrate` and `booking checkpoints prune` to the `booking` parser."""
+    db = sub.add_parser("db", help="database maintenance")
+    db.add_subparsers(dest="action", required=True).add_parser(
+        "migrate",
+        parents=[database],
+        help="apply the Postgres migrations in store/migrations (safe to run twice)",
+    ).set_defaults(command=migrate_command)
+    checkpoints = sub.add_parser("checkpoints", help="checkpoint retention")
+    prune_parser = checkpoints.add_subparsers(dest="action", required=True).add_parser(
+        "prune",
+        parents=[database],
+        help="keep only the final checkpoint of calls that ended long ago",
+    )
+    prune_parser.add_argument(
+        "--older-than-days", type=int, help="default: CHECKPOINT_RETENTION_DAYS"
+    )
+    prune_parser.set_defaults(command=prune_command)
+
+
+def migrate_command(args: argparse.Namespace, settings: Settings) -> int:
+    """Run `booking db migrate` on the configured database."""
+    return run_migrate(Database.from_settings(settings, sqlite_path=db_of(args)))
+
+
+def prune_command(args: argparse.Namespace, settings: Settings) -> int:
+    """Run `booking checkpoints prune` on the configured database."""
+    days = args.older_than_days or settings.checkpoint_retention_days
+    database = Database.from_settings(settings, sqlite_path=db_of(args))
+    return run_prune(database, older_than_days=days)
+
+
+def run_migrate(database: Database) -> int:
+    """Apply pending Postgres migrations (safe to run twice); SQLite needs none."""
+    if database.database_url is None:
+        print(
+            "No DATABASE_URL: the SQLite store creates its schema when it opens; nothing to do."
+            " For a Supabase project, run this with its direct connection string as DATABASE_URL.",
+            file=sys.stderr,
+        )
+        return 0
+    with needs("postgres", "booking db migrate"):
+        from store.postgres.migrate import migrate  # noqa: PLC0415 (the postgres extra)
+    applied = migrate(database.database_url)
+    print(f"applied: {', '.join(applied)}" if applied else "schema is up to date")
+    return 0
+
+
+def run_prune(database: Database, *, older_than_days: int) -> int:
+    """Keep only the final checkpoint of calls that ended more than N days ago."""
+    cutoff = datetime.now(UTC) - timedelta(days=older_than_days)
+    with database.open_store() as store:
+        threads = store.ended_before(cutoff)
+    with database.open_checkpointer() as saver:
+        prune(saver, threads)
+    print(
+        f"pruned the checkpoints of {len(threads)} finished calls older than {older_than_days} days"
+    )
+    return 0

@@ -1,0 +1,124 @@
+"""Where the store and the checkpoints live: a SQLite file, Postgres, or a Supabase project.
+
+- nothing set: one SQLite file holds the store and the checkpoints (embedded default);
+- `DATABASE_URL`: Postgres holds both (also the recommended way to use a Supabase
+  project: its direct connection string gives real transactions and no HTTP per query);
+- `SUPABASE_URL` + `SUPABASE_KEY` (and no DATABASE_URL): the store goes through the
+  Supabase API with atomic writes as rpc() calls; the checkpoints, which need a database
+  connection, stay in the local SQLite file.
+
+Postgres and Supabase are optional extras (`booking.extras`): their drivers are imported
+when chosen, so the core install runs on SQLite, and a missing one is a sentence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from langgraph.checkpoint.base import BaseCheckpointSaver
+
+from booking.extras import needs
+from booking.settings import Settings
+from graph.checkpointer import sqlite_checkpointer
+from store.port import Store
+from store.sqlite import SqliteStore
+
+if TYPE_CHECKING:
+    from store.postgres.pool import PoolTimeouts
+
+
+@dataclass(frozen=True)
+class Database:
+    """Connection details of the store and the checkpoints (secrets stay in here)."""
+
+    sqlite_path: str | Path = "booking.db"
+    database_url: str | None = None
+    supabase_url: str | None = None
+    supabase_key: str | None = None
+    timeouts: PoolTimeouts | None = None
+    """How long Postgres calls may wait (`DATABASE_*_SECONDS`); None: the pool's defaults."""
+
+    def __repr__(self) -> str:
+        """Name the kind of database without any connection string or key."""
+        return f"Database({self.name})"
+
+    @classmethod
+    def from_settings(
+        cls, settings: Settings, *, sqlite_path: str | Path | None = None
+    ) -> Database:
+        """Return the database the settings select; `sqlite_path` overrides `BOOKING_DB`."""
+        database_url = _secret(settings.database_url)
+        timeouts = None
+        if database_url:
+            with needs("postgres", "DATABASE_URL (Postgres)"):
+                from store.postgres.pool import PoolTimeouts  # noqa: PLC0415 (optional extra)
+
+            timeouts = PoolTimeouts(
+                wait=settings.database_wait_seconds,
+                connect=settings.database_connect_timeout_seconds,
+                statement=settings.database_statement_timeout_seconds,
+            )
+        return cls(
+            sqlite_path=sqlite_path or settings.booking_db,
+            database_url=database_url,
+            supabase_url=settings.supabase_url or None,
+            supabase_key=_secret(settings.supabase_key),
+            timeouts=timeouts,
+        )
+
+    @property
+    def name(self) -> Literal["postgres", "supabase", "sqlite"]:
+        """Return which store backend is in use."""
+        if self.database_url:
+            return "postgres"
+        if self.supabase_url and self.supabase_key:
+            return "supabase"
+        return "sqlite"
+
+    @contextmanager
+    def open_store(self) -> Iterator[Store]:
+        """Open the store this database names; close it on exit."""
+        # The remote adapters are imported when chosen: they are optional extras, and
+        # supabase-py alone costs ~0.14 s of every command's start-up.
+        store: Store
+        if self.database_url:
+            with needs("postgres", "DATABASE_URL (Postgres)"):
+                from store.postgres import PostgresStore  # noqa: PLC0415 (above)
+
+            store = PostgresStore(self.database_url, timeouts=self.timeouts)
+        elif self.supabase_url and self.supabase_key:
+            with needs("supabase", "SUPABASE_URL (the Supabase API)"):
+                from store.supabase import SupabaseStore  # noqa: PLC0415 (above)
+
+            store = SupabaseStore(self.supabase_url, self.supabase_key)
+        else:
+            store = SqliteStore(self.sqlite_path)
+        try:
+            yield store
+        finally:
+            store.close()
+
+    @contextmanager
+    def open_checkpointer(self) -> Iterator[BaseCheckpointSaver[str]]:
+        """Open Postgres checkpoints with DATABASE_URL, else the SQLite file's."""
+        if self.database_url:
+            with needs("postgres", "DATABASE_URL (Postgres)"):
+                from graph.checkpointer import postgres_checkpointer  # noqa: PLC0415 (above)
+
+            with postgres_checkpointer(self.database_url, timeouts=self.timeouts) as saver:
+                yield saver
+        else:
+            with sqlite_checkpointer(self.sqlite_path) as sqlite_saver:
+                yield sqlite_saver
+
+
+def _secret(value: object) -> str | None:
+    """Unwrap a SecretStr (or None/empty) at the last moment it is needed."""
+    if value is None:
+        return None
+    raw = value.get_secret_value() if hasattr(value, "get_secret_value") else str(value)
+    return raw or None
