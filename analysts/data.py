@@ -269,14 +269,23 @@ def compact(value: Any, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 3] + "..."
 
 
-def diff(before: dict[str, Any], after: dict[str, Any]) -> list[tuple[str, str, Any, Any]]:
-    """Return (change, key, old, new) for every key added, removed or changed."""
+def diff(
+    before: dict[str, Any], after: dict[str, Any], *, within: str = ""
+) -> list[tuple[str, str, Any, Any]]:
+    """Return (change, key, old, new) for every key added, removed or changed.
+
+    A record in both (the task, its wish) is compared field by field under a dotted key
+    ("task.pending"), so a change says which part of it changed.
+    """
     out: list[tuple[str, str, Any, Any]] = []
     for key in sorted(set(before) | set(after)):
+        name = f"{within}{key}"
         if key not in after:
-            out.append(("removed", key, before[key], None))
+            out.append(("removed", name, before[key], None))
         elif key not in before:
-            out.append(("added", key, None, after[key]))
+            out.append(("added", name, None, after[key]))
+        elif isinstance(before[key], dict) and isinstance(after[key], dict):
+            out += diff(before[key], after[key], within=f"{name}.")
         elif before[key] != after[key]:
-            out.append(("changed", key, before[key], after[key]))
+            out.append(("changed", name, before[key], after[key]))
     return out

@@ -29,10 +29,10 @@ from datetime import datetime
 from functools import partial
 from zoneinfo import ZoneInfo
 
+from graph.understanding import Expecting
 from nodes.understanding.bounds import MAX_UNDERSTOOD_CHARS
 from nodes.understanding.lexicon import MONTHS, TEENS, UNIT_VALUE, WEEKDAYS
 from nodes.understanding.rules import RuleUnderstander, understand_whole
-from nodes.understanding.types import Expecting
 from nodes.understanding.when import prepare
 
 NOW = datetime(2025, 3, 12, 10, 0, tzinfo=ZoneInfo("America/Los_Angeles"))

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from langgraph.checkpoint.memory import InMemorySaver
 
-from booking.app import Agent, fixed_clock
+from booking.compose import Receptionist, fixed_clock
 from business.calendar import BusinessCalendar
 from graph.builder import build_graph
 from graph.context import CallContext
@@ -43,7 +43,7 @@ class Row:
 
 
 @contextmanager
-def fuzz_agent() -> Iterator[tuple[Agent, sqlite3.Connection]]:
+def fuzz_agent() -> Iterator[tuple[Receptionist, sqlite3.Connection]]:
     """Yield an agent on an in-memory store with three seeded accounts, and its connection."""
     calendar = BusinessCalendar(max_upcoming=4)
     prepare("US", NOW.date())
@@ -61,7 +61,7 @@ def fuzz_agent() -> Iterator[tuple[Agent, sqlite3.Connection]]:
             calendar=calendar,
             clock=fixed_clock(NOW),
         )
-        agent = Agent(build_graph().compile(checkpointer=InMemorySaver()), context, store)
+        agent = Receptionist(build_graph().compile(checkpointer=InMemorySaver()), context, store)
         yield agent, store._conn  # the test reads the rows as they are, not through the port
 
 
@@ -75,7 +75,7 @@ def _audit(before: CallState, after: CallState, old: dict[str, Row], new: dict[s
     changed = {i: r for i, r in new.items() if old.get(i) != r}
     if not changed:
         return
-    pending = before.pending or {}
+    pending = before.task["pending"] or {}
     assert before.stage == "confirm" and read_back_heard(before), (before, after.utterance)
     assert after.act == "affirm", after.utterance
     assert before.user_id is not None and before.identity in TRUSTED
@@ -91,7 +91,7 @@ def _audit(before: CallState, after: CallState, old: dict[str, Row], new: dict[s
             assert row.status == expected
 
 
-def _state_before(agent: Agent, call: Conversation, turn: int) -> CallState:
+def _state_before(agent: Receptionist, call: Conversation, turn: int) -> CallState:
     """The state in which the caller heard the question that their line `turn` answered."""
     for snapshot in agent.graph.get_state_history(call.config):
         values = snapshot.values
@@ -112,7 +112,7 @@ def run_calls(seed: int, utterances: int) -> tuple[int, int, int]:
 
 
 def _run(
-    agent: Agent, reader: sqlite3.Connection, seed: int, utterances: int
+    agent: Receptionist, reader: sqlite3.Connection, seed: int, utterances: int
 ) -> tuple[int, int, int]:
     rng = random.Random(seed)
     lines = LineMaker(rng)
@@ -128,7 +128,7 @@ def _run(
             line = lines.line()
             old = _rows(reader)
             try:
-                reply = call.say(line)
+                reply = call.say(line).reply
             except Exception as error:  # the failing line, reproducible from the seed
                 raise AssertionError(
                     f"seed {seed} call {calls} raised {error!r} on {line[:200]!r}"

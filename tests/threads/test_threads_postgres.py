@@ -63,7 +63,7 @@ def test_show_history_diff_export_on_postgres(capsys: pytest.CaptureFixture[str]
     before_yes = next(line.split()[0] for line in history if " confirm " in f" {line} ")
     after_yes = next(line.split()[0] for line in history if " book " in f" {line} ")
     changes = threads(capsys, "diff", "pg-booked", before_yes, after_yes)
-    assert "~ pending:" in changes and "~ outcomes:" in changes
+    assert "~ task.pending:" in changes and "~ outcomes:" in changes
     rows = list(csv.DictReader(io.StringIO(threads(capsys, "export", "--all", "--format", "csv"))))
     assert {row["thread_id"] for row in rows} == {"pg-booked", "pg-open"}
     assert "+14155550123" not in json.dumps(rows)

@@ -21,11 +21,11 @@ import pytest
 from langchain_core.messages import HumanMessage
 
 from bench.huge_lines import FAMILIES, NOW
+from graph.understanding import Expecting, Understanding
 from nodes.understanding import days, lexicon, names, relative
 from nodes.understanding.bounds import LOOKBACK, MAX_UNDERSTOOD_CHARS, clip
 from nodes.understanding.llm import LLMUnderstander
 from nodes.understanding.rules import RuleUnderstander, understand_whole
-from nodes.understanding.types import Expecting, Understanding
 from nodes.understanding.when import prepare
 from tests.linear import calls
 from tests.llm.fakes import Recorder

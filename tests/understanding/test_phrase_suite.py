@@ -27,7 +27,7 @@ from typing import Literal
 
 import pytest
 
-from nodes.understanding.types import When
+from graph.understanding import When
 from nodes.understanding.when import resolve_when
 from tests.understanding.phrases import PHRASES, SAID_ON, Case, Expect, Region, cases
 

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from graph.understanding import Expecting, Understander, Understanding
 from nodes.understanding.rules import RuleUnderstander
-from nodes.understanding.types import Expecting, Understander, Understanding
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("America/Los_Angeles"))  # a Wednesday
 ENGINE: Understander = RuleUnderstander()

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from nodes.understanding.types import When
+from graph.understanding import When
 from nodes.understanding.when import resolve_when
 
 TZ = ZoneInfo("America/Los_Angeles")

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from nodes.understanding.types import Expecting, When
+from graph.understanding import Expecting, When
 from nodes.understanding.when import resolve_when
 
 TZ = ZoneInfo("America/Los_Angeles")
