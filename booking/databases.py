@@ -107,7 +107,7 @@ class Database:
         """Open Postgres checkpoints with DATABASE_URL, else the SQLite file's."""
         if self.database_url:
             with needs("postgres", "DATABASE_URL (Postgres)"):
-                from graph.checkpointer import postgres_checkpointer  # noqa: PLC0415 (above)
+                from graph.postgres_checkpointer import postgres_checkpointer  # noqa: PLC0415
 
             with postgres_checkpointer(self.database_url, timeouts=self.timeouts) as saver:
                 yield saver

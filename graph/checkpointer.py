@@ -6,8 +6,9 @@ step a crash left half done).
 
 Both savers raise `CheckpointsUnavailable` when their database cannot be reached (the
 Postgres server stopped, a SQLite file locked past its busy timeout), so the turn protocol
-can tell an outage, which it turns into a sentence, from a bug. The Postgres one lends its
-connections from `store.postgres.pool.CheckedPool`: checked on checkout, failing fast.
+can tell an outage, which it turns into a sentence, from a bug. The Postgres saver is in
+`graph.postgres_checkpointer`, so that only an install with the postgres extra imports
+psycopg.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
-import psycopg
 from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.base import (
     BaseCheckpointSaver,
@@ -28,10 +28,7 @@ from langgraph.checkpoint.base import (
     CheckpointMetadata,
     CheckpointTuple,
 )
-from langgraph.checkpoint.postgres import PostgresSaver
 from langgraph.checkpoint.sqlite import SqliteSaver
-
-from store.postgres.pool import CheckedPool, PoolTimeouts, connection_kwargs
 
 
 class CheckpointsUnavailable(RuntimeError):
@@ -48,7 +45,7 @@ def _described(error: BaseException) -> str:
     return _CREDENTIALS.sub(lambda m: f"{m[1] or m[2]}***{'@' if m[1] else ''}", text)
 
 
-class _Translated(BaseCheckpointSaver[str]):
+class TranslatedSaver(BaseCheckpointSaver[str]):
     """Turn the database's own outage errors into `CheckpointsUnavailable`."""
 
     outages: tuple[type[Exception], ...] = ()
@@ -105,16 +102,10 @@ class _Translated(BaseCheckpointSaver[str]):
             super().put_writes(config, writes, task_id, task_path)
 
 
-class SqliteCheckpoints(_Translated, SqliteSaver):
+class SqliteCheckpoints(TranslatedSaver, SqliteSaver):
     """`SqliteSaver` whose lock and I/O failures are `CheckpointsUnavailable`."""
 
     outages = (sqlite3.OperationalError,)
-
-
-class PostgresCheckpoints(_Translated, PostgresSaver):
-    """`PostgresSaver` whose connection failures and timeouts are `CheckpointsUnavailable`."""
-
-    outages = (psycopg.OperationalError,)
 
 
 @contextmanager
@@ -131,31 +122,6 @@ def sqlite_checkpointer(path: str | Path) -> Iterator[SqliteCheckpoints]:
         yield saver
     finally:
         conn.close()
-
-
-@contextmanager
-def postgres_checkpointer(
-    database_url: str, *, max_size: int = 10, timeouts: PoolTimeouts | None = None
-) -> Iterator[PostgresCheckpoints]:
-    """Open Postgres checkpoints on a checked pool; `setup()` creates its tables once.
-
-    `setup()` runs on a connection of its own without the statement timeout, so a slow
-    migration of a large checkpoint table is not cut short.
-    """
-    timeouts = timeouts or PoolTimeouts()
-    setup_options = connection_kwargs(database_url, PoolTimeouts(connect=timeouts.connect))
-    setup_options.pop("options", None)
-    pool = CheckedPool(
-        database_url, timeouts=timeouts, name="booking-checkpoints", max_size=max_size
-    )
-    try:
-        with PostgresCheckpoints._opening():
-            with psycopg.Connection.connect(database_url, **setup_options) as conn:
-                PostgresSaver(conn).setup()
-            pool.open(wait=True, timeout=max(timeouts.connect, 5.0))
-        yield PostgresCheckpoints(pool)
-    finally:
-        pool.close()
 
 
 def prune(saver: BaseCheckpointSaver[str], thread_ids: Sequence[str]) -> None:

@@ -110,13 +110,6 @@ def core_only(
     )
 
 
-# TEMPORARY: graph/checkpointer.py imports psycopg (and PostgresSaver) at module level, and
-# every door imports it for CheckpointsUnavailable; once its Postgres saver moves to a module
-# of its own, imported only for DATABASE_URL, these pass: delete the marker then.
-NEEDS_GRAPH_SPLIT = pytest.mark.xfail(
-    reason="graph/checkpointer.py imports psycopg at module level", strict=True
-)
-
 BOOKING_CLI = """
 from booking.cli import main
 raise SystemExit(main(sys.argv[1:]))
@@ -148,7 +141,6 @@ def test_the_blocker_refuses_every_optional_provider(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-@NEEDS_GRAPH_SPLIT
 def test_booking_chat_runs_on_the_core_install(tmp_path: Path) -> None:
     """`booking chat` books on SQLite with the rules when no extra is installed."""
     done = core_only(
@@ -167,7 +159,6 @@ def test_booking_chat_runs_on_the_core_install(tmp_path: Path) -> None:
     assert "You're booked for Monday, November 30th at 10 AM" in done.stdout
 
 
-@NEEDS_GRAPH_SPLIT
 def test_the_scenario_runner_runs_on_the_core_install(tmp_path: Path) -> None:
     """`booking scenarios run scenarios` passes with no extra, with the scripted LLM engine too."""
     every = core_only(BOOKING_CLI, "scenarios", "run", str(ROOT / "scenarios"), cwd=tmp_path)
@@ -181,7 +172,6 @@ def test_the_scenario_runner_runs_on_the_core_install(tmp_path: Path) -> None:
     assert "1 passed, 0 failed" in scripted.stdout
 
 
-@NEEDS_GRAPH_SPLIT
 @pytest.mark.parametrize(
     ("env", "argv", "extra"),
     [

@@ -29,9 +29,9 @@ from psycopg import sql
 from booking.compose import fixed_clock
 from business.calendar import BusinessCalendar
 from graph.builder import build_graph
-from graph.checkpointer import postgres_checkpointer
 from graph.context import CallContext
 from graph.conversation import Conversation
+from graph.postgres_checkpointer import postgres_checkpointer
 from nodes.understanding.rules import RuleUnderstander
 from store.postgres import PostgresStore
 from store.postgres.pool import PoolTimeouts
