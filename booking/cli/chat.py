@@ -73,7 +73,8 @@ def run_chat(
             f"call id: {call.thread_id}  (resume with --thread {call.thread_id})", file=sys.stderr
         )
         _say(out, call.start(caller_id=caller_id), interactive)
-    while call.waiting():
+    ended = not call.waiting()
+    while not ended:
         if interactive:
             out.write("you> ")
             out.flush()
@@ -86,7 +87,9 @@ def run_chat(
             break
         if not line.strip():
             continue
-        _say(out, call.say(line.strip()).reply, interactive)
+        said = call.say(line.strip())
+        _say(out, said.reply, interactive)
+        ended = said.ended  # from the step's own output: no further read of the checkpoint
     return 0
 
 
