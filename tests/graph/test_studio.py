@@ -135,6 +135,9 @@ def test_langgraph_dev_books_over_its_http_api(tmp_path: Path, booking_db: Path)
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in (*SWITCHES, *REMOTE)}
     env.update(OFFLINE, BOOKING_DB=str(booking_db), PYTHONUNBUFFERED="1")
+    # run elsewhere so no developer .env is read; the repo's folders on the path, as
+    # `langgraph dev` puts them when started at the repo root (the README's way)
+    env["PYTHONPATH"] = str(ROOT)
     log_path = tmp_path / "langgraph-dev.log"
     command = [
         *(sys.executable, "-m", "langgraph_cli", "dev", "--no-browser", "--no-reload"),
