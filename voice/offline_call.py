@@ -17,8 +17,8 @@ from typing import TypeVar
 from livekit.agents import vad as lk_vad
 from livekit.plugins import silero
 
-from booking.app import Agent as App
-from graph.conversation import Conversation
+from booking.compose import Receptionist as App
+from graph.conversation import Conversation, Said
 from voice.agent import BookingAgent
 from voice.offline import (
     OFFLINE_TURN_HANDLING,
@@ -54,7 +54,7 @@ class TimedConversation(Conversation):
     steps: list[float] = field(default_factory=list)
     """Seconds inside `Conversation.say`, one per caller turn sent to the graph."""
 
-    def say(self, utterance: str, *, heard: str | None = None) -> str:
+    def say(self, utterance: str, *, heard: str | None = None) -> Said:
         """Run the step and time it."""
         started = time.perf_counter()
         try:

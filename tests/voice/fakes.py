@@ -24,8 +24,8 @@ from livekit.agents.types import (
 )
 from livekit.agents.voice import io
 
+from graph.understanding import Expecting, Understanding
 from nodes.understanding.rules import RuleUnderstander
-from nodes.understanding.types import Expecting, Understanding
 
 RATE = 16000
 

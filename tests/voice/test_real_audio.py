@@ -13,9 +13,10 @@ from datetime import datetime
 
 import pytest
 
-from booking.app import Agent
+from booking.compose import Receptionist
 from graph.state import CallState
 from tests.conftest import SAM
+from tests.store.stored import transcript
 from voice.offline_call import CallerLine, OfflineCall, run_offline_call
 
 pytestmark = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="needs espeak-ng")
@@ -29,7 +30,7 @@ CALL = [
 ]
 
 
-def test_a_spoken_call_books_and_keeps_what_a_barge_in_cut_off(agent: Agent) -> None:
+def test_a_spoken_call_books_and_keeps_what_a_barge_in_cut_off(agent: Receptionist) -> None:
     """Caller ID identifies Sam; the spoken booking lands; the cut reply is kept as heard."""
     call: OfflineCall = asyncio.run(
         run_offline_call(agent, CALL, thread_id="voice-1", caller_id=SAM)
@@ -58,5 +59,5 @@ def test_a_spoken_call_books_and_keeps_what_a_barge_in_cut_off(agent: Agent) -> 
         text.startswith(cut["text"]) and text != cut["text"] for text in full
     )
 
-    stored = [line for line in agent.store.transcript("voice-1") if line.interrupted]
+    stored = [line for line in transcript(agent.store, "voice-1") if line.interrupted]
     assert [line.text for line in stored] == [cut["text"]]

@@ -7,8 +7,9 @@ from dataclasses import replace
 
 import pytest
 
-from booking.app import Agent
+from booking.compose import Receptionist
 from tests.conftest import SAM
+from tests.store.stored import transcript
 from tests.voice.conftest import THREAD, audio_session, voice_call
 from tests.voice.fakes import SlowUnderstander, until
 from voice.options import AgentOptions, VoiceRates
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.anyio
 READBACK = "Just to confirm: book you for Monday, November 30th at 10 AM?"
 
 
-async def test_a_barge_in_tells_the_graph_what_was_heard(agent: Agent) -> None:
+async def test_a_barge_in_tells_the_graph_what_was_heard(agent: Receptionist) -> None:
     """A read-back cut short is recorded as the words played, flagged; a yes to it hears the
     read-back again (the caller never heard the slot), and a yes to that books."""
     audio = audio_session()
@@ -34,11 +35,11 @@ async def test_a_barge_in_tells_the_graph_what_was_heard(agent: Agent) -> None:
     recent = agent.conversation(THREAD).state().recent
     (cut,) = [line for line in recent if line.get("interrupted")]
     assert cut["text"] and READBACK.startswith(cut["text"]) and cut["text"] != READBACK
-    stored = [line for line in agent.store.transcript(THREAD) if line.interrupted]
+    stored = [line for line in transcript(agent.store, THREAD) if line.interrupted]
     assert [line.text for line in stored] == [cut["text"]]
 
 
-async def test_a_confirmation_cannot_be_interrupted(agent: Agent) -> None:
+async def test_a_confirmation_cannot_be_interrupted(agent: Receptionist) -> None:
     """The reply of a step that wrote plays whole: LiveKit refuses to interrupt it."""
     audio = audio_session()
     async with voice_call(agent, session=audio.session) as call:
@@ -49,10 +50,10 @@ async def test_a_confirmation_cannot_be_interrupted(agent: Agent) -> None:
         with pytest.raises(RuntimeError, match="does not allow interruptions"):
             audio.session.interrupt()
         assert "You're booked" in await reply
-    assert not any(line.interrupted for line in agent.store.transcript(THREAD))
+    assert not any(line.interrupted for line in transcript(agent.store, THREAD))
 
 
-async def test_a_confirmation_computed_during_a_barge_in_is_still_said(agent: Agent) -> None:
+async def test_a_confirmation_computed_during_a_barge_in_is_still_said(agent: Receptionist) -> None:
     """Cut in while the booking step runs: the step still books and its reply is said."""
     agent.context = replace(agent.context, understander=SlowUnderstander(0.4, "yes".__eq__))
     audio = audio_session()
@@ -70,11 +71,13 @@ async def test_a_confirmation_computed_during_a_barge_in_is_still_said(agent: Ag
         await reply
         await until(lambda: any("You're booked" in text for text in spoken))
         await call.say("what do I have booked?")
-    (confirmation,) = [line for line in agent.store.transcript(THREAD) if "booked for" in line.text]
+    (confirmation,) = [
+        line for line in transcript(agent.store, THREAD) if "booked for" in line.text
+    ]
     assert not confirmation.interrupted
 
 
-async def test_speech_usage_is_priced_into_the_stored_costs(agent: Agent) -> None:
+async def test_speech_usage_is_priced_into_the_stored_costs(agent: Receptionist) -> None:
     """STT seconds and TTS characters from the session's usage are priced and totalled."""
     audio = audio_session()
     rates = VoiceRates(stt_usd_per_minute=0.6, tts_usd_per_1k_chars=2.0)

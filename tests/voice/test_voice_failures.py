@@ -16,11 +16,11 @@ from typing import Any
 
 import pytest
 
-from booking.app import Agent
-from graph.conversation import Conversation
-from nodes import phrases as graph_phrases
+from booking.compose import Receptionist
+from graph import apologies
+from graph.conversation import Conversation, Said
+from graph.understanding import Expecting, Understanding
 from nodes.understanding.rules import RuleUnderstander
-from nodes.understanding.types import Expecting, Understanding
 from tests.voice.conftest import said, text_session, voice_call
 from tests.voice.fakes import until
 from voice import delivery, phrases
@@ -72,7 +72,7 @@ class Gate:
         return self._rules.understand(text, expecting=expecting, now=now, region=region)
 
 
-def booked(agent: Agent) -> int:
+def booked(agent: Receptionist) -> int:
     """Return how many appointments the store holds for the call's caller."""
     return sum(
         len(agent.store.list_appointments(user.id))
@@ -81,25 +81,25 @@ def booked(agent: Agent) -> int:
     )
 
 
-async def test_a_step_that_raises_apologises_and_the_call_goes_on(agent: Agent) -> None:
+async def test_a_step_that_raises_apologises_and_the_call_goes_on(agent: Receptionist) -> None:
     """A graph step that raises is apologised for with the question again; the next turn books."""
     agent.context = replace(agent.context, understander=Bomb())
     async with voice_call(agent) as call:
         assert READ_BACK in await call.say("book Monday at 10am")
         apology = await call.say("boom")
-        assert apology.startswith(graph_phrases.SOMETHING_WENT_WRONG) and READ_BACK in apology
+        assert apology.startswith(apologies.SOMETHING_WENT_WRONG) and READ_BACK in apology
         assert BOOKED in await call.say("yes")
     assert booked(agent) == 1
 
 
 async def test_a_failure_outside_the_graph_is_a_short_apology(
-    agent: Agent, monkeypatch: pytest.MonkeyPatch
+    agent: Receptionist, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Even when the turn protocol itself raises, the caller hears an apology, and goes on."""
     say = Conversation.say
     failures = [RuntimeError("the turn protocol broke")]
 
-    def flaky(self: Conversation, utterance: str, **kwargs: Any) -> str:
+    def flaky(self: Conversation, utterance: str, **kwargs: Any) -> Said:
         if failures:
             raise failures.pop()
         return say(self, utterance, **kwargs)
@@ -112,7 +112,7 @@ async def test_a_failure_outside_the_graph_is_a_short_apology(
     assert booked(agent) == 1
 
 
-async def test_a_step_past_the_timeout_apologises_then_says_its_reply(agent: Agent) -> None:
+async def test_a_step_past_the_timeout_apologises_then_says_its_reply(agent: Receptionist) -> None:
     """A hung step gets the filler, then an apology; its reply is said once it is done."""
     gate = Gate()
     agent.context = replace(agent.context, understander=gate)
@@ -128,7 +128,7 @@ async def test_a_step_past_the_timeout_apologises_then_says_its_reply(agent: Age
     assert booked(agent) == 1
 
 
-async def test_words_said_while_a_step_hangs_get_its_reply(agent: Agent) -> None:
+async def test_words_said_while_a_step_hangs_get_its_reply(agent: Receptionist) -> None:
     """A caller who speaks while a step runs late hears that step's reply, not a second step."""
     gate = Gate()
     agent.context = replace(agent.context, understander=gate)
@@ -141,7 +141,7 @@ async def test_words_said_while_a_step_hangs_get_its_reply(agent: Agent) -> None
 
 
 async def test_a_call_that_cannot_be_opened_apologises_and_opens_on_the_next_turn(
-    agent: Agent, monkeypatch: pytest.MonkeyPatch
+    agent: Receptionist, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A greeting the graph cannot give is an apology; the caller's next words open the call."""
     open_call = delivery.open_call

@@ -9,8 +9,9 @@ from datetime import UTC, datetime
 import pytest
 from livekit.agents.voice.run_result import RunResult
 
-from booking.app import Agent
+from booking.compose import Receptionist
 from tests.conftest import SAM
+from tests.store.stored import appointments
 from tests.voice.conftest import THREAD, text_session, voice_call
 from tests.voice.fakes import SlowUnderstander, until
 from voice import phrases
@@ -22,22 +23,22 @@ MONDAY_10 = datetime(2026, 11, 30, 18, 0, tzinfo=UTC)
 """Monday, November 30th at 10 AM in Los Angeles."""
 
 
-def statuses(booking: Agent) -> list[tuple[datetime, str]]:
+def statuses(booking: Receptionist) -> list[tuple[datetime, str]]:
     """Return Sam's appointments as (start, status), oldest first."""
     user = booking.store.find_user_by_phone(SAM)
     assert user is not None
-    found = booking.store.list_appointments(user.id, include_inactive=True)
+    found = appointments(booking.store, user.id)
     return sorted((a.start, a.status) for a in found)
 
 
-def seed_monday(booking: Agent) -> None:
+def seed_monday(booking: Receptionist) -> None:
     """Give Sam an appointment on Monday at 10 AM."""
     user = booking.store.find_user_by_phone(SAM)
     assert user is not None
     booking.store.book(user_id=user.id, start=MONDAY_10, duration_min=30, idempotency_key="seed")
 
 
-async def test_agent_greets_first_and_knows_the_sip_caller(agent: Agent) -> None:
+async def test_agent_greets_first_and_knows_the_sip_caller(agent: Receptionist) -> None:
     """The graph's greeting is spoken before the caller says a word, with Sam named."""
     async with voice_call(agent) as call:
         assert "Sam Lee" in call.greeting
@@ -49,7 +50,7 @@ async def test_agent_greets_first_and_knows_the_sip_caller(agent: Agent) -> None
         assert said == [("assistant", call.greeting)]
 
 
-async def test_web_caller_is_asked_for_their_number(agent: Agent) -> None:
+async def test_web_caller_is_asked_for_their_number(agent: Receptionist) -> None:
     """With no caller ID the graph asks for the number; a spoken one opens Sam's account only
     once the caller has given the name on it and the day of its next appointment."""
     async with voice_call(agent, caller_id=None) as call:
@@ -60,7 +61,7 @@ async def test_web_caller_is_asked_for_their_number(agent: Agent) -> None:
         assert "Sam Lee" in await call.say("I don't have one")
 
 
-async def test_a_booking_is_read_back_confirmed_and_written(agent: Agent) -> None:
+async def test_a_booking_is_read_back_confirmed_and_written(agent: Receptionist) -> None:
     """Book by voice: the read-back names the absolute day, the yes writes it once."""
     async with voice_call(agent) as call:
         result: RunResult[None] = await call.session.run(user_input="book Monday at 10am")
@@ -76,7 +77,7 @@ async def test_a_booking_is_read_back_confirmed_and_written(agent: Agent) -> Non
         assert statuses(agent) == [(MONDAY_10, "booked")]
 
 
-async def test_a_cancellation_by_voice(agent: Agent) -> None:
+async def test_a_cancellation_by_voice(agent: Receptionist) -> None:
     """Cancel by voice: read back, yes, and the appointment is cancelled in the store."""
     seed_monday(agent)
     async with voice_call(agent) as call:
@@ -91,7 +92,7 @@ async def test_a_cancellation_by_voice(agent: Agent) -> None:
         assert statuses(agent) == [(MONDAY_10, "cancelled")]
 
 
-async def test_a_reschedule_by_voice(agent: Agent) -> None:
+async def test_a_reschedule_by_voice(agent: Receptionist) -> None:
     """Move by voice: both slots read back, the yes moves it in one write."""
     seed_monday(agent)
     async with voice_call(agent) as call:
@@ -102,7 +103,7 @@ async def test_a_reschedule_by_voice(agent: Agent) -> None:
     assert statuses(agent) == [(MONDAY_10, "rescheduled"), (tuesday_2, "booked")]
 
 
-async def test_a_slow_step_says_the_filler_first(agent: Agent) -> None:
+async def test_a_slow_step_says_the_filler_first(agent: Receptionist) -> None:
     """A step slower than the threshold is preceded by the filler, then the reply."""
     agent.context = replace(agent.context, understander=SlowUnderstander(0.3))
     async with voice_call(agent, options=AgentOptions(filler_after=0.05)) as call:
@@ -116,7 +117,7 @@ async def test_a_slow_step_says_the_filler_first(agent: Agent) -> None:
     assert not agent.conversation(THREAD).state().reply.startswith(phrases.FILLER)
 
 
-async def test_goodbye_ends_the_call_and_keeps_its_costs(agent: Agent) -> None:
+async def test_goodbye_ends_the_call_and_keeps_its_costs(agent: Receptionist) -> None:
     """After the goodbye is spoken the room is deleted, and the costs join the summary."""
     async with voice_call(agent) as call:
         await call.say("book Monday at 10am")
@@ -133,7 +134,7 @@ async def test_goodbye_ends_the_call_and_keeps_its_costs(agent: Agent) -> None:
     assert set(costs["latency"]["median"]) >= {"graph_step_s", "first_text_s"}
 
 
-async def test_a_caller_who_hangs_up_leaves_an_abandoned_summary(agent: Agent) -> None:
+async def test_a_caller_who_hangs_up_leaves_an_abandoned_summary(agent: Receptionist) -> None:
     """Closing the session before goodbye hangs up on the graph; nothing deletes the room."""
     async with voice_call(agent) as call:
         await call.say("book Monday at 10am")
@@ -145,7 +146,7 @@ async def test_a_caller_who_hangs_up_leaves_an_abandoned_summary(agent: Agent) -
     assert statuses(agent) == []
 
 
-async def test_a_silent_caller_is_prompted_then_the_call_ends(agent: Agent) -> None:
+async def test_a_silent_caller_is_prompted_then_the_call_ends(agent: Receptionist) -> None:
     """Silence brings "Are you still there?", then a polite goodbye and the hang-up."""
     spoken: list[str] = []
     session = text_session(silence_prompt_after=0.1)
@@ -159,7 +160,7 @@ async def test_a_silent_caller_is_prompted_then_the_call_ends(agent: Agent) -> N
     assert stored is not None and stored.outcome == "abandoned"
 
 
-async def test_answering_the_prompt_keeps_the_call(agent: Agent) -> None:
+async def test_answering_the_prompt_keeps_the_call(agent: Receptionist) -> None:
     """A caller who answers "Are you still there?" is not hung up on."""
     spoken: list[str] = []
     session = text_session(silence_prompt_after=0.1)
@@ -173,7 +174,7 @@ async def test_answering_the_prompt_keeps_the_call(agent: Agent) -> None:
         assert phrases.SILENCE_GOODBYE not in spoken
 
 
-async def test_words_of_a_turn_dropped_before_its_reply_reach_the_graph(agent: Agent) -> None:
+async def test_words_of_a_turn_dropped_before_its_reply_reach_the_graph(agent: Receptionist) -> None:
     """A caller turn LiveKit never answered goes into the graph with the next one."""
     async with voice_call(agent) as call:
         unanswered = call.agent.chat_ctx.copy()
@@ -183,7 +184,7 @@ async def test_words_of_a_turn_dropped_before_its_reply_reach_the_graph(agent: A
     assert agent.conversation(THREAD).state().turn == 1
 
 
-async def test_a_reply_without_new_caller_words_runs_no_step(agent: Agent) -> None:
+async def test_a_reply_without_new_caller_words_runs_no_step(agent: Receptionist) -> None:
     """LiveKit asking for a reply with no new caller message never re-sends an old one."""
     async with voice_call(agent) as call:
         await call.say("book Monday at 10am")
