@@ -2,10 +2,11 @@
 
     python -m bench.voice_latency            # one 8-turn call, ~70 s of real-time audio
 
-A real-audio call with no room (voice.offline_call): espeak-ng speaks the caller's lines
-into LiveKit's `AgentSession` in real time; Silero's VAD ends each turn, pocketsphinx (held
-to a grammar of the lines) recognises it, `BookingAgent` runs one graph step on an embedded
-SQLite agent, espeak-ng speaks the reply into a capturing output. Reports, over all turns:
+A real-audio call with no room (`tests/voice/harness/call.py`: needs the dev extras and
+espeak-ng): espeak-ng speaks the caller's lines into LiveKit's `AgentSession` in real time;
+Silero's VAD ends each turn, pocketsphinx (held to a grammar of the lines) recognises it,
+`BookingAgent` runs one graph step on an embedded SQLite agent, espeak-ng speaks the reply
+into a capturing output. Reports, over all turns:
 - the median time from the caller's last audible sample to the first agent frame captured,
 - the median graph step (time inside `Conversation.say`) and its share of that time,
 - the same latency from the end of each played clip (espeak-ng leaves ~0.3 s of silence).
@@ -26,7 +27,7 @@ from bench.graph_step import NOW, PHONE
 from booking.compose import fixed_clock, open_receptionist
 from booking.databases import Database
 from business.calendar import BusinessCalendar
-from voice.offline_call import CallerLine, Turn, run_offline_call
+from tests.voice.harness.call import CallerLine, Turn, run_offline_call
 
 LINES = [
     CallerLine("book monday at ten a.m."),

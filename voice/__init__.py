@@ -5,5 +5,4 @@
 - `settings`, `options`: the voice settings and the plain options the agent runs on.
 - `delivery`, `latency`, `costs`, `silence`, `calls`: what was heard, per-turn latency,
   the call's cost, a silent caller, caller ID and hanging up.
-- `offline*`: local STT/TTS/audio I/O for tests and fully local calls.
 """

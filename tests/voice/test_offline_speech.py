@@ -10,15 +10,10 @@ import pytest
 from livekit import rtc
 from livekit.agents.voice.io import PlaybackFinishedEvent
 
-from voice.offline import (
-    CapturingAudioOutput,
-    ClipAudioInput,
-    EspeakTTS,
-    PocketSphinxSTT,
-    espeak,
-    sentence_grammar,
-    words_of,
-)
+from tests.voice.harness.capture import CapturingAudioOutput
+from tests.voice.harness.clips import ClipAudioInput
+from tests.voice.harness.espeak_tts import EspeakTTS, espeak
+from tests.voice.harness.pocketsphinx_stt import PocketSphinxSTT, sentence_grammar, words_of
 
 pytestmark = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="needs espeak-ng")
 

@@ -2,7 +2,8 @@
 
 Everything between the caller's audio and the agent's audio is the production pipeline
 (LiveKit's `AgentSession`, `BookingAgent`, the checkpointed graph, the SQLite store); only
-the microphone and speaker are replaced, by `voice.offline`'s clip input and capture.
+the microphone and speaker are replaced, by the harness's clip input and capture
+(`tests/voice/harness/`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from booking.compose import Receptionist
 from graph.state import CallState
 from tests.conftest import SAM
 from tests.store.stored import transcript
-from voice.offline_call import CallerLine, OfflineCall, run_offline_call
+from tests.voice.harness.call import CallerLine, OfflineCall, run_offline_call
 
 pytestmark = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="needs espeak-ng")
 

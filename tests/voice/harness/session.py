@@ -10,15 +10,15 @@
     await session.start(agent)
     await caller.say(espeak("book monday at ten a.m."))
 
-- `PocketSphinxSTT` (offline_stt): pocketsphinx's bundled en-us model, batch recognition
-  (LiveKit runs it behind the session's VAD through `stt.StreamAdapter`), exact on
-  espeak-ng speech when a JSGF grammar of the expected sentences constrains it; without one
-  it decodes freely with the bundled language model (poorly: fine for a demo, not a test).
-- `EspeakTTS` (offline_tts): the espeak-ng binary (`apt-get install espeak-ng`), 22,050 Hz mono.
-- `ClipAudioInput` / `CapturingAudioOutput` (offline_input, offline_output): the caller's
-  microphone and speaker with no room. `use_offline_io()` attaches them before
-  `session.start()`; clips from `espeak()` or `wav_frame()` play in real time, and every
-  agent frame is kept with its arrival time and how much of it was heard.
+- `PocketSphinxSTT` (pocketsphinx_stt): pocketsphinx's bundled en-us model, batch
+  recognition (LiveKit runs it behind the session's VAD through `stt.StreamAdapter`), exact
+  on espeak-ng speech when a JSGF grammar of the expected sentences constrains it; without
+  one it decodes freely with the bundled language model (poorly: fine for a demo, not a test).
+- `EspeakTTS` (espeak_tts): the espeak-ng binary (`apt-get install espeak-ng`), 22,050 Hz mono.
+- `ClipAudioInput` / `CapturingAudioOutput` (clips, capture): the caller's microphone and
+  speaker with no room. `use_offline_io()` attaches them before `session.start()`; clips
+  from `espeak()` or `wav_frame()` play in real time, and every agent frame is kept with
+  its arrival time and how much of it was heard.
 
 Console mode: give the session these STT and TTS (free decoding, or a grammar of the
 phrases you mean to say) and run LiveKit's `console` command, which supplies the computer's
@@ -36,10 +36,8 @@ from livekit.agents import AgentSession
 from livekit.agents.voice.transcription.synchronizer import TranscriptSynchronizer
 from livekit.agents.voice.turn import TurnHandlingOptions
 
-from voice.offline_input import ClipAudioInput, Utterance
-from voice.offline_output import CapturedFrame, CapturingAudioOutput, Playback
-from voice.offline_stt import PocketSphinxSTT, sentence_grammar, words_of
-from voice.offline_tts import EspeakTTS, espeak, wav_frame
+from tests.voice.harness.capture import CapturingAudioOutput
+from tests.voice.harness.clips import ClipAudioInput
 
 OFFLINE_TURN_HANDLING: TurnHandlingOptions = {
     "turn_detection": "vad",
@@ -64,20 +62,3 @@ def use_offline_io(
     session.output.audio = sync.audio_output
     session.output.transcription = sync.text_output
     return sync
-
-
-__all__ = [
-    "OFFLINE_TURN_HANDLING",
-    "CapturedFrame",
-    "CapturingAudioOutput",
-    "ClipAudioInput",
-    "EspeakTTS",
-    "Playback",
-    "PocketSphinxSTT",
-    "Utterance",
-    "espeak",
-    "sentence_grammar",
-    "use_offline_io",
-    "wav_frame",
-    "words_of",
-]

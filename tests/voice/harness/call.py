@@ -19,19 +19,12 @@ from livekit.plugins import silero
 
 from booking.compose import Receptionist as App
 from graph.conversation import Conversation, Said
+from tests.voice.harness.capture import CapturingAudioOutput, Playback
+from tests.voice.harness.clips import ClipAudioInput, Utterance
+from tests.voice.harness.espeak_tts import EspeakTTS, espeak
+from tests.voice.harness.pocketsphinx_stt import PocketSphinxSTT, sentence_grammar
+from tests.voice.harness.session import OFFLINE_TURN_HANDLING, use_offline_io
 from voice.agent import BookingAgent
-from voice.offline import (
-    OFFLINE_TURN_HANDLING,
-    CapturingAudioOutput,
-    ClipAudioInput,
-    EspeakTTS,
-    Playback,
-    PocketSphinxSTT,
-    Utterance,
-    espeak,
-    sentence_grammar,
-    use_offline_io,
-)
 from voice.session import booking_session
 
 T = TypeVar("T")
