@@ -8,7 +8,7 @@
    into a temporary directory on a free port, run as the `postgres` user when we are
    root (initdb refuses root), stopped and deleted when the interpreter exits.
 When none of these works it raises `PostgresNotAvailable` saying what is missing: the
-Postgres tests never skip, so CI cannot go green without running them.
+Postgres tests never skip, so CI cannot go green without running them (`tests/servers.py`).
 
 `private_server()` gives a test a server of its own (`PrivateServer`) to stop and start,
 for outage tests; `create_database()` makes a (migrated) database on any server.
@@ -22,7 +22,6 @@ import os
 import pwd
 import secrets
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -35,37 +34,28 @@ from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
 from store.postgres.migrate import migrate
+from tests.servers import ServerNotAvailable, find_server, free_port
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 TABLES = "users, appointments, conversations, conversation_turns"
 
 
-class PostgresNotAvailable(RuntimeError):
+class PostgresNotAvailable(ServerNotAvailable):
     """No Postgres server could be found or started for the tests."""
 
 
 @functools.cache
 def server_url() -> str:
     """Return the URL of a Postgres server the tests may create databases on."""
-    explicit = os.environ.get("TEST_DATABASE_URL")
-    if explicit:
-        failure = _failure(explicit)
-        if failure is None:
-            return explicit
-        raise PostgresNotAvailable(f"TEST_DATABASE_URL is set but does not answer: {failure}")
-    tried = [f"{DEFAULT_URL}: {_failure(DEFAULT_URL) or 'ok'}"]
-    if tried[0].endswith(": ok"):
-        return DEFAULT_URL
-    for start in (_start_debian_cluster, _start_private_server):
-        url, note = start()
-        tried.append(note)
-        if url is not None:
-            return url
-    raise PostgresNotAvailable(
-        "no Postgres server for the tests. Tried:\n  - "
-        + "\n  - ".join(tried)
-        + "\nInstall PostgreSQL (e.g. apt-get install postgresql) or set TEST_DATABASE_URL"
-        " to a server where this user may CREATE DATABASE."
+    return find_server(
+        kind="Postgres",
+        env="TEST_DATABASE_URL",
+        default=DEFAULT_URL,
+        failure=_failure,
+        starters=[_start_debian_cluster, _start_private_server],
+        install="Install PostgreSQL (e.g. apt-get install postgresql) or set TEST_DATABASE_URL"
+        " to a server where this user may CREATE DATABASE.",
+        error=PostgresNotAvailable,
     )
 
 
@@ -82,10 +72,8 @@ def throwaway_database(*, migrated: bool = True) -> Iterator[str]:
     """Create `booking_test_<hex>` (migrated unless told not to), yield its URL, drop it."""
     server = server_url()
     name = f"booking_test_{secrets.token_hex(6)}"
-    with psycopg.connect(server, autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    url = create_database(server, name, migrated=False)
     try:
-        url = database_url(server, name)
         if migrated:
             migrate(url)
         yield url
@@ -168,7 +156,7 @@ class PrivateServer:
                 )
             os.chown(self.home, owner.pw_uid, owner.pw_gid)
             self._as_user = ["runuser", "-u", "postgres", "--"]
-        self._data, self.port = self.home / "data", _free_port()
+        self._data, self.port = self.home / "data", free_port()
         failed = _run(
             [*self._as_user, initdb, "-D", str(self._data), "-U", "postgres", "-A", "trust", "-N"]
         )
@@ -180,27 +168,17 @@ class PrivateServer:
     def start(self) -> None:
         """Start (or restart) the server and wait until it accepts connections."""
         options = f"-p {self.port} -k {self.home} -c listen_addresses=127.0.0.1 -c fsync=off"
-        log = str(self.home / "log")
-        failed = _run(
-            [
-                *self._as_user,
-                self._pg_ctl,
-                "-D",
-                str(self._data),
-                "-l",
-                log,
-                "-o",
-                options,
-                "-w",
-                "start",
-            ]
-        )
+        failed = self._ctl("-l", str(self.home / "log"), "-o", options, "-w", "start")
         if failed:
             raise PostgresNotAvailable(f"pg_ctl start failed: {failed}")
 
     def stop(self) -> None:
         """Stop the server at once, as a crash would (`pg_ctl stop -m immediate`)."""
-        _run([*self._as_user, self._pg_ctl, "-D", str(self._data), "-m", "immediate", "stop"])
+        self._ctl("-m", "immediate", "stop")
+
+    def _ctl(self, *args: str) -> str | None:
+        """Run pg_ctl on this server's data (as `postgres` when we are root); see `_run`."""
+        return _run([*self._as_user, self._pg_ctl, "-D", str(self._data), *args])
 
     def remove(self) -> None:
         """Stop the server and delete its directory."""
@@ -251,11 +229,3 @@ def _configured_port(conf: Path) -> int:
         if setting.startswith("port") and "=" in setting:
             return int(setting.split("=", 1)[1].strip())
     return 5432
-
-
-def _free_port() -> int:
-    """Return a TCP port nothing listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port

@@ -6,17 +6,15 @@
 3. a private `redis-server` (from PATH) on a free port, keeping nothing on disk, stopped
    when the interpreter exits.
 When none of these works it raises `RedisNotAvailable` saying what is missing: the Redis
-tests never skip, so CI cannot go green without running them.
+tests never skip, so CI cannot go green without running them (`tests/servers.py`).
 """
 
 from __future__ import annotations
 
 import atexit
 import functools
-import os
 import secrets
 import shutil
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -24,32 +22,27 @@ from contextlib import contextmanager
 
 import redis
 
+from tests.servers import ServerNotAvailable, find_server, free_port
+
 DEFAULT_URL = "redis://127.0.0.1:6379/0"
 START_SECONDS = 10.0
 
 
-class RedisNotAvailable(RuntimeError):
+class RedisNotAvailable(ServerNotAvailable):
     """No Redis server could be found or started for the tests."""
 
 
 @functools.cache
 def server_url() -> str:
     """Return the URL of a Redis server the tests may write keys to."""
-    explicit = os.environ.get("TEST_REDIS_URL")
-    if explicit:
-        failure = _failure(explicit)
-        if failure is None:
-            return explicit
-        raise RedisNotAvailable(f"TEST_REDIS_URL is set but does not answer: {failure}")
-    failure = _failure(DEFAULT_URL)
-    if failure is None:
-        return DEFAULT_URL
-    url, note = _start_private_server()
-    if url is not None:
-        return url
-    raise RedisNotAvailable(
-        f"no Redis server for the tests. Tried:\n  - {DEFAULT_URL}: {failure}\n  - {note}"
-        "\nInstall Redis (e.g. apt-get install redis-server) or set TEST_REDIS_URL."
+    return find_server(
+        kind="Redis",
+        env="TEST_REDIS_URL",
+        default=DEFAULT_URL,
+        failure=_failure,
+        starters=[_start_private_server],
+        install="Install Redis (e.g. apt-get install redis-server) or set TEST_REDIS_URL.",
+        error=RedisNotAvailable,
     )
 
 
@@ -68,7 +61,7 @@ def key_prefix() -> Iterator[str]:
 
 def closed_url() -> str:
     """Return a Redis URL on a local port nothing listens on."""
-    return f"redis://127.0.0.1:{_free_port()}/0"
+    return f"redis://127.0.0.1:{free_port()}/0"
 
 
 def _failure(url: str) -> str | None:
@@ -86,7 +79,7 @@ def _start_private_server() -> tuple[str | None, str]:
     binary = shutil.which("redis-server")
     if binary is None:
         return None, "no redis-server on PATH"
-    port = _free_port()
+    port = free_port()
     command = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
     server = subprocess.Popen(
         [*command, "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
@@ -107,11 +100,3 @@ def _stop(server: subprocess.Popen[bytes]) -> None:
     if server.poll() is None:
         server.terminate()
         server.wait(timeout=10)
-
-
-def _free_port() -> int:
-    """Return a TCP port nothing listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
