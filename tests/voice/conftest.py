@@ -2,6 +2,7 @@
 
 Text calls go through `AgentSession.run(user_input=...)`; audio calls add a silent TTS and
 a real-time speaker (`fakes`) so playout, barge-in and speech usage are LiveKit's own.
+`harness/` holds the real-audio stand-ins (espeak-ng, pocketsphinx, clips, capture).
 """
 
 from __future__ import annotations
@@ -11,14 +12,14 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
 import pytest
-from livekit.agents import AgentSession, llm
+from livekit.agents import AgentSession, ConversationItemAddedEvent, llm
 from livekit.agents.voice.run_result import RunResult
 from livekit.agents.voice.transcription.synchronizer import TranscriptSynchronizer
 from livekit.plugins import silero
 
 from booking.compose import Receptionist
 from tests.conftest import SAM
-from tests.voice.fakes import QuietSTT, SilentTTS, Speaker
+from tests.voice.fakes import QuietSTT, SilentTTS, Speaker, Transcript
 from voice.agent import BookingAgent
 from voice.graph_llm import GraphLLM
 from voice.options import AgentOptions
@@ -58,6 +59,18 @@ def said(result: RunResult[None]) -> str:
     )
 
 
+def spoken(session: AgentSession[None]) -> list[str]:
+    """Return a list that fills with the text of every message the session adds."""
+    lines: list[str] = []
+
+    def add(event: ConversationItemAddedEvent) -> None:
+        if isinstance(event.item, llm.ChatMessage):  # not the agent handoff LiveKit adds
+            lines.append(event.item.text_content or "")
+
+    session.on("conversation_item_added", add)
+    return lines
+
+
 def text_session(*, silence_prompt_after: float | None = None) -> AgentSession[None]:
     """Return a text-only session (no STT, TTS or audio), as in LiveKit's own tests."""
     return AgentSession(llm=GraphLLM(), user_away_timeout=silence_prompt_after)
@@ -71,11 +84,16 @@ class AudioSession:
     stt: QuietSTT
     tts: SilentTTS
     """Set `tts.seconds_per_char` to slow the next replies down (0.06 is a person's pace)."""
+    speaker: Speaker
+    """Set `speaker.hold` to keep the next reply playing until it is cut off or released."""
+    transcript: Transcript
+    """The words of the reply playing, released as its audio plays."""
 
 
 def audio_session() -> AudioSession:
     """Return a session whose replies play in real time, quickly until slowed down."""
     quiet, silent = QuietSTT(), SilentTTS(seconds_per_char=0.002)
+    speaker, transcript = Speaker(), Transcript()
     session = booking_session(
         stt=quiet,
         tts=silent,
@@ -85,10 +103,10 @@ def audio_session() -> AudioSession:
         close_transcript_timeout=0.05,  # nothing is left to transcribe at the end of a test
     )
     # the room's transcript synchroniser: it decides what an interrupted reply "played"
-    sync = TranscriptSynchronizer(next_in_chain_audio=Speaker(), next_in_chain_text=None)
+    sync = TranscriptSynchronizer(next_in_chain_audio=speaker, next_in_chain_text=transcript)
     session.output.audio = sync.audio_output
     session.output.transcription = sync.text_output
-    return AudioSession(session, quiet, silent)
+    return AudioSession(session, quiet, silent, speaker, transcript)
 
 
 @asynccontextmanager

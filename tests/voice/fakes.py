@@ -69,13 +69,19 @@ class _Silence(tts.ChunkedStream):
 
 
 class Speaker(io.AudioOutput):
-    """A caller's speaker: plays what it is given on a real-time clock, stops on a barge-in."""
+    """A caller's speaker: plays what it is given on a real-time clock, stops on a barge-in.
+
+    While `hold` is set a reply keeps playing until it is cut off or `release()`d, however
+    long the machine takes to get there: a test cuts in at a point it chooses, not at a time.
+    """
 
     def __init__(self) -> None:
         """Start silent."""
         super().__init__(label="speaker", capabilities=io.AudioOutputCapabilities(pause=False))
+        self.hold = False
         self._pushed = 0.0
         self._started: float | None = None
+        self._flushed = False
         self._done: asyncio.TimerHandle | None = None
 
     async def capture_frame(self, frame: rtc.AudioFrame) -> None:
@@ -87,12 +93,16 @@ class Speaker(io.AudioOutput):
             self.on_playback_started(created_at=self._started)
 
     def flush(self) -> None:
-        """Finish the segment once its audio has played."""
+        """Finish the segment once its audio has played (unless held)."""
         super().flush()
-        if self._started is None:
-            return
-        pushed, left = self._pushed, self._pushed - (time.time() - self._started)
-        self._done = asyncio.get_running_loop().call_later(max(left, 0.0), self._finish, pushed)
+        self._flushed = self._started is not None
+        if not self.hold:
+            self._play_out()
+
+    def release(self) -> None:
+        """Stop holding: a held reply finishes once its audio has played."""
+        self.hold = False
+        self._play_out()
 
     def clear_buffer(self) -> None:
         """Stop playing now and report how much was heard."""
@@ -103,9 +113,46 @@ class Speaker(io.AudioOutput):
             self._done.cancel()
         self._finish(played, interrupted=True)
 
+    def _play_out(self) -> None:
+        if not self._flushed or self._started is None or self._done is not None:
+            return
+        pushed, left = self._pushed, self._pushed - (time.time() - self._started)
+        self._done = asyncio.get_running_loop().call_later(max(left, 0.0), self._finish, pushed)
+
     def _finish(self, played: float, interrupted: bool = False) -> None:
-        self._pushed, self._started, self._done = 0.0, None, None
+        self._pushed, self._started, self._flushed, self._done = 0.0, None, False, None
         self.on_playback_finished(playback_position=played, interrupted=interrupted)
+
+
+class Transcript(io.TextOutput):
+    """The words of the reply playing, as LiveKit's transcript synchroniser releases them.
+
+    The synchroniser releases a word as its audio plays and keeps the released words as
+    what the caller heard when a barge-in cuts the reply, so `words(n)` is the point at
+    which a cut keeps n words or so.
+    """
+
+    def __init__(self) -> None:
+        """Start with no reply."""
+        super().__init__(label="transcript", next_in_chain=None)
+        self.current = ""
+        """The released text of the reply playing ("" between replies)."""
+        self._changed = asyncio.Event()
+
+    async def capture_text(self, text: str) -> None:
+        """Take the next word of the reply playing."""
+        self.current += text
+        self._changed.set()
+
+    def flush(self) -> None:
+        """The reply is over."""
+        self.current = ""
+
+    async def words(self, count: int) -> None:
+        """Return once the reply playing has released `count` words."""
+        while len(self.current.split()) < count:
+            self._changed.clear()
+            await self._changed.wait()
 
 
 class QuietSTT(stt.STT[Any]):

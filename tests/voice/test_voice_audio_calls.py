@@ -1,4 +1,8 @@
-"""Calls with LiveKit's audio path (silent TTS, real-time speaker): barge-in, protection, usage."""
+"""Calls with LiveKit's audio path (silent TTS, real-time speaker): barge-in, protection, usage.
+
+A barge-in is made at a point of the reply (after its first words have played, on a speaker
+holding the reply until then), never at a time, so a slow machine cuts in at the same place.
+"""
 
 from __future__ import annotations
 
@@ -17,19 +21,21 @@ from voice.options import AgentOptions, VoiceRates
 pytestmark = pytest.mark.anyio
 
 READBACK = "Just to confirm: book you for Monday, November 30th at 10 AM?"
+NO_FILLER = AgentOptions(filler_after=30, step_timeout=60)
+"""No filler before a reply, however slow the machine: the first words played are the reply's."""
 
 
 async def test_a_barge_in_tells_the_graph_what_was_heard(agent: Receptionist) -> None:
     """A read-back cut short is recorded as the words played, flagged; a yes to it hears the
     read-back again (the caller never heard the slot), and a yes to that books."""
     audio = audio_session()
-    async with voice_call(agent, session=audio.session) as call:
-        audio.tts.seconds_per_char = 0.02
+    async with voice_call(agent, session=audio.session, options=NO_FILLER) as call:
+        audio.speaker.hold = True  # the read-back plays until the caller cuts in
         reply = asyncio.ensure_future(call.say("book Monday at 10am"))
-        await asyncio.sleep(0.5)  # about 25 characters in
+        await audio.transcript.words(3)  # "Just to confirm:" has played
         audio.session.interrupt()
         await reply
-        audio.tts.seconds_per_char = 0.002
+        audio.speaker.release()
         assert await call.say("yes") == READBACK
         assert "booked" in await call.say("yes")
     recent = agent.conversation(THREAD).state().recent
@@ -42,13 +48,14 @@ async def test_a_barge_in_tells_the_graph_what_was_heard(agent: Receptionist) ->
 async def test_a_confirmation_cannot_be_interrupted(agent: Receptionist) -> None:
     """The reply of a step that wrote plays whole: LiveKit refuses to interrupt it."""
     audio = audio_session()
-    async with voice_call(agent, session=audio.session) as call:
+    async with voice_call(agent, session=audio.session, options=NO_FILLER) as call:
         await call.say("book Monday at 10am")
-        audio.tts.seconds_per_char = 0.01
+        audio.speaker.hold = True  # the confirmation plays until released
         reply = asyncio.ensure_future(call.say("yes"))
-        await asyncio.sleep(0.3)  # the confirmation is playing
+        await audio.transcript.words(1)  # the confirmation is playing
         with pytest.raises(RuntimeError, match="does not allow interruptions"):
             audio.session.interrupt()
+        audio.speaker.release()
         assert "You're booked" in await reply
     assert not any(line.interrupted for line in transcript(agent.store, THREAD))
 
