@@ -159,6 +159,7 @@ def test_booking_chat_runs_on_the_core_install(tmp_path: Path) -> None:
     assert "You're booked for Monday, November 30th at 10 AM" in done.stdout
 
 
+@pytest.mark.slow  # every scenario in a fresh process
 def test_the_scenario_runner_runs_on_the_core_install(tmp_path: Path) -> None:
     """`booking scenarios run scenarios` passes with no extra, with the scripted LLM engine too."""
     every = core_only(BOOKING_CLI, "scenarios", "run", str(ROOT / "scenarios"), cwd=tmp_path)

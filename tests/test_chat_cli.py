@@ -7,6 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # a fresh booking process per call
+
 NOW = "2026-11-25T10:00:00-08:00"
 
 

@@ -7,9 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from booking.compose import fixed_clock, open_receptionist
 from business.calendar import BusinessCalendar
 from tests.conftest import NOW, SAM
+
+pytestmark = pytest.mark.slow  # a fresh booking process per call
 
 
 def test_output_cut_short_by_head_is_not_a_traceback(tmp_path: Path) -> None:

@@ -14,6 +14,8 @@ from booking.devtools.eval_calls import Caller, run
 from booking.devtools.eval_dst import ALWAYS_OPEN
 from graph.state import CallState, Task, no_task
 
+pytestmark = pytest.mark.slow  # the whole shared dataset
+
 CASES = [
     {  # read back at once and confirmed: correct
         "id": "said-exactly",

@@ -6,8 +6,12 @@ import io
 import json
 from pathlib import Path
 
+import pytest
+
 from booking.devtools.eval_dst import run
 from nodes.understanding.rules import RuleUnderstander
+
+pytestmark = pytest.mark.slow  # the whole shared dataset
 
 CASES = [
     {  # a correction: the last choice counts

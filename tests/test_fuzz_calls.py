@@ -13,7 +13,11 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 
+import pytest
+
 from tests.fuzz_calls import run_calls
+
+pytestmark = pytest.mark.slow  # 20,000 fuzzed lines in two processes
 
 UTTERANCES = int(os.environ.get("FUZZ_UTTERANCES", "20000"))
 SEED = 20261206

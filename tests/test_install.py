@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # builds and installs the wheel
+
 ROOT = Path(__file__).resolve().parents[1]
 FOLDERS = ("analysts", "booking", "business", "graph", "nodes", "store", "tokens", "voice")
 PIP = (sys.executable, "-m", "pip")

@@ -26,6 +26,8 @@ from analysts.web import create_app
 from booking.databases import Database
 from booking.devtools.scenarios import load, run_paths
 
+pytestmark = pytest.mark.browser
+
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIO = "list_then_book_then_reschedule_then_cancel"
 THREAD = f"scenario-{SCENARIO}"

@@ -347,6 +347,7 @@ def test_the_given_understanding_engine_reads_the_fork(booked: Database, tmp_pat
     assert engine.heard == ["the third one"]
 
 
+@pytest.mark.postgres
 def test_the_postgres_copy_keeps_the_callers_and_the_calls_rows(tmp_path: Path) -> None:
     """Postgres rows (uuid keys, thread-keyed conversations) arrive in the SQLite sandbox."""
     with throwaway_database() as url:

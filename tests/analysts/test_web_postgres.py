@@ -13,6 +13,8 @@ from tests.analysts.test_web import callgraph, visited
 from tests.conftest import BOOKING_CALL, record_booking
 from tests.pg import throwaway_database
 
+pytestmark = pytest.mark.postgres
+
 
 @pytest.fixture(scope="module")
 def client() -> Iterator[TestClient]:

@@ -8,7 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.pg import throwaway_database
+
+pytestmark = pytest.mark.slow  # a fresh booking process per command
 
 
 def booking(*args: str, env: dict[str, str], stdin: str = "") -> subprocess.CompletedProcess[str]:
@@ -24,6 +28,7 @@ def booking(*args: str, env: dict[str, str], stdin: str = "") -> subprocess.Comp
     )
 
 
+@pytest.mark.postgres
 def test_migrate_creates_the_schema_and_is_safe_to_run_twice() -> None:
     """The first run applies every migration, the second applies nothing."""
     with throwaway_database(migrated=False) as url:
@@ -68,6 +73,7 @@ def test_prune_keeps_the_final_checkpoint_of_old_calls(tmp_path: Path) -> None:
     assert again.returncode == 2 and "already ended" in again.stderr
 
 
+@pytest.mark.postgres
 def test_chat_on_an_unmigrated_database_says_what_to_run() -> None:
     """A Postgres without the schema gets one line naming `booking db migrate`, no traceback."""
     with throwaway_database(migrated=False) as url:

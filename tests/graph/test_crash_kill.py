@@ -35,6 +35,8 @@ from nodes.understanding.when import prepare
 from store.sqlite import SqliteStore
 from tests.conftest import SAM
 
+pytestmark = pytest.mark.slow  # forks and kills a process at 30 points
+
 ROOT = Path(__file__).resolve().parents[2]
 NOW = "2026-11-25T10:00:00-08:00"
 THREAD = "killed-call"

@@ -38,6 +38,8 @@ from store.postgres.pool import PoolTimeouts
 from tests.conftest import NOW, SAM
 from tests.pg import PrivateServer, create_database, private_server, server_url
 
+pytestmark = pytest.mark.postgres
+
 ROOT = Path(__file__).resolve().parents[2]
 READ_BACK = "book you for Monday, November 30th at 10 AM?"
 CONFIRMED = "booked for Monday, November 30th at 10 AM"

@@ -130,6 +130,7 @@ def test_the_loaded_graph_runs_a_call_from_a_json_context(
     assert asyncio.run(graph.aget_state(config)).values["stage"] == "confirm"
 
 
+@pytest.mark.studio
 def test_langgraph_dev_books_over_its_http_api(tmp_path: Path, booking_db: Path) -> None:
     """`langgraph dev` starts offline, and a call over its HTTP API books into BOOKING_DB."""
     port = free_port()

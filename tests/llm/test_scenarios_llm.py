@@ -9,6 +9,8 @@ import pytest
 from booking.devtools.scenarios import run_scenario
 from tests.test_scenarios import SCENARIOS
 
+pytestmark = pytest.mark.slow  # every scenario again
+
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
 def test_scenario_with_the_llm_engine(path: Path, tmp_path: Path) -> None:

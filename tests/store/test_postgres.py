@@ -23,6 +23,8 @@ from store.postgres.migrate import migrate, pending, versions
 from tests.pg import throwaway_database
 from tests.store.stored import appointment, appointments
 
+pytestmark = pytest.mark.postgres
+
 SLOT = datetime(2030, 5, 6, 8, 0, tzinfo=UTC)
 T = TypeVar("T")
 

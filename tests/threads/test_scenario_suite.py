@@ -22,6 +22,8 @@ from store.privacy import mask_phones
 from store.sqlite import SqliteStore
 from tests.store.stored import transcript
 
+pytestmark = pytest.mark.slow  # every scenario again
+
 SCENARIOS = Path(__file__).parents[2] / "scenarios"
 NAMES = sorted(path.stem for path in SCENARIOS.glob("*.yaml"))
 

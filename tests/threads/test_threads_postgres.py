@@ -15,6 +15,8 @@ from booking.settings import get_settings
 from tests.conftest import BOOKING_CALL, record_booking
 from tests.pg import throwaway_database
 
+pytestmark = pytest.mark.postgres
+
 
 @pytest.fixture(scope="module")
 def pg_calls() -> Iterator[str]:

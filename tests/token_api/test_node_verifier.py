@@ -17,7 +17,10 @@ from tests.token_api.conftest import API_KEY, API_SECRET, ClientFactory
 HERE = Path(__file__).parent
 NODE = shutil.which("node")
 NPM = shutil.which("npm")
-pytestmark = pytest.mark.skipif(NODE is None or NPM is None, reason="node/npm not installed")
+pytestmark = [
+    pytest.mark.node,
+    pytest.mark.skipif(NODE is None or NPM is None, reason="node/npm not installed"),
+]
 
 
 @pytest.fixture(scope="module")

@@ -18,6 +18,8 @@ from tests.token_api.conftest import ClientFactory, LiveServer
 from tokens.addresses import client_address, rate_key
 from tokens.ratelimit import KEY_PREFIX, WINDOW_SECONDS, RedisLimiter
 
+pytestmark = pytest.mark.redis
+
 PROXY = ("10.0.0.2", 41000)
 
 

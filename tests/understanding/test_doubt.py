@@ -12,6 +12,8 @@ import pytest
 from nodes.understanding.holiday_days import next_holiday
 from nodes.understanding.when import resolve_when
 
+pytestmark = pytest.mark.slow  # the whole shared dataset
+
 TZ = ZoneInfo("America/Los_Angeles")
 WEDNESDAY = datetime(2026, 12, 2, 10, 0, tzinfo=TZ)
 CASES = Path(__file__).resolve().parents[3] / "shared/datasets/sgd-services/cases.jsonl"

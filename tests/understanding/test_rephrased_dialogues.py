@@ -15,7 +15,11 @@ from datetime import date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from nodes.understanding.when import resolve_when
+
+pytestmark = pytest.mark.slow  # the whole shared dataset
 
 TZ = ZoneInfo("America/Los_Angeles")
 CASES = Path(__file__).resolve().parents[3] / "shared/datasets/sgd-services/cases.jsonl"

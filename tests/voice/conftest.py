@@ -7,6 +7,7 @@ a real-time speaker (`fakes`) so playout, barge-in and speech usage are LiveKit'
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -26,6 +27,13 @@ from voice.options import AgentOptions
 from voice.session import booking_session
 
 THREAD = "call-1"
+
+
+@pytest.fixture
+def espeak_ng() -> None:
+    """Fail, saying how to install it, when espeak-ng (the harness's voice) is missing."""
+    if shutil.which("espeak-ng") is None:
+        pytest.fail("espeak-ng is missing: apt-get install -y espeak-ng (./dev test installs it)")
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import shutil
 import time
 
 import pytest
@@ -15,7 +14,7 @@ from tests.voice.harness.clips import ClipAudioInput
 from tests.voice.harness.espeak_tts import EspeakTTS, espeak
 from tests.voice.harness.pocketsphinx_stt import PocketSphinxSTT, sentence_grammar, words_of
 
-pytestmark = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="needs espeak-ng")
+pytestmark = [pytest.mark.audio, pytest.mark.usefixtures("espeak_ng")]
 
 SENTENCES = ["book monday at ten a.m.", "yes", "what do I have booked?", "cancel my appointment"]
 

@@ -9,7 +9,6 @@ the microphone and speaker are replaced, by the harness's clip input and capture
 from __future__ import annotations
 
 import asyncio
-import shutil
 from datetime import datetime
 
 import pytest
@@ -20,7 +19,7 @@ from tests.conftest import SAM
 from tests.store.stored import transcript
 from tests.voice.harness.call import CallerLine, OfflineCall, run_offline_call
 
-pytestmark = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="needs espeak-ng")
+pytestmark = [pytest.mark.audio, pytest.mark.usefixtures("espeak_ng")]
 
 CALL = [
     CallerLine("book monday at ten a.m."),
