@@ -37,12 +37,7 @@ layers = [
 ignore_imports = [
     # graph/builder.py wires the nodes: the one module of graph/ that names them
     "graph.builder -> nodes.*",
-    # TEMPORARY: the offline voice harness is on its way out of voice/ into tests/ (it
-    # composes an agent like a door); drop this line when voice/offline_call.py is gone
-    "voice.offline_call -> booking.compose",
 ]
-# warn, not fail, once the temporary line above matches nothing
-unmatched_ignore_imports_alerting = "warn"
 
 [[tool.importlinter.contracts]]
 name = "graph/ imports no node, except graph/builder.py, which wires them"
