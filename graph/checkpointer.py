@@ -116,6 +116,7 @@ def sqlite_checkpointer(path: str | Path) -> Iterator[SqliteCheckpoints]:
         if str(path) != ":memory:":
             # WAL lets the store's connection and this one share the file without blocking.
             conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA busy_timeout=5000")
         saver = SqliteCheckpoints(conn)
         saver.setup()

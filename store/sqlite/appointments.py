@@ -42,7 +42,7 @@ class SqliteAppointmentBook(SqliteConnection, AppointmentBook):
     def book(self, **booking: Unpack[Booking]) -> Appointment:
         start_at = slot(booking["start"])
         user_id, key = booking["user_id"], booking["idempotency_key"]
-        with self._write() as c:
+        with self._write(durable=True) as c:
             # BEGIN IMMEDIATE holds the write lock, so no concurrent retry can insert this
             # key between the lookup and the insert; no re-check after a failure is needed.
             prior = c.execute(f"{rows.APPT} WHERE idempotency_key = ?", (key,)).fetchone()
@@ -67,7 +67,7 @@ class SqliteAppointmentBook(SqliteConnection, AppointmentBook):
     @override
     def cancel(self, *, user_id: str, appointment_id: str, idempotency_key: str) -> Appointment:
         key = idempotency_key
-        with self._write() as c:
+        with self._write(durable=True) as c:
             done = c.execute(f"{rows.APPT} WHERE cancel_key = ?", (key,)).fetchone()
             if done is not None:
                 if done["id"] == appointment_id and done["user_id"] == user_id:
@@ -85,7 +85,7 @@ class SqliteAppointmentBook(SqliteConnection, AppointmentBook):
     def reschedule(self, **move: Unpack[Move]) -> Appointment:
         user_id, appointment_id = move["user_id"], move["appointment_id"]
         new_at, key = slot(move["new_start"]), move["idempotency_key"]
-        with self._write() as c:
+        with self._write(durable=True) as c:
             prior = c.execute(f"{rows.APPT} WHERE idempotency_key = ?", (key,)).fetchone()
             if prior is not None:
                 same = (prior["user_id"], prior["rescheduled_from"], prior["start_at"])

@@ -40,6 +40,9 @@ class SqliteConnection(Closing):
                 self._conn.execute("PRAGMA foreign_keys = ON")
                 if str(path) != ":memory:":
                     self._conn.execute("PRAGMA journal_mode = WAL")
+                    # A commit survives a killed process either way; only an appointment
+                    # write also waits for the disk, against power loss (`_write(durable=)`).
+                    self._conn.execute("PRAGMA synchronous = NORMAL")
                 self._migrate()
             except BaseException:
                 self._conn.close()
@@ -74,14 +77,25 @@ class SqliteConnection(Closing):
             yield self._conn
 
     @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """Run a block in one BEGIN IMMEDIATE transaction; roll it all back on any error."""
+    def _write(self, *, durable: bool = False) -> Iterator[sqlite3.Connection]:
+        """Run a block in one BEGIN IMMEDIATE transaction; roll it all back on any error.
+
+        `durable`: the commit reaches the disk before it returns (synchronous FULL), as an
+        appointment write must; other writes (transcript lines, call rows) are durable
+        against a crashed process, and may lose their last commits only to a power loss.
+        """
         with self._lock, rows.translated():
-            self._conn.execute("BEGIN IMMEDIATE")
+            if durable:
+                self._conn.execute("PRAGMA synchronous = FULL")
             try:
-                yield self._conn
-                self._conn.execute("COMMIT")
-            except BaseException:
-                if self._conn.in_transaction:
-                    self._conn.execute("ROLLBACK")
-                raise
+                self._conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._conn
+                    self._conn.execute("COMMIT")
+                except BaseException:
+                    if self._conn.in_transaction:
+                        self._conn.execute("ROLLBACK")
+                    raise
+            finally:
+                if durable:
+                    self._conn.execute("PRAGMA synchronous = NORMAL")
