@@ -7,7 +7,7 @@ works the same on SQLite and Postgres checkpoints.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -137,6 +137,50 @@ def held(values: dict[str, Any]) -> dict[str, Any]:
         "pending": parts.get("pending"),
     }
     return {key: masked(shown.get(key)) for key in HELD}
+
+
+def traced(history: list[Step]) -> list[Step]:
+    """Return the call's flow node by node, for turns that were saved once.
+
+    A turn that cannot write is checkpointed once, at its end (`graph.conversation`); the
+    nodes it ran and their times are in that checkpoint's `trace`. Such a turn becomes one
+    step per node, `listen` first (holding the wait for the caller), so paths, timings and
+    per-turn latency read as they do for a turn saved node by node, which stays as it is.
+    """
+    out: list[Step] = []
+    group: list[Step] = []
+    for step in [*history, None]:
+        if step is not None and group and _turn_of(step) == _turn_of(group[-1]):
+            group.append(step)
+            continue
+        if group:
+            out += _expanded(group, before=out[-1] if out else None)
+        group = [] if step is None else [step]
+    return out
+
+
+def _turn_of(step: Step) -> int:
+    return int(step.values.get("turn") or 0) if step.values else -1
+
+
+def _expanded(group: list[Step], *, before: Step | None) -> list[Step]:
+    """One step per traced node of a turn saved once; a turn saved node by node as it is."""
+    last = group[-1]
+    trace = [v for v in last.values.get("trace") or [] if isinstance(v, dict)]
+    saved = [s for s in group if s.nodes != ["input"]]
+    if not trace or len(saved) > len(trace):
+        return group
+    total = sum(float(v.get("ms", 0.0)) for v in trace)
+    at = last.at - timedelta(milliseconds=total)
+    waited = (at - before.at).total_seconds() * 1000 if before is not None else 0.0
+    shown = [replace(last, nodes=["listen"], next=[], at=at, latency_ms=waited)]
+    for visit in trace:
+        ms = float(visit.get("ms", 0.0))
+        at += timedelta(milliseconds=ms)
+        node = str(visit.get("node", ""))
+        shown.append(replace(last, nodes=[node], next=[], at=at, latency_ms=ms))
+    shown[-1].next = list(last.next)
+    return shown
 
 
 def by_turn(history: list[Step]) -> dict[int, list[Step]]:

@@ -22,6 +22,7 @@ from analysts.data import (
     steps,
     summary,
     total_cost,
+    traced,
     turns,
 )
 from graph.conversation import CallGraph
@@ -61,10 +62,10 @@ class CallView:
 
 def call_view(graph: CallGraph, store: Store, thread_id: str) -> CallView | None:
     """Read one call for its page; None when no checkpoint has that thread id."""
-    history = steps(graph, thread_id)
+    history = traced(steps(graph, thread_id))
     if not history:
         return None
-    heard = _cut_replies(history)
+    heard = _cut_replies(by_turn(history))
     shown: list[TurnView] = []
     before_held: dict[str, Any] | None = None
     before: dict[str, Any] = {}
@@ -102,19 +103,35 @@ def _segments(group: list[Step]) -> list[tuple[str, float]]:
     return [(" + ".join(step.nodes), step.latency_ms) for step in group[1:]]
 
 
-def _cut_replies(history: list[Step]) -> dict[int, tuple[str, str]]:
+def _cut_replies(groups: dict[int, list[Step]]) -> dict[int, tuple[str, str]]:
     """Return turn → (heard, not heard) of its reply, for replies cut short by a barge-in.
 
-    The cut is recorded by the `listen` step that follows the reply (the next turn's, or the
-    same turn's on a hang-up), so it belongs to the turn of the step before it.
+    The cut is recorded when the caller's next words arrive: the turn after keeps the reply
+    as heard, flagged interrupted, in its transcript window (`recent`), just before the
+    caller's line; the reply as said is the turn before's.
     """
     cut: dict[int, tuple[str, str]] = {}
-    for before, step in pairwise(history):
-        if "listen" in step.nodes and step.values.get("reply_interrupted"):
-            heard = mask_phones(str(step.values.get("reply", "")))
-            full = mask_phones(str(before.values.get("reply", "")))
-            rest = full[len(heard) :] if full.startswith(heard) else ""
-            cut[int(before.values.get("turn") or 0)] = (heard, rest)
+    for (number, before), (_, group) in pairwise(groups.items()):
+        recent = group[-1].values.get("recent") or []
+        said = next(
+            (i for i in range(len(recent) - 1, -1, -1) if recent[i].get("role") == "caller"), None
+        )
+        line = recent[said - 1] if said else None
+        if line is None or line.get("role") != "agent" or not line.get("interrupted"):
+            continue
+        heard = mask_phones(str(line.get("text", "")))
+        full = mask_phones(str(before[-1].values.get("reply", "")))
+        rest = full[len(heard) :] if full.startswith(heard) else ""
+        cut[number] = (heard, rest)
+    for number, group in groups.items():  # a hang-up right after a barge-in: its own turn
+        last = group[-1].values
+        recent = last.get("recent") or []
+        if last.get("act") != "hangup" or not recent or not recent[-1].get("interrupted"):
+            continue
+        heard = mask_phones(str(recent[-1].get("text", "")))
+        replies = [mask_phones(str(s.values.get("reply", ""))) for s in reversed(group)]
+        full = next((r for r in replies if r != heard), heard)
+        cut[number] = (heard, full[len(heard) :] if full.startswith(heard) else "")
     return cut
 
 

@@ -7,9 +7,10 @@ Reports, all measured in the same run on fresh SQLite files:
 - the same for the turns 1-20 and 181-200 of a 200-turn call, to show the cost is flat,
 - a baseline: one step of a minimal two-node interrupt graph on the same SqliteSaver,
   the floor any checkpointed LangGraph step pays, and our ratio to it;
-- the cost of durability "sync" (each superstep saved before the next node runs, what
-  `graph.conversation` uses so a crash or an outage never runs a write ahead of its
-  checkpoint) against LangGraph's default "async", on the same 20-turn calls.
+- the cost of durability "sync" for the turns that may write (each superstep saved before
+  the next node runs, what `graph.conversation` uses so a crash or an outage never runs a
+  write ahead of its checkpoint; every other turn is saved once, at its end) against
+  LangGraph's default "async" for them, on the same 20-turn calls.
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ from langgraph.graph import END, START, StateGraph
 from graph import routing
 from graph.context import CallContext
 from graph.state import CallInput, CallState
+from graph.trace import timed
 from nodes.book import book
 from nodes.cancel import cancel
 from nodes.check import check
@@ -37,35 +38,35 @@ def build_graph() -> Graph:
     """Return the uncompiled call graph."""
     g: Graph = StateGraph(CallState, context_schema=CallContext, input_schema=CallInput)
     # opening and identification
-    g.add_node("greet", recovering(greet))
-    g.add_node("identify", recovering(identify))
-    g.add_node("register", recovering(register))
-    g.add_node("verify", recovering(verify))
+    g.add_node("greet", timed("greet", recovering(greet)))
+    g.add_node("identify", timed("identify", recovering(identify)))
+    g.add_node("register", timed("register", recovering(register)))
+    g.add_node("verify", timed("verify", recovering(verify)))
     # the turn boundary
-    g.add_node("respond", respond)
-    g.add_node("listen", listen)
-    g.add_node("understand", understand)
+    g.add_node("respond", timed("respond", respond))
+    g.add_node("listen", listen)  # untimed: it waits for the caller, and starts the trace
+    g.add_node("understand", timed("understand", understand))
     # the task: search → confirm → write
-    g.add_node("search", recovering(search))
-    g.add_node("select", recovering(select))
-    g.add_node("confirm", recovering(confirm))
-    g.add_node("book", recovering(book))
-    g.add_node("cancel", recovering(cancel))
-    g.add_node("reschedule", recovering(reschedule))
-    g.add_node("retrieve", recovering(retrieve))
-    g.add_node("check", recovering(check))
+    g.add_node("search", timed("search", recovering(search)))
+    g.add_node("select", timed("select", recovering(select)))
+    g.add_node("confirm", timed("confirm", recovering(confirm)))
+    g.add_node("book", timed("book", recovering(book)))
+    g.add_node("cancel", timed("cancel", recovering(cancel)))
+    g.add_node("reschedule", timed("reschedule", recovering(reschedule)))
+    g.add_node("retrieve", timed("retrieve", recovering(retrieve)))
+    g.add_node("check", timed("check", recovering(check)))
     # repair and handoff
-    g.add_node("decline", decline)
-    g.add_node("repeat", repeat)
-    g.add_node("never_mind", never_mind)
-    g.add_node("resume", resume)
-    g.add_node("help", help_caller)
-    g.add_node("clarify", clarify)
-    g.add_node("offer_handoff", offer_handoff)
-    g.add_node("take_message", take_message)
+    g.add_node("decline", timed("decline", decline))
+    g.add_node("repeat", timed("repeat", repeat))
+    g.add_node("never_mind", timed("never_mind", never_mind))
+    g.add_node("resume", timed("resume", resume))
+    g.add_node("help", timed("help", help_caller))
+    g.add_node("clarify", timed("clarify", clarify))
+    g.add_node("offer_handoff", timed("offer_handoff", offer_handoff))
+    g.add_node("take_message", timed("take_message", take_message))
     # closing
-    g.add_node("goodbye", goodbye)
-    g.add_node("summarize", recovering(summarize))
+    g.add_node("goodbye", timed("goodbye", goodbye))
+    g.add_node("summarize", timed("summarize", recovering(summarize)))
 
     g.add_edge(START, "greet")
     g.add_conditional_edges("greet", routing.route_after_greet)

@@ -5,10 +5,13 @@ The chat REPL, the scenario runner and the voice bridge all talk to the graph th
 
 Crashes and outages:
 
-- Steps run with durability "sync": each superstep's checkpoint is saved before the next
-  node runs. A write node (book, cancel, reschedule) thus runs only once the step that
-  chose it is saved, and checkpoints that cannot be saved at a "yes" stop the step before
-  anything is written.
+- A turn that may write (a read-back is pending, so a "yes" runs book, cancel or
+  reschedule) runs with durability "sync": each superstep's checkpoint is saved before
+  the next node runs, so a write node runs only once the step that chose it is saved, and
+  checkpoints that cannot be saved at a "yes" stop the step before anything is written.
+  Every other turn (and no other can write) is saved once, at its end (durability
+  "exit"): a crash in it loses only the caller's words, and the call is back at its
+  question, which the door asks again. Its node path and times are in `state.trace`.
 - A thread whose latest checkpoint still has nodes to run and no question pending is
   *unfinished*: the process died, or a database failed, in the middle of a step. Every
   method finishes such a step first (`invoke(None)`); a write node re-runs with the same
@@ -46,7 +49,9 @@ log = logging.getLogger(__name__)
 CallGraph = CompiledStateGraph[CallState, CallContext, CallInput, CallState]
 
 DURABILITY: Durability = "sync"
-"""Save each superstep before the next runs (see the module docstring; cost: `bench`)."""
+"""How a turn that may write is saved: each superstep before the next runs (see above)."""
+ONCE: Durability = "exit"
+"""How every other turn is saved: once, when it asks the caller or ends."""
 WRITE_NODES = frozenset({"book", "cancel", "reschedule"})
 """The nodes that change appointments: a step that reached one may have written."""
 OUTAGES = (CheckpointsUnavailable, StoreUnavailable)
@@ -163,7 +168,10 @@ class Conversation:
         if self._retry_from is None and not snapshot.interrupts:
             raise CallEnded(self.thread_id)
         turn = CallerTurn(text=utterance, heard=heard)
-        return self._step(Command(resume=turn), asked=self._retry_from or snapshot.config)
+        durability = self.durability if _may_write(snapshot) else ONCE
+        return self._step(
+            Command(resume=turn), asked=self._retry_from or snapshot.config, durability=durability
+        )
 
     def hang_up(self, *, heard: str | None = None) -> None:
         """Tell the graph the caller is gone so the summary is stored.
@@ -211,10 +219,14 @@ class Conversation:
         return self.thread_id
 
     # steps ------------------------------------------------------------------------
-    def _run(self, payload: Any) -> Said:
+    def _run(self, payload: Any, *, durability: Durability | None = None) -> Said:
         """Run the graph until it asks the caller or ends; return what the step said."""
         out = self.graph.invoke(
-            payload, self.config, context=self.context, version="v2", durability=self.durability
+            payload,
+            self.config,
+            context=self.context,
+            version="v2",
+            durability=durability or self.durability,
         )
         values = out.value
         self._question = str(field_of(values, "question") or self._question)
@@ -225,7 +237,9 @@ class Conversation:
             return Said(str(out.interrupts[0].value), wrote=wrote)
         return Said(str(field_of(values, "reply") or ""), wrote=wrote, ended=True)
 
-    def _step(self, payload: Any, *, asked: RunnableConfig) -> Said:
+    def _step(
+        self, payload: Any, *, asked: RunnableConfig, durability: Durability | None = None
+    ) -> Said:
         """Run one caller turn from the question `asked`; a failure becomes a sentence."""
         if self._retry_from is not None:
             try:
@@ -239,7 +253,7 @@ class Conversation:
                 self._report(error)
                 return self._ask_again(error)
         try:
-            reply = self._run(payload)
+            reply = self._run(payload, durability=durability)
         except Exception as error:
             return self._salvage(error, asked=asked)
         self._retry_from = None
@@ -336,3 +350,8 @@ class Conversation:
         if self._reachable:
             log.error("call %s: %s", self, error)
             self._reachable = False
+
+
+def _may_write(snapshot: StateSnapshot) -> bool:
+    """Return True when the caller's next words may write: a read-back is pending."""
+    return bool(field_of(snapshot.values, "stage") == "confirm")

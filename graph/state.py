@@ -205,6 +205,18 @@ def add_speech(left: list[str], right: list[str] | None) -> list[str]:
     return [] if right is None else [*left, *right]
 
 
+class Visit(TypedDict):
+    """One node run in this turn and how long it took (the node's own time)."""
+
+    node: str
+    ms: float
+
+
+def add_visits(left: list[Visit], right: list[Visit] | None) -> list[Visit]:
+    """Append this turn's node runs; None (from `listen`) starts the next turn's."""
+    return [] if right is None else [*left, *right]
+
+
 class CallInput(TypedDict):
     """What a door gives to open a call: Studio shows just these two fields."""
 
@@ -279,6 +291,9 @@ class CallState:
     # this turn's reply and the transcript window
     speech: Annotated[list[str], add_speech] = field(default_factory=list)
     """Sentences the agent says this turn, written by nodes."""
+    trace: Annotated[list[Visit], add_visits] = field(default_factory=list)
+    """The nodes this turn ran, in order, with their times: a turn is checkpointed once, so
+    this is how analysts see its path (`graph/trace.py` records it)."""
     reply: str = ""
     """The reply of the last turn, as the caller heard it (cut short by a barge-in)."""
     reply_interrupted: bool = False
@@ -330,6 +345,7 @@ class Update(TypedDict, total=False):
     message: str | None
     usage: Usage
     speech: list[str] | None
+    trace: list[Visit] | None
     reply: str
     reply_interrupted: bool
     wrote: bool

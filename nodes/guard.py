@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import functools
 import logging
-from typing import Protocol, TypeVar
+from typing import TypeVar
 
 from langgraph.runtime import Runtime
 
 from graph.context import CallContext
 from graph.state import CallState, Update
+from graph.trace import Node
 from nodes import phrases
 from store.errors import StoreUnavailable, WriteUnknown
 
@@ -34,14 +35,6 @@ def expect(value: T | None, what: str) -> T:
     if value is None:
         raise Surprise(what)
     return value
-
-
-class Node(Protocol):
-    """A graph node that uses the injected context."""
-
-    __name__: str
-
-    def __call__(self, state: CallState, *, runtime: Runtime[CallContext]) -> Update: ...
 
 
 def recovering(node: Node) -> Node:

@@ -100,7 +100,7 @@ def listen(state: CallState, *, runtime: Runtime[CallContext]) -> Update:
     transcript, flagged as interrupted.
     """
     turn = caller_turn(interrupt(state.reply))
-    update: Update = {"speech": None, "notice": None, "wrote": False}
+    update: Update = {"speech": None, "trace": None, "notice": None, "wrote": False}
     if (heard := turn.get("heard")) is not None:
         update.update(_cut_short(state, heard, runtime.context))
     if turn.get("event") == "hangup":

@@ -10,7 +10,17 @@ import sys
 from dataclasses import asdict
 from typing import Any, TextIO
 
-from analysts.data import ThreadSummary, Turn, compact, diff, steps, summary, total_cost, turns
+from analysts.data import (
+    ThreadSummary,
+    Turn,
+    compact,
+    diff,
+    steps,
+    summary,
+    total_cost,
+    traced,
+    turns,
+)
 from analysts.forks import ForkOrigin
 from graph.conversation import CallGraph
 from store.port import Store
@@ -24,7 +34,7 @@ def _read(graph: CallGraph, store: Store, thread: str) -> tuple[dict[str, Any], 
     head["caller_turns"] = head.pop("turns")  # "turns" holds the turns themselves here
     # The breakdown is written when the call ends; a call still open has none yet.
     head["cost"] = row.cost_breakdown if row is not None and row.ended_at else None
-    return head, turns(history)
+    return head, turns(traced(history))
 
 
 def public(row: ThreadSummary) -> dict[str, Any]:

@@ -223,14 +223,15 @@ def test_parent_is_untouched_and_the_fork_starts_from_its_state(
 def test_a_checkpoint_mid_turn_forks_after_that_turns_reply(
     booked: Database, tmp_path: Path
 ) -> None:
-    """A checkpoint inside turn 2 forks where turn 2's read-back waits for the answer."""
+    """A checkpoint inside turn 3 (the yes: a turn that writes is saved node by node) forks
+    where turn 3's reply waits for the answer."""
     with booked.open_checkpointer() as saver:
         history = steps(build_graph().compile(checkpointer=saver), "call")
-    understood = next(s for s in history if s.nodes == ["understand"] and s.values["turn"] == 2)
-    fork = run(booked, tmp_path / "forks", understood.checkpoint_id, "no")
+    understood = next(s for s in history if s.nodes == ["understand"] and s.values["turn"] == 3)
+    fork = run(booked, tmp_path / "forks", understood.checkpoint_id, "no, that's all")
     assert fork.requested_checkpoint == understood.checkpoint_id
-    assert fork.checkpoint_id == waiting(booked)[2]
-    assert "won't" in fork.replies[0]
+    assert fork.checkpoint_id == waiting(booked)[3]
+    assert "Goodbye" in fork.replies[0]
 
 
 def test_unknown_thread_or_checkpoint_and_an_ended_call_are_refused_cleanly(

@@ -116,9 +116,7 @@ def test_a_barge_in_leaves_what_the_caller_heard_in_checkpoint_and_transcript(
     full = call.say("what do you have Monday morning").reply
     heard = full[:20]
     call.say("the first one", heard=heard)
-    history = list(agent.graph.get_state_history(call.config))
-    at_listen = next(s for s in history if s.values.get("reply_interrupted"))
-    assert at_listen.values["reply"] == heard
+    # the turn's one checkpoint keeps the line as heard, flagged, in the transcript window
     assert {"role": "agent", "text": heard, "interrupted": True} in call.state().recent
     lines = transcript(agent.store, "barge")
     cut = [line for line in lines if line.interrupted]
@@ -143,3 +141,21 @@ def test_a_huge_caller_line_is_kept_short_and_still_understood(agent: Receptioni
     assert "Monday, November 30th at 10 AM" in reply
     assert len(call.state().utterance) < 2_100
     assert max(len(line.text) for line in transcript(agent.store, "huge")) < 2_100
+
+
+def test_a_turn_that_cannot_write_is_saved_once_and_keeps_its_path(agent: Receptionist) -> None:
+    """Turns with no read-back pending leave one checkpoint, their nodes in `trace`; the yes
+    to a read-back is saved node by node, so its write never runs ahead of its checkpoint."""
+    call = agent.conversation("once")
+    call.start(caller_id=SAM)
+
+    def saved_during(line: str) -> int:
+        before = len(list(agent.graph.get_state_history(call.config)))
+        call.say(line)
+        return len(list(agent.graph.get_state_history(call.config))) - before
+
+    assert saved_during("book Monday at 10am") == 1
+    assert [v["node"] for v in call.state().trace] == ["understand", "search", "confirm", "respond"]
+    assert all(v["ms"] >= 0 for v in call.state().trace)
+    assert saved_during("yes") > 1  # listen, understand, book, respond: one each
+    assert [v["node"] for v in call.state().trace] == ["understand", "book", "respond"]

@@ -9,14 +9,15 @@ from graph.state import CallInput, CallState, Update, no_task
 
 
 def test_a_node_update_can_name_every_state_field_with_its_type_and_nothing_else() -> None:
-    """`Update` is the state's fields, each with the same type (speech may also be None,
-    which clears the turn's sentences), so mypy rejects a misspelt key a node returns."""
+    """`Update` is the state's fields, each with the same type (speech and trace may also
+    be None, which starts the next turn's), so mypy rejects a misspelt key a node returns."""
     fields = typing.get_type_hints(CallState, include_extras=False)
     update = typing.get_type_hints(Update)
     assert set(update) == set(fields)
     differing = {name for name in fields if update[name] != fields[name]}
-    assert differing == {"speech"}
+    assert differing == {"speech", "trace"}  # the two lists a turn appends to; None clears
     assert update["speech"] == fields["speech"] | None
+    assert update["trace"] == fields["trace"] | None
 
 
 def test_the_graph_takes_only_what_a_door_gives() -> None:
