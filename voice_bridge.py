@@ -1,97 +1,160 @@
 """The LiveKit Agents worker callers talk to: `python voice_bridge.py dev | start | console`.
 
-The voice door's composition root: it reads the settings, opens the store and the
-checkpoints, compiles the graph, identifies the caller and starts the session. What a
-call does lives in `voice/` (the agent, the session, silence, hanging up, costs).
+The voice door's composition root. Once per worker process (`prewarm`, LiveKit's
+`setup_fnc`, before any call reaches the process) it reads the settings, opens the store
+and the checkpoints and compiles the graph (`BOOKING`, lent through `JobProcess.userdata`);
+a call (`entrypoint`) then only identifies the caller and starts its session on its own
+thread of that graph. What a call does lives in `voice/` (the agent, the session,
+silence, hanging up, costs).
+
+Schema work never happens in a call: before serving, the worker checks that `booking db
+migrate` has brought the database up to date, and refuses to start otherwise.
 Configured from the environment / `.env`: see .env.example (Voice section and the rest).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import functools
+import atexit
 import logging
+import sys
 
 from booking.extras import MissingExtra, needs
 
 try:
     with needs("voice", "voice_bridge.py"):
         from livekit.agents import AgentServer, JobContext, JobProcess, cli, room_io
+        from livekit.agents.job import JobExecutorType
         from livekit.agents.types import NOT_GIVEN
         from livekit.plugins import silero
 
         from voice.agent import BookingAgent
-        from voice.calls import EndCall, caller_id_of, keep_room, room_deleter
+        from voice.calls import caller_id_of, room_deleter
         from voice.session import build_session
         from voice.settings import get_voice_settings, secret
         from voice.unavailable import UnavailableAgent
 except MissingExtra as missing:  # an install without the voice extra: one sentence
     raise SystemExit(f"voice_bridge.py: {missing}") from None
 
-from booking.compose import open_configured
-from booking.logs import configure as configure_logging
+from booking.compose import SharedReceptionist, open_configured
+from booking.databases import Database
+from booking.logs import configure_job as configure_logging
 from booking.settings import get_settings
 from graph.checkpointer import CheckpointsUnavailable
 from store.errors import StoreUnavailable
+from tokens.strength import WeakSecret
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("voice_bridge")  # not __name__: "__main__" or "__mp_main__" here
+
+SERVING = frozenset({"dev", "start", "console", "connect"})
+"""The LiveKit CLI commands that take calls: only they check the database first."""
+
+BOOKING = SharedReceptionist(lambda: open_configured(get_settings(), create=False))
+"""This process's receptionist: opened by `prewarm`, lent to every call the process runs."""
 
 
 def prewarm(process: JobProcess) -> None:
-    """Load Silero's VAD once per worker process (its model ships in the wheel)."""
+    """Set up a worker process before its calls: Silero's VAD and the booking service.
+
+    livekit-agents 1.8.9 runs one call per job process (the default executor) and keeps
+    idle ones warm, so opening here takes it off the call's path; with the thread executor
+    every call of the worker shares the one `BOOKING`. A database down now is tried again
+    by the next call, which hears that the appointment book can't be reached if it still is.
+    """
+    settings = get_settings()
+    configure_logging(settings.log_level)
     process.userdata["vad"] = silero.VAD.load()
+    process.userdata["booking"] = BOOKING
+    try:
+        BOOKING.get()
+    except (StoreUnavailable, CheckpointsUnavailable) as error:
+        log.error("the booking service cannot be opened yet: %s", error)
 
 
 async def entrypoint(ctx: JobContext) -> None:
     """Serve one call, from the caller's first word to the stored summary."""
     settings, voice = get_settings(), get_voice_settings()
-    configure_logging(settings.log_level)
+    call_id = log_call(ctx, level=settings.log_level)
+    booking: SharedReceptionist = ctx.proc.userdata["booking"]
     await ctx.connect()
     # console mode runs a fake job: no room participant, no room to delete
     participant = None if ctx.is_fake_job() else await ctx.wait_for_participant()
-    end_call: EndCall = keep_room
-    if not ctx.is_fake_job():
-        delete_room = room_deleter(
-            url=voice.livekit_url,
-            api_key=secret(voice.livekit_api_key),
-            api_secret=secret(voice.livekit_api_secret),
-        )
-        end_call = functools.partial(delete_room, ctx.room.name)
-    opened = contextlib.ExitStack()
+    end_call = room_deleter(ctx)
+    session = build_session(voice, vad=ctx.proc.userdata["vad"])
     try:
-        receptionist = await asyncio.to_thread(opened.enter_context, open_configured(settings))
+        receptionist = await asyncio.to_thread(booking.get)  # opened already, unless it failed
     except (StoreUnavailable, CheckpointsUnavailable) as error:
         # the databases are down: the caller hears so, rather than silence (logged once)
-        log.error("call %s: the booking service cannot be opened: %s", ctx.job.id, error)
-        unavailable = UnavailableAgent(end_call=end_call)
-        session = build_session(voice, vad=ctx.proc.userdata["vad"])
-        await session.start(unavailable, room=ctx.room)
+        log.error("call %s: the booking service cannot be opened: %s", call_id, error)
+        await session.start(UnavailableAgent(end_call=end_call), room=ctx.room)
         return
+    if ctx.proc.executor_type == JobExecutorType.PROCESS:
+        # This process exits after its one call: close the pools rather than drop them.
+        # Shutdown callbacks run after LiveKit has closed the session, so the agent's exit
+        # work (summary, costs) still finds the store open.
+        async def close_booking() -> None:
+            await asyncio.to_thread(booking.close)
 
-    async def close_store() -> None:
-        await asyncio.to_thread(opened.close)
-
-    # shutdown callbacks run after LiveKit has closed the session, so the agent's exit
-    # work (summary, costs) still finds the store open
-    ctx.add_shutdown_callback(close_store)
-    # the room's sid names the conversation: unique per call, and unlike a SIP room's name
-    # it carries no phone number
-    call = receptionist.conversation(ctx.job.room.sid or ctx.job.id)
+        ctx.add_shutdown_callback(close_booking)
     agent = BookingAgent(
-        call, caller_id=caller_id_of(participant), end_call=end_call, options=voice.agent_options()
+        receptionist.conversation(call_id),
+        caller_id=caller_id_of(participant),
+        end_call=end_call,
+        options=voice.agent_options(),
     )
-    session = build_session(voice, vad=ctx.proc.userdata["vad"])
     identity = participant.identity if participant else NOT_GIVEN
     await session.start(
         agent, room=ctx.room, room_options=room_io.RoomOptions(participant_identity=identity)
     )
+    configure_logging(settings.log_level)  # a handler the session added (cloud logs) masks too
+
+
+def log_call(ctx: JobContext, *, level: str) -> str:
+    """Name the call in every log line of its job, mask phone numbers; return the call's id.
+
+    The room's sid names the call (and its conversation): unique per call, and unlike a
+    SIP room's name it carries no phone number. LiveKit's handlers add the job's context
+    fields to each record; the handlers themselves are kept (`booking.logs.configure_job`).
+    """
+    call_id = ctx.job.room.sid or ctx.job.id
+    ctx.log_context_fields = {**ctx.log_context_fields, "call_id": call_id}
+    configure_logging(level)
+    return call_id
+
+
+def check_database() -> None:
+    """Refuse to take calls on a database `booking db migrate` has not brought up to date."""
+    try:
+        pending = Database.from_settings(get_settings()).pending_migrations()
+    except StoreUnavailable as error:
+        # Not a reason to stay down: calls hear that the appointment book can't be reached
+        # until it answers, and the first one after that opens it.
+        print(f"voice_bridge.py: starting without the database: {error}", file=sys.stderr)
+        return
+    if pending:
+        raise SystemExit(
+            "voice_bridge.py: the database is not ready for calls: run `booking db migrate`"
+            f" (pending: {', '.join(pending)})"
+        )
 
 
 def main() -> None:
-    """Register the worker under its agent name and hand over to LiveKit's CLI."""
-    server = AgentServer(setup_fnc=prewarm)
-    server.rtc_session(entrypoint, agent_name=get_voice_settings().livekit_agent_name)
+    """Check the database, register the worker under its agent name, hand over to LiveKit."""
+    try:
+        if SERVING.intersection(sys.argv[1:2]):
+            check_database()
+    except (WeakSecret, MissingExtra) as error:  # a setting to fix or an extra to install
+        raise SystemExit(f"voice_bridge.py: {error}") from None
+    voice = get_voice_settings()
+    server = AgentServer(
+        setup_fnc=prewarm,
+        # LiveKit reads these from the environment itself; from the settings `.env` works too
+        ws_url=voice.livekit_url or None,
+        api_key=secret(voice.livekit_api_key) or None,
+        api_secret=secret(voice.livekit_api_secret) or None,
+    )
+    server.rtc_session(entrypoint, agent_name=voice.livekit_agent_name)
+    atexit.register(BOOKING.close)  # the thread executor's calls share this process's
     cli.run_app(server)
 
 

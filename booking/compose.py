@@ -1,7 +1,8 @@
 """Compose the receptionist: databases, understanding, calendar, clock → context and graph.
 
 Every door builds its agent here: `booking chat` (`open_configured`), `voice_bridge.py`
-(`open_configured`), LangGraph Studio (`call_context`, the server keeps the checkpoints),
+(`SharedReceptionist` over `open_configured`: once per worker process, lent to its calls),
+LangGraph Studio (`call_context`, the server keeps the checkpoints),
 `booking threads replay` (`composer`, on a sandbox store), the scenario runner
 (`open_receptionist`) and `booking eval-calls` (`call_context` on one compiled graph).
 `Parts` is the one list of what an agent is made of besides its databases and its clock;
@@ -10,8 +11,9 @@ Every door builds its agent here: `booking chat` (`open_configured`), `voice_bri
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -130,19 +132,68 @@ def composer(
 
 @contextmanager
 def open_receptionist(
-    database: Database | str | Path, *, clock: Clock = system_clock, **parts: Unpack[Parts]
+    database: Database | str | Path,
+    *,
+    clock: Clock = system_clock,
+    create: bool = True,
+    **parts: Unpack[Parts],
 ) -> Iterator[Receptionist]:
-    """Open the database's store and checkpoints (a path: one SQLite file) and compose on them."""
+    """Open the database's store and checkpoints (a path: one SQLite file) and compose on them.
+
+    `create=False`: Postgres checkpoint tables `booking db migrate` has not set up are
+    refused (CheckpointsUnavailable) rather than created.
+    """
     if not isinstance(database, Database):
         database = Database(sqlite_path=database)
-    with database.open_store() as store, database.open_checkpointer() as saver:
+    with database.open_store() as store, database.open_checkpointer(create=create) as saver:
         yield compose(store, saver, clock=clock, **parts)
 
 
 def open_configured(
-    settings: Settings, *, db: str | Path | None = None, clock: Clock = system_clock
+    settings: Settings,
+    *,
+    db: str | Path | None = None,
+    clock: Clock = system_clock,
+    create: bool = True,
 ) -> AbstractContextManager[Receptionist]:
     """Open the receptionist the settings describe; `db` overrides the SQLite file."""
     return open_receptionist(
-        Database.from_settings(settings, sqlite_path=db), clock=clock, **parts_from(settings)
+        Database.from_settings(settings, sqlite_path=db),
+        clock=clock,
+        create=create,
+        **parts_from(settings),
     )
+
+
+class SharedReceptionist:
+    """One receptionist a process opens once and lends to every call it runs.
+
+    The store's and the checkpoints' connections (a Postgres pool each, or a SQLite
+    connection each, locked per use) and the compiled graph are safe to share between
+    threads; each call gets its own `Conversation` on its own thread id. `get()` opens on
+    first use, under a lock, so threads racing to open it open it once; an opening that
+    fails (the database is down) raises and is tried again by the next `get()`.
+    """
+
+    def __init__(self, opener: Callable[[], AbstractContextManager[Receptionist]]) -> None:
+        """Open with `opener` (e.g. `lambda: open_configured(settings)`) when first needed."""
+        self._opener = opener
+        self._lock = threading.Lock()
+        self._opened: Receptionist | None = None
+        self._closing = ExitStack()
+
+    def get(self) -> Receptionist:
+        """Return the receptionist, opening it if needed (StoreUnavailable, ... when it fails)."""
+        with self._lock:
+            if self._opened is None:
+                with ExitStack() as closing:
+                    opened = closing.enter_context(self._opener())
+                    self._closing = closing.pop_all()
+                self._opened = opened
+            return self._opened
+
+    def close(self) -> None:
+        """Close the store and the checkpoints; a later `get()` opens them anew."""
+        with self._lock:
+            self._opened = None
+            self._closing.close()

@@ -24,6 +24,7 @@ from langgraph.checkpoint.base import BaseCheckpointSaver
 from booking.extras import needs
 from booking.settings import Settings
 from graph.checkpointer import sqlite_checkpointer
+from store.errors import StoreUnavailable
 from store.port import Store
 from store.sqlite import SqliteStore
 
@@ -103,17 +104,70 @@ class Database:
             store.close()
 
     @contextmanager
-    def open_checkpointer(self) -> Iterator[BaseCheckpointSaver[str]]:
-        """Open Postgres checkpoints with DATABASE_URL, else the SQLite file's."""
+    def open_checkpointer(self, *, create: bool = True) -> Iterator[BaseCheckpointSaver[str]]:
+        """Open Postgres checkpoints with DATABASE_URL, else the SQLite file's.
+
+        `create=False` refuses Postgres checkpoint tables `booking db migrate` has not set
+        up (CheckpointsUnavailable) instead of creating them; a SQLite file, local to this
+        machine, always creates its own.
+        """
         if self.database_url:
             with needs("postgres", "DATABASE_URL (Postgres)"):
                 from graph.postgres_checkpointer import postgres_checkpointer  # noqa: PLC0415
 
-            with postgres_checkpointer(self.database_url, timeouts=self.timeouts) as saver:
+            with postgres_checkpointer(
+                self.database_url, timeouts=self.timeouts, create=create
+            ) as saver:
                 yield saver
         else:
             with sqlite_checkpointer(self.sqlite_path) as sqlite_saver:
                 yield sqlite_saver
+
+    def migrate(self) -> list[str]:
+        """Bring a Postgres database up to date: the store's migrations, then the checkpoint
+        tables (LangGraph's `setup()`); return what was applied. SQLite needs nothing."""
+        if not self.database_url:
+            return []
+        with needs("postgres", "booking db migrate"):
+            from graph.postgres_checkpointer import migrate_checkpoints  # noqa: PLC0415
+            from store.postgres.migrate import migrate  # noqa: PLC0415
+
+        applied = migrate(self.database_url)
+        if migrate_checkpoints(self.database_url, timeouts=self.timeouts):
+            applied.append("checkpoint tables")
+        return applied
+
+    def pending_migrations(self) -> list[str]:
+        """Return what `booking db migrate` would apply (none on SQLite), changing nothing.
+
+        An unreachable database raises StoreUnavailable.
+        """
+        if not self.database_url:
+            return []
+        with needs("postgres", "DATABASE_URL (Postgres)"):
+            import psycopg  # noqa: PLC0415
+
+            from graph.postgres_checkpointer import (  # noqa: PLC0415
+                CURRENT_VERSION,
+                checkpoint_version,
+            )
+            from store.postgres.migrate import applied_versions, versions  # noqa: PLC0415
+            from store.postgres.pool import PoolTimeouts, connection_kwargs  # noqa: PLC0415
+            from store.postgres.rows import redacted  # noqa: PLC0415
+
+        options = connection_kwargs(self.database_url, self.timeouts or PoolTimeouts())
+        try:
+            with psycopg.connect(self.database_url, **options) as conn:
+                recorded = applied_versions(conn)
+                checkpoints = checkpoint_version(conn)
+        except psycopg.OperationalError as error:
+            raise StoreUnavailable(
+                f"cannot reach the database: {redacted(error, self.database_url)}"
+            ) from error
+        pending = [version for version in versions() if version not in recorded]
+        if checkpoints < CURRENT_VERSION:
+            pending.append("checkpoint tables")
+        return pending
 
 
 def _secret(value: object) -> str | None:

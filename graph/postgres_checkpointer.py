@@ -3,18 +3,32 @@
 Apart from `graph.checkpointer` because psycopg comes with the postgres extra: only a
 process that opens Postgres imports this module. Connections are lent by
 `store.postgres.pool.CheckedPool`: checked on checkout, failing fast.
+
+The saver's tables are LangGraph's own (`PostgresSaver.setup()`, versioned in its
+`checkpoint_migrations` table). `booking db migrate` sets them up with the store's schema
+(`migrate_checkpoints`); opening checks their version with one query on the pool, and
+runs `setup()` only when they are missing or behind and the caller allows it
+(`create=True`). The voice worker does not: a database `booking db migrate` has not set
+up is refused when the worker starts, never half-way into a call.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import psycopg
 from langgraph.checkpoint.postgres import PostgresSaver
+from psycopg.rows import tuple_row
 
-from graph.checkpointer import TranslatedSaver
+from graph.checkpointer import CheckpointsUnavailable, TranslatedSaver
+from store.postgres.migrate import LOCK_KEY
 from store.postgres.pool import CheckedPool, PoolTimeouts, connection_kwargs
+from store.postgres.rows import MIGRATE_HINT
+
+CURRENT_VERSION = len(PostgresSaver.MIGRATIONS) - 1
+"""The newest version of LangGraph's checkpoint tables this install knows."""
 
 
 class PostgresCheckpoints(TranslatedSaver, PostgresSaver):
@@ -23,26 +37,65 @@ class PostgresCheckpoints(TranslatedSaver, PostgresSaver):
     outages = (psycopg.OperationalError,)
 
 
+def checkpoint_version(conn: psycopg.Connection[Any]) -> int:
+    """Return the version of the checkpoint tables in the database (-1: none)."""
+    cur = conn.cursor(row_factory=tuple_row)
+    exists = cur.execute("SELECT to_regclass('checkpoint_migrations') IS NOT NULL").fetchone()
+    if exists is None or not exists[0]:
+        return -1
+    row = cur.execute("SELECT max(v) FROM checkpoint_migrations").fetchone()
+    return -1 if row is None or row[0] is None else int(row[0])
+
+
+def migrate_checkpoints(database_url: str, *, timeouts: PoolTimeouts | None = None) -> bool:
+    """Create or bring up to date the checkpoint tables; return whether anything changed.
+
+    Runs `PostgresSaver.setup()` on a connection of its own without the statement timeout,
+    so a slow migration of a large checkpoint table is not cut short, under the advisory
+    lock `booking db migrate` takes, so two processes migrating at once do it once.
+    """
+    connect = (timeouts or PoolTimeouts()).connect
+    options = connection_kwargs(database_url, PoolTimeouts(connect=connect))
+    options.pop("options", None)  # no statement timeout
+    with (
+        PostgresCheckpoints._opening(),
+        psycopg.Connection.connect(database_url, **options) as conn,
+    ):
+        # A session lock, released when this connection closes: setup() creates indexes
+        # CONCURRENTLY, which cannot run inside a transaction (so no xact lock).
+        conn.execute("SELECT pg_advisory_lock(%s)", (LOCK_KEY,))
+        if checkpoint_version(conn) >= CURRENT_VERSION:
+            return False
+        PostgresSaver(conn).setup()
+        return True
+
+
 @contextmanager
 def postgres_checkpointer(
-    database_url: str, *, max_size: int = 10, timeouts: PoolTimeouts | None = None
+    database_url: str,
+    *,
+    max_size: int = 10,
+    timeouts: PoolTimeouts | None = None,
+    create: bool = True,
 ) -> Iterator[PostgresCheckpoints]:
-    """Open Postgres checkpoints on a checked pool; `setup()` creates its tables once.
+    """Open Postgres checkpoints on a checked pool, checking the tables' version once.
 
-    `setup()` runs on a connection of its own without the statement timeout, so a slow
-    migration of a large checkpoint table is not cut short.
+    Tables missing or behind are set up (`migrate_checkpoints`) when `create` is true, else
+    refused with `CheckpointsUnavailable` naming `booking db migrate`.
     """
     timeouts = timeouts or PoolTimeouts()
-    setup_options = connection_kwargs(database_url, PoolTimeouts(connect=timeouts.connect))
-    setup_options.pop("options", None)
     pool = CheckedPool(
         database_url, timeouts=timeouts, name="booking-checkpoints", max_size=max_size
     )
     try:
         with PostgresCheckpoints._opening():
-            with psycopg.Connection.connect(database_url, **setup_options) as conn:
-                PostgresSaver(conn).setup()
             pool.open(wait=True, timeout=max(timeouts.connect, 5.0))
+            with pool.connection() as conn:
+                behind = checkpoint_version(conn) < CURRENT_VERSION
+        if behind and not create:
+            raise CheckpointsUnavailable(f"{MIGRATE_HINT} (the checkpoint tables)")
+        if behind:
+            migrate_checkpoints(database_url, timeouts=timeouts)
         yield PostgresCheckpoints(pool)
     finally:
         pool.close()

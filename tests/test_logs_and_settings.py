@@ -1,17 +1,22 @@
-"""Logs mask phone numbers; settings describe the business calendar."""
+"""Logs mask phone numbers, in a LiveKit job too; settings describe the business calendar."""
 
 from __future__ import annotations
 
+import json
 import logging
+from collections.abc import Iterator
 from datetime import date, time
 from importlib import metadata
 
 import pytest
+from livekit.agents.cli.log import JsonFormatter
 
+import voice_bridge
 from booking.cli import main
-from booking.logs import MaskPhones
+from booking.logs import APP_LOGGERS, MaskPhones, configure
 from booking.settings import Settings, get_settings, parse_hours
 from store.privacy import mask_phones
+from tests.voice.jobs import ROOM_SID, job_context, job_process_logging
 
 
 @pytest.mark.parametrize(
@@ -33,6 +38,65 @@ def test_the_filter_masks_arguments_too() -> None:
     record = logging.LogRecord("x", logging.INFO, "f", 1, "caller %s", ("+14155550123",), None)
     MaskPhones().filter(record)
     assert record.getMessage() == "caller ***23"
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    """Run the async tests on asyncio, LiveKit's event loop."""
+    return "asyncio"
+
+
+@pytest.fixture
+def levels() -> Iterator[None]:
+    """Put back the levels a logging set-up changes, for the tests after this one."""
+    names = [*APP_LOGGERS, "psycopg.pool", ""]
+    kept = {name: logging.getLogger(name).level for name in names}
+    yield
+    for name, level in kept.items():
+        logging.getLogger(name).setLevel(level)
+
+
+@pytest.mark.anyio
+async def test_a_call_keeps_livekits_log_handler_masks_numbers_and_names_the_call(
+    levels: None,
+) -> None:
+    """In a job process, the call's log set-up keeps LiveKit's handler, masked, with the call id.
+
+    The root logger holds what livekit-agents 1.8.9 gives a job process: only its handler
+    forwarding records to the worker. LiveKit adds its context-fields filter before the
+    entrypoint (`_on_setup`); the entrypoint's `log_call` runs; a line with a caller's
+    number then reaches the worker, in LiveKit's JSON, masked and carrying the call id.
+    """
+    with job_process_logging() as worker:
+        job = job_context()
+        job._on_setup()  # what the job process does before the entrypoint runs
+        assert voice_bridge.log_call(job, level="INFO") == ROOM_SID
+        logging.getLogger("voice.agent").info(
+            "caller %s joined", "+14155550123", extra={"participant": "sip_+14155550123"}
+        )
+        assert logging.getLogger().handlers == [worker.handler]
+        line = json.loads(JsonFormatter().format(worker.forwarded()))
+    assert line["message"] == "caller ***23 joined"
+    assert line["participant"] == "sip_***23"
+    assert line["call_id"] == ROOM_SID
+
+
+def test_the_cli_keeps_the_handlers_it_finds_and_masks_them(levels: None) -> None:
+    """`configure` adds its stderr handler beside those already there, and masks them all."""
+    root = logging.getLogger()
+    kept = root.handlers[:]
+    other = logging.NullHandler()
+    root.handlers = [other]
+    try:
+        configure("WARNING")
+        configure("WARNING")  # a second set-up adds nothing
+        assert root.handlers[0] is other and len(root.handlers) == 2
+        assert all(
+            sum(isinstance(f, MaskPhones) for f in handler.filters) == 1
+            for handler in root.handlers
+        )
+    finally:
+        root.handlers = kept
 
 
 def test_opening_hours_are_read_per_weekday() -> None:

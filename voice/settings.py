@@ -1,9 +1,9 @@
 """Voice settings from the environment (and `.env`), read only by `voice_bridge.py`.
 
 The store, calendar and understanding settings are `booking.settings.Settings`; these are
-the voice door's own. LiveKit's CLI reads LIVEKIT_URL / LIVEKIT_API_KEY /
-LIVEKIT_API_SECRET itself to register the worker; they are read here too for the server
-API call that hangs up (deleting the room).
+the voice door's own. LIVEKIT_URL / LIVEKIT_API_KEY / LIVEKIT_API_SECRET are read here
+and given to LiveKit's `AgentServer` (so `.env` works too); it registers the worker with
+them and hands them to each job, whose `JobContext.delete_room()` hangs the call up.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ class VoiceSettings(BaseSettings):
     livekit_url: str = ""
     livekit_api_key: SecretStr | None = None
     livekit_api_secret: SecretStr | None = None
-    """Never logged; used only to delete the room when a call ends."""
+    """Never logged; LiveKit uses it to register the worker and to delete a call's room."""
     livekit_agent_name: str = "booking-agent"
     """The name rooms dispatch this worker by (the token API must use the same)."""
 

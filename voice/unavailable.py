@@ -1,8 +1,9 @@
 """The agent a call gets when the booking service cannot be opened: an apology, then goodbye.
 
-`voice_bridge.py` opens the store and the checkpoints for each call; when their database
-is down that fails before any graph exists. Rather than leave the caller in silence, the
-session runs this agent: it says `phrases.UNAVAILABLE` uninterruptibly and hangs up.
+`voice_bridge.py` opens the store and the checkpoints once per worker process, and again
+at a call when that failed; when their database is down the call starts before any graph
+exists. Rather than leave the caller in silence, the session runs this agent: it says
+`phrases.UNAVAILABLE` uninterruptibly and hangs up.
 """
 
 from __future__ import annotations

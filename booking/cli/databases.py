@@ -9,7 +9,6 @@ from typing import Any
 
 from booking.cli.common import db_of
 from booking.databases import Database
-from booking.extras import needs
 from booking.settings import Settings
 from graph.checkpointer import prune
 
@@ -20,7 +19,8 @@ def add_parsers(sub: Any, database: argparse.ArgumentParser) -> None:
     db.add_subparsers(dest="action", required=True).add_parser(
         "migrate",
         parents=[database],
-        help="apply the Postgres migrations in store/migrations (safe to run twice)",
+        help="apply the Postgres migrations in store/migrations and set up the checkpoint"
+        " tables (safe to run twice)",
     ).set_defaults(command=migrate_command)
     checkpoints = sub.add_parser("checkpoints", help="checkpoint retention")
     prune_parser = checkpoints.add_subparsers(dest="action", required=True).add_parser(
@@ -47,7 +47,10 @@ def prune_command(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_migrate(database: Database) -> int:
-    """Apply pending Postgres migrations (safe to run twice); SQLite needs none."""
+    """Apply pending Postgres migrations and set up the checkpoint tables (safe to run twice).
+
+    SQLite needs none: the file creates its schema when it opens.
+    """
     if database.database_url is None:
         print(
             "No DATABASE_URL: the SQLite store creates its schema when it opens; nothing to do."
@@ -55,9 +58,7 @@ def run_migrate(database: Database) -> int:
             file=sys.stderr,
         )
         return 0
-    with needs("postgres", "booking db migrate"):
-        from store.postgres.migrate import migrate  # noqa: PLC0415 (the postgres extra)
-    applied = migrate(database.database_url)
+    applied = database.migrate()
     print(f"applied: {', '.join(applied)}" if applied else "schema is up to date")
     return 0
 

@@ -124,15 +124,16 @@ async def voice_call(
     caller_id: str | None = SAM,
     options: AgentOptions | None = None,
     session: AgentSession[None] | None = None,
+    thread: str = THREAD,
 ) -> AsyncIterator[VoiceCall]:
-    """Start a call on `booking`'s graph and greet; close the session on exit."""
+    """Start a call on `booking`'s graph (on `thread`) and greet; close the session on exit."""
     deleted: list[str] = []
 
     async def delete_room() -> None:
-        deleted.append(THREAD)
+        deleted.append(thread)
 
     agent = BookingAgent(
-        booking.conversation(THREAD), caller_id=caller_id, end_call=delete_room, options=options
+        booking.conversation(thread), caller_id=caller_id, end_call=delete_room, options=options
     )
     session = session or text_session()
     async with session:

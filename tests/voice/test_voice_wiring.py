@@ -14,11 +14,13 @@ from aiohttp import web
 from livekit import api, rtc
 from livekit.agents import llm
 from livekit.agents.metrics import STTModelUsage, TTSModelUsage
+from livekit.agents.utils import http_context
 from livekit.plugins import cartesia, deepgram, silero
 from pydantic import SecretStr
 
 from tests.conftest import SAM
-from voice.calls import caller_id_of, room_deleter
+from tests.voice.jobs import job_context
+from voice.calls import caller_id_of, keep_room, room_deleter
 from voice.costs import merged_costs, voice_costs
 from voice.delivery import without_prefix
 from voice.graph_llm import GraphLLM
@@ -95,9 +97,13 @@ def test_a_sip_caller_is_identified_by_their_number() -> None:
 
 @asynccontextmanager
 async def room_service(
-    reply: Callable[[web.Request], web.Response],
-) -> AsyncIterator[tuple[str, list[web.Request]]]:
-    """Serve LiveKit's RoomService/DeleteRoom on localhost; yield its URL and the requests."""
+    reply: Callable[[web.Request], web.Response], monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[list[web.Request]]:
+    """Serve LiveKit's RoomService/DeleteRoom on localhost, as the worker's LiveKit server.
+
+    Its URL and keys go where the worker puts them for its jobs (LIVEKIT_URL, ...), inside
+    the HTTP session context a job runs in; yield the requests it received.
+    """
     seen: list[web.Request] = []
 
     async def delete_room(request: web.Request) -> web.Response:
@@ -112,21 +118,27 @@ async def room_service(
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
     port = runner.addresses[0][1]
+    monkeypatch.setenv("LIVEKIT_URL", f"http://127.0.0.1:{port}")
+    monkeypatch.setenv("LIVEKIT_API_KEY", "key")
+    monkeypatch.setenv("LIVEKIT_API_SECRET", SECRET)
     try:
-        yield f"http://127.0.0.1:{port}", seen
+        async with http_context.open():
+            yield seen
     finally:
         await runner.cleanup()
 
 
-async def test_hanging_up_deletes_the_room_through_the_server_api() -> None:
-    """The room deleter calls RoomService.DeleteRoom for the room, with an admin token."""
+async def test_hanging_up_deletes_the_room_through_livekits_job_context(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The hang-up is the job's `delete_room()`: RoomService.DeleteRoom for its room, as admin."""
 
     def ok(_: web.Request) -> web.Response:
         body = api.DeleteRoomResponse().SerializeToString()
         return web.Response(body=body, content_type="application/protobuf")
 
-    async with room_service(ok) as (url, seen):
-        await room_deleter(url=url, api_key="key", api_secret=SECRET)("call-room")
+    async with room_service(ok, monkeypatch) as seen:
+        await room_deleter(job_context(room="call-room"))()
     (request,) = seen
     assert api.DeleteRoomRequest.FromString(await request.read()).room == "call-room"
     token = request.headers["Authorization"].removeprefix("Bearer ")
@@ -134,15 +146,21 @@ async def test_hanging_up_deletes_the_room_through_the_server_api() -> None:
     assert grants is not None and grants.room_create
 
 
-async def test_hanging_up_a_room_already_gone_is_fine() -> None:
+async def test_hanging_up_a_room_already_gone_is_fine(monkeypatch: pytest.MonkeyPatch) -> None:
     """A room the caller already left (404 not_found) counts as hung up."""
 
     def gone(_: web.Request) -> web.Response:
         body = json.dumps({"code": "not_found", "msg": "requested room does not exist"})
         return web.Response(status=404, text=body, content_type="application/json")
 
-    async with room_service(gone) as (url, _):
-        await room_deleter(url=url, api_key="key", api_secret=SECRET)("gone")
+    async with room_service(gone, monkeypatch) as seen:
+        await room_deleter(job_context(room="gone"))()
+    assert len(seen) == 1
+
+
+async def test_a_console_call_deletes_no_room() -> None:
+    """Console mode runs a fake job with no room: hanging up deletes nothing."""
+    assert room_deleter(job_context(fake=True)) is keep_room
 
 
 async def test_the_placeholder_llm_is_never_asked() -> None:
