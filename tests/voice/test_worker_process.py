@@ -23,6 +23,7 @@ from langgraph.checkpoint.postgres import PostgresSaver
 from livekit.agents.job import JobExecutorType, JobProcess
 
 import voice_bridge
+from bench.call_open import connections
 from booking.compose import Receptionist, SharedReceptionist
 from booking.databases import Database
 from booking.settings import get_settings
@@ -81,17 +82,6 @@ async def two_calls(booking: Receptionist) -> None:
             assert "Goodbye" in await call.say("no, that is all")
 
     await asyncio.gather(*(one(thread, phone) for thread, phone in CALLERS.items()))
-
-
-def connections(url: str) -> int:
-    """Return how many connections the server holds to the database (not this one)."""
-    with psycopg.connect(url, autocommit=True) as conn:
-        row = conn.execute(
-            "SELECT count(*) FROM pg_stat_activity"
-            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        ).fetchone()
-    assert row is not None
-    return int(row[0])
 
 
 @pytest.mark.postgres
