@@ -18,6 +18,7 @@ import asyncio
 import atexit
 import logging
 import sys
+from contextlib import AbstractContextManager
 
 from booking.extras import MissingExtra, needs
 
@@ -36,10 +37,10 @@ try:
 except MissingExtra as missing:  # an install without the voice extra: one sentence
     raise SystemExit(f"voice_bridge.py: {missing}") from None
 
-from booking.compose import SharedReceptionist, open_configured
+from booking.compose import Receptionist, SharedReceptionist, open_configured
 from booking.databases import Database
 from booking.logs import configure_job as configure_logging
-from booking.settings import get_settings
+from booking.settings import Settings, get_settings
 from graph.checkpointer import CheckpointsUnavailable
 from store.errors import StoreUnavailable
 from tokens.strength import WeakSecret
@@ -48,8 +49,22 @@ log = logging.getLogger("voice_bridge")  # not __name__: "__main__" or "__mp_mai
 
 SERVING = frozenset({"dev", "start", "console", "connect"})
 """The LiveKit CLI commands that take calls: only they check the database first."""
+NOT_MIGRATED = "the database is not ready for calls: run `booking db migrate`"
 
-BOOKING = SharedReceptionist(lambda: open_configured(get_settings(), create=False))
+
+def open_for_calls(settings: Settings) -> AbstractContextManager[Receptionist]:
+    """Open the receptionist calls share, on a database `booking db migrate` brought up to date.
+
+    One direct connection checks first: a server that refuses connections fails this in
+    milliseconds (the pools would retry for seconds, past LiveKit's 10 s limit on a
+    process set-up, and keep a caller in silence), and a schema behind is named.
+    """
+    if pending := Database.from_settings(settings).pending_migrations():
+        raise StoreUnavailable(f"{NOT_MIGRATED} (pending: {', '.join(pending)})")
+    return open_configured(settings, create=False)
+
+
+BOOKING = SharedReceptionist(lambda: open_for_calls(get_settings()))
 """This process's receptionist: opened by `prewarm`, lent to every call the process runs."""
 
 
@@ -132,10 +147,7 @@ def check_database() -> None:
         print(f"voice_bridge.py: starting without the database: {error}", file=sys.stderr)
         return
     if pending:
-        raise SystemExit(
-            "voice_bridge.py: the database is not ready for calls: run `booking db migrate`"
-            f" (pending: {', '.join(pending)})"
-        )
+        raise SystemExit(f"voice_bridge.py: {NOT_MIGRATED} (pending: {', '.join(pending)})")
 
 
 def main() -> None:

@@ -9,8 +9,8 @@ the same run, interleaved:
   at each call (on Postgres: two pools, the store's schema check, the checkpoint tables'
   check; before issue 14 also `PostgresSaver.setup()` on a connection of its own);
 - shared: what it does now, a `SharedReceptionist` opened once by the process set-up
-  (LiveKit's prewarm, reported apart: it runs before any call reaches the process) and
-  borrowed by each call.
+  (`voice_bridge.open_for_calls` in LiveKit's prewarm, reported apart: it runs before any
+  call reaches the process) and borrowed by each call.
 
 Reported per backend: the median, over sequential calls, of "open" (job start until the
 call's agent could be made) and "greeting-ready" (until the greeting's text is computed,
@@ -39,6 +39,7 @@ from bench.pg import add_keep_url, bench_database
 from booking.compose import Receptionist, SharedReceptionist, open_configured
 from booking.databases import Database
 from booking.settings import Settings
+from voice_bridge import open_for_calls
 
 CALLER = "+14155550123"
 Lend = Callable[[], AbstractContextManager[Receptionist]]
@@ -120,7 +121,7 @@ def median(timed: list[Timed]) -> str:
 def run(name: str, settings: Settings, *, calls: int, crowds: list[int], url: str | None) -> None:
     """Print both ways side by side for one backend."""
     began = time.perf_counter()
-    service = SharedReceptionist(lambda: open_configured(settings, create=False))
+    service = SharedReceptionist(lambda: open_for_calls(settings))  # the worker's own
     service.get()
     set_up = (time.perf_counter() - began) * 1000
     ways = {"per call": per_call(settings), "shared": shared(service)}

@@ -5,13 +5,19 @@ The worker's own set-up (`voice_bridge.prewarm`, LiveKit's `setup_fnc`) runs on 
 around `BookingAgent`) on what it put in `JobProcess.userdata`, as the entrypoint does.
 Every way of reaching the database is counted while the calls run: pools made, the
 checkpoint saver's `setup()`, the store's schema check, connections a call's own thread
-opens, and the connections the server sees (`pg_stat_activity`).
+opens, and the connections the server sees (`pg_stat_activity`). A database that refuses
+connections, or that `booking db migrate` has not brought up to date, is met at the
+process set-up or at the worker's start, never half-way into a call.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -27,6 +33,7 @@ from bench.call_open import connections
 from booking.compose import Receptionist, SharedReceptionist
 from booking.databases import Database
 from booking.settings import get_settings
+from store.errors import StoreUnavailable
 from store.postgres.connection import PostgresConnection
 from store.postgres.pool import CheckedPool
 from store.sqlite.connection import SqliteConnection
@@ -35,6 +42,7 @@ from tests.voice.conftest import voice_call
 
 pytestmark = pytest.mark.anyio
 
+ROOT = Path(__file__).resolve().parents[2]
 CALLERS = {"call-a": "+14155550123", "call-b": "+14155550199"}
 POOLS = ("booking-store", "booking-checkpoints")
 """The names of the two pools a process opens (their worker threads carry them)."""
@@ -138,3 +146,43 @@ async def test_calls_on_sqlite_share_the_process_connections(
     for phone in CALLERS.values():
         user = booking.store.find_user_by_phone(phone)
         assert user is not None and user.name == "Sam Lee"
+
+
+async def test_a_process_set_up_while_the_database_refuses_leaves_its_calls_the_apology(
+    worker: Callable[[], JobProcess], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the server refusing connections, the set-up returns and each call fails at once.
+
+    The pools alone would retry for 10 s: past LiveKit's limit on a process set-up, and a
+    caller's wait for the apology ("the appointment book can't be reached").
+    """
+    monkeypatch.setenv("DATABASE_URL", "postgresql://postgres@127.0.0.1:1/booking")
+    began = time.monotonic()
+    process = worker()
+    assert time.monotonic() - began < 5  # Silero's VAD is most of it
+    began = time.monotonic()
+    with pytest.raises(StoreUnavailable, match="cannot reach the database"):
+        await asyncio.to_thread(process.userdata["booking"].get)
+    assert time.monotonic() - began < 1
+
+
+@pytest.mark.postgres
+def test_a_worker_on_a_database_not_migrated_stops_at_start_saying_what_to_run() -> None:
+    """`voice_bridge.py start` without the checkpoint tables exits naming `booking db migrate`.
+
+    The database has the store's schema only (what `booking db migrate` made before the
+    checkpoint tables joined it); the worker stops before LiveKit starts, with one line.
+    """
+    with throwaway_database() as url:
+        done = subprocess.run(
+            [sys.executable, "voice_bridge.py", "start"],
+            cwd=ROOT,
+            env={**os.environ, "DATABASE_URL": url},
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    assert done.returncode == 1, done.stderr
+    assert "run `booking db migrate` (pending: checkpoint tables)" in done.stderr
+    assert "Traceback" not in done.stderr
