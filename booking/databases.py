@@ -7,6 +7,10 @@
   Supabase API with atomic writes as rpc() calls; the checkpoints, which need a database
   connection, stay in the local SQLite file.
 
+On Postgres, `booking db migrate` (`Database.migrate`) makes the store's schema and the
+checkpoint tables; opening checks them (the voice worker refuses a database behind, other
+doors still create missing checkpoint tables).
+
 Postgres and Supabase are optional extras (`booking.extras`): their drivers are imported
 when chosen, so the core install runs on SQLite, and a missing one is a sentence.
 """
@@ -124,8 +128,10 @@ class Database:
                 yield sqlite_saver
 
     def migrate(self) -> list[str]:
-        """Bring a Postgres database up to date: the store's migrations, then the checkpoint
-        tables (LangGraph's `setup()`); return what was applied. SQLite needs nothing."""
+        """Bring Postgres up to date (the store's migrations, the checkpoint tables); say what.
+
+        The checkpoint tables are LangGraph's (`PostgresSaver.setup()`). SQLite needs none.
+        """
         if not self.database_url:
             return []
         with needs("postgres", "booking db migrate"):
