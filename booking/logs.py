@@ -88,7 +88,9 @@ def configure(level: str) -> None:
         ours.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
         root.addHandler(ours)
     else:
-        ours.setStream(sys.stderr)  # the stderr of now (a test may have swapped it)
+        # the stderr of now: a test may have swapped it, and closed the one before, so this
+        # is not setStream(), which flushes the old stream first
+        ours.stream = sys.stderr
     root.setLevel(level.upper())
     _quiet_pool()
     mask_handlers()
