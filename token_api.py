@@ -22,7 +22,7 @@ from booking.extras import MissingExtra, needs
 try:
     with needs("tokens", "token_api.py"):
         import uvicorn
-        from fastapi import Body, Depends, FastAPI, HTTPException
+        from fastapi import Body, Depends, FastAPI, HTTPException, Request
         from fastapi.exceptions import RequestValidationError
 
         from tokens.body_limit import BodySizeLimitMiddleware
@@ -32,10 +32,11 @@ try:
         from tokens.ratelimit import RedisLimiter, SlidingWindowLimiter
         from tokens.settings import TokenSettings, get_settings
         from tokens.web import (
+            CLIENT_SECRET_HEADERS,
             SettingsCORSMiddleware,
-            rate_limit,
-            require_client_secret,
+            guard,
             resolve_settings,
+            served_settings,
             short_validation_error,
         )
 except MissingExtra as missing:  # a core install: one sentence, not a traceback
@@ -54,7 +55,8 @@ TOKEN_RESPONSES: dict[int | str, dict[str, str]] = {
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Validate the settings at start-up, so a misconfigured server never serves."""
-    settings = resolve_settings(app)
+    # Kept for every request (tokens.web.served_settings), read once rather than per request.
+    settings = app.state.settings = resolve_settings(app)
     if settings.redis_url is not None:
         app.state.limiter = RedisLimiter.from_url(settings.redis_url.get_secret_value())
     try:
@@ -64,10 +66,11 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 async def create_token(
-    settings: Annotated[TokenSettings, Depends(get_settings)],
+    request: Request,
     body: Annotated[TokenRequest | None, Body()] = None,
 ) -> TokenResponse:
     """Issue a token for one room that also dispatches our agent into it."""
+    settings = served_settings(request.app)
     try:
         issued = issue_token(body or TokenRequest(), settings)
     except ChoiceNotAllowed as refused:
@@ -82,12 +85,11 @@ async def healthz() -> dict[str, str]:
 
 
 def create_app() -> FastAPI:
-    """Build the app; settings are read per request through the get_settings dependency."""
+    """Build the app; its settings come from get_settings (tests override it) at start-up."""
     app = FastAPI(title="Booking agent token server", version="0.1.0", lifespan=lifespan)
     # Replaced at start-up by a Redis-backed one when REDIS_URL is set.
     app.state.limiter = SlidingWindowLimiter()
     app.add_exception_handler(RequestValidationError, short_validation_error)
-    guards = [Depends(rate_limit), Depends(require_client_secret)]
     for path in ("/token", "/api/token"):
         app.add_api_route(
             path,
@@ -95,8 +97,9 @@ def create_app() -> FastAPI:
             methods=["POST"],
             status_code=201,
             response_model=TokenResponse,
-            dependencies=guards,
+            dependencies=[Depends(guard)],
             responses=TOKEN_RESPONSES,
+            openapi_extra=CLIENT_SECRET_HEADERS,
             summary="Issue a LiveKit participant token",
         )
     app.add_api_route("/healthz", healthz, methods=["GET"])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Literal
 
 from pydantic import IPvAnyNetwork
@@ -43,9 +44,8 @@ def client_address(
 
 def rate_key(address: str) -> str:
     """Return the key a client is counted under: its IPv4 address, or its IPv6 /64."""
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
+    ip = _ip(address)
+    if ip is None:
         return address[:MAX_KEY_CHARS]
     if isinstance(ip, ipaddress.IPv6Address):
         if ip.ipv4_mapped is not None:
@@ -56,11 +56,17 @@ def rate_key(address: str) -> str:
 
 def _within(address: str, networks: Sequence[IPvAnyNetwork]) -> bool:
     """Tell whether `address` is an IP inside one of `networks`."""
+    ip = _ip(address) if networks else None
+    return ip is not None and any(ip in network for network in networks)
+
+
+@lru_cache(maxsize=4096)
+def _ip(address: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """Parse an IP address, or return None; cached, as the same peers and clients recur."""
     try:
-        ip = ipaddress.ip_address(address)
+        return ipaddress.ip_address(address)
     except ValueError:
-        return False
-    return any(ip in network for network in networks)
+        return None
 
 
 def _hops(headers: Headers, header: ProxyHeader) -> list[str]:

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import secrets
+import time
 from dataclasses import dataclass
-from datetime import timedelta
+from functools import lru_cache
+from types import MappingProxyType
+from typing import Any
 
 from livekit import api
 
 from tokens.errors import ChoiceNotAllowed
 from tokens.models import TokenRequest
 from tokens.settings import TokenSettings
+from tokens.signing import sign_hs256
 
 
 @dataclass(frozen=True)
@@ -20,6 +24,26 @@ class IssuedToken:
     jwt: str
     room: str
     identity: str
+
+
+CALLER_GRANTS = MappingProxyType(
+    api.access_token.Claims(
+        video=api.VideoGrants(
+            room_join=True,
+            room="set per token",
+            can_publish=True,
+            can_publish_sources=["microphone"],
+            can_subscribe=True,
+            can_publish_data=True,
+        )
+    ).asdict()["video"]
+)
+"""What a caller may do in its room, spelled by livekit-api once; each token sets the room.
+
+AccessToken.to_jwt() converts its dataclasses to a dict on every call (dataclasses.asdict,
+deep-copying each field), which costs more than all the rest of issuing a token; so
+issue_token writes the same claims itself (tests/token_api/test_claims.py compares them).
+"""
 
 
 def new_room_name() -> str:
@@ -66,37 +90,38 @@ def issue_token(request: TokenRequest, settings: TokenSettings) -> IssuedToken:
         raise ChoiceNotAllowed(" ".join(refused))
     room = request.room_name or new_room_name()
     identity = request.participant_identity or new_identity()
-    grants = api.VideoGrants(
-        room_join=True,
-        room=room,
-        can_publish=True,
-        can_publish_sources=["microphone"],
-        can_subscribe=True,
-        can_publish_data=True,
-    )
-    token = (
-        api.AccessToken(
-            settings.livekit_api_key.get_secret_value(),
-            settings.livekit_api_secret.get_secret_value(),
-        )
-        .with_identity(identity)
-        .with_ttl(timedelta(seconds=settings.token_ttl_seconds))
-        .with_grants(grants)
-        .with_room_config(api.RoomConfiguration(agents=_dispatches(request, settings)))
-    )
+    # The claims AccessToken.to_jwt() writes for the same calls, in its order.
+    claims: dict[str, Any] = {}
     if request.participant_name:
-        token = token.with_name(request.participant_name)
+        claims["name"] = request.participant_name
     if request.participant_metadata:
-        token = token.with_metadata(request.participant_metadata)
+        claims["metadata"] = request.participant_metadata
+    claims["video"] = {**CALLER_GRANTS, "room": room}
     if request.participant_attributes:
-        token = token.with_attributes(request.participant_attributes)
-    return IssuedToken(jwt=token.to_jwt(), room=room, identity=identity)
+        claims["attributes"] = request.participant_attributes
+    claims["roomConfig"] = _room_config(_dispatches(request, settings))
+    now = int(time.time())
+    claims["sub"] = identity
+    claims["iss"] = settings.livekit_api_key.get_secret_value()
+    claims["nbf"] = now
+    claims["exp"] = now + settings.token_ttl_seconds
+    secret = settings.livekit_api_secret.get_secret_value().encode()
+    return IssuedToken(jwt=sign_hs256(claims, secret), room=room, identity=identity)
 
 
-def _dispatches(request: TokenRequest, settings: TokenSettings) -> list[api.RoomAgentDispatch]:
-    """Merge the caller's agent dispatches with ours, which is always present and first."""
+def _dispatches(request: TokenRequest, settings: TokenSettings) -> tuple[tuple[str, str], ...]:
+    """Merge the caller's agent dispatches (name, metadata) with ours, always present and first."""
     ours = settings.livekit_agent_name
     requested = request.room_config.agents if request.room_config else []
     by_name = {a.agent_name: a.metadata for a in requested}
     names = [ours, *(name for name in by_name if name != ours)]
-    return [api.RoomAgentDispatch(agent_name=n, metadata=by_name.get(n, "")) for n in names]
+    return tuple((name, by_name.get(name, "")) for name in names)
+
+
+@lru_cache(maxsize=64)
+def _room_config(dispatches: tuple[tuple[str, str], ...]) -> dict[str, Any]:
+    """Return the roomConfig claim as livekit-api writes it; the same few dispatches repeat."""
+    agents = [api.RoomAgentDispatch(agent_name=name, metadata=meta) for name, meta in dispatches]
+    claims = api.access_token.Claims(room_config=api.RoomConfiguration(agents=agents))
+    room_config: dict[str, Any] = claims.asdict()["roomConfig"]
+    return room_config

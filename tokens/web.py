@@ -5,11 +5,12 @@ from __future__ import annotations
 import hmac
 import math
 from collections.abc import Sequence
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Depends, FastAPI, Header, HTTPException, Request
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.datastructures import Headers
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -17,18 +18,42 @@ from tokens.addresses import client_address, rate_key
 from tokens.ratelimit import Limiter
 from tokens.settings import TokenSettings, get_settings
 
-Settings = Annotated[TokenSettings, Depends(get_settings)]
-
 
 def resolve_settings(app: FastAPI) -> TokenSettings:
-    """Return the settings the routes see, honouring a test's dependency override."""
+    """Read the settings for `app` now, honouring a test's override of get_settings."""
     provider = app.dependency_overrides.get(get_settings, get_settings)
     settings: TokenSettings = provider()
     return settings
 
 
-async def rate_limit(request: Request, settings: Settings) -> None:
+def served_settings(app: FastAPI) -> TokenSettings:
+    """Return the settings `app` serves with: resolved at start-up, kept on app.state.
+
+    Routes read them here rather than through a get_settings dependency: a sync dependency
+    runs in the threadpool, and any dependency costs FastAPI more work than the route's own.
+    """
+    settings: TokenSettings | None = getattr(app.state, "settings", None)
+    if settings is None:  # an app called without its lifespan, as some tests do
+        settings = app.state.settings = resolve_settings(app)
+    return settings
+
+
+async def guard(request: Request) -> None:
+    """Check the rate limit (429), then the client secret (401), before the body is validated.
+
+    One dependency reading the headers itself: FastAPI's Header() parameters cost more per
+    request than the checks, so the two headers are documented by CLIENT_SECRET_HEADERS.
+    """
+    settings = served_settings(request.app)
+    await rate_limit(request, settings)
+    require_client_secret(request.headers, settings)
+
+
+async def rate_limit(request: Request, settings: TokenSettings) -> None:
     """Answer 429 once a client (behind trusted proxies only) exceeds its requests per minute."""
+    limit = settings.token_rate_limit_per_minute
+    if limit <= 0:
+        return
     limiter: Limiter = request.app.state.limiter
     address = client_address(
         request.client.host if request.client else None,
@@ -36,7 +61,7 @@ async def rate_limit(request: Request, settings: Settings) -> None:
         trusted=settings.token_trusted_proxies,
         header=settings.token_proxy_header,
     )
-    wait = await limiter.hit(rate_key(address), limit=settings.token_rate_limit_per_minute)
+    wait = await limiter.hit(rate_key(address), limit=limit)
     if wait is not None:
         raise HTTPException(
             429,
@@ -45,22 +70,33 @@ async def rate_limit(request: Request, settings: Settings) -> None:
         )
 
 
-async def require_client_secret(
-    settings: Settings,
-    authorization: Annotated[str | None, Header()] = None,
-    x_api_key: Annotated[str | None, Header()] = None,
-) -> None:
+def require_client_secret(headers: Headers, settings: TokenSettings) -> None:
     """Answer 401 unless the client sends TOKEN_API_SECRET (when one is configured)."""
     if settings.token_api_secret is None:
         return
     expected = settings.token_api_secret.get_secret_value().encode()
-    offered = x_api_key or ""
+    offered = headers.get("x-api-key") or ""
+    authorization = headers.get("authorization")
     if authorization and authorization[:7].lower() == "bearer ":
         offered = authorization[7:].strip()
     if not hmac.compare_digest(offered.encode("utf-8", "replace"), expected):
         raise HTTPException(
             401, detail="missing or wrong API secret", headers={"WWW-Authenticate": "Bearer"}
         )
+
+
+CLIENT_SECRET_HEADERS: dict[str, Any] = {
+    "parameters": [
+        {
+            "name": name,
+            "in": "header",
+            "required": False,
+            "schema": {"anyOf": [{"type": "string"}, {"type": "null"}], "title": title},
+        }
+        for name, title in (("authorization", "Authorization"), ("x-api-key", "X-Api-Key"))
+    ]
+}
+"""The OpenAPI parameters `guard` reads, as FastAPI would write them for Header() ones."""
 
 
 async def short_validation_error(_: Request, exc: Exception) -> JSONResponse:
@@ -89,7 +125,7 @@ class SettingsCORSMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        origins = tuple(resolve_settings(scope["app"]).cors_origins)
+        origins = tuple(served_settings(scope["app"]).cors_origins)
         cors = self._by_origins.get(origins)
         if cors is None:
             cors = self._by_origins[origins] = CORSMiddleware(

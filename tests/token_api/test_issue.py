@@ -119,7 +119,10 @@ def test_no_body_at_all_is_accepted(client: TestClient) -> None:
 
 
 def test_health_and_openapi(client: TestClient) -> None:
-    """/healthz answers ok and the OpenAPI document lists both token paths."""
+    """/healthz answers ok; the OpenAPI document lists both token paths and the secret headers."""
     assert client.get("/healthz").json() == {"status": "ok"}
     paths = client.get("/openapi.json").json()["paths"]
     assert "/token" in paths and "/api/token" in paths
+    for path in ("/token", "/api/token"):
+        headers = {p["name"] for p in paths[path]["post"]["parameters"] if p["in"] == "header"}
+        assert headers == {"authorization", "x-api-key"}

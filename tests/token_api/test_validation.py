@@ -35,6 +35,8 @@ FIELDS = [
         ({"participant_identity": ""}, "participant_identity"),
         ({"participant_name": "x" * 129}, "participant_name"),
         ({"participant_name": "Sam\x00Lee"}, "participant_name"),
+        ({"participant_name": "Sam\x7fLee"}, "participant_name"),
+        ({"participant_attributes": {"k": "line\x1fbreak"}}, "participant_attributes"),
         ({"participant_metadata": "m" * 4097}, "participant_metadata"),
         ({"participant_metadata": "é" * 2049}, "participant_metadata"),
         ({"participant_attributes": {f"k{i}": "v" for i in range(17)}}, "participant_attributes"),
