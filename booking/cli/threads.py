@@ -18,7 +18,7 @@ from typing import Any, TextIO
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
 
-from analysts.data import config_of, list_calls, steps
+from analysts.data import config_of, list_calls, steps, traced
 from analysts.forks import fork_of
 from analysts.source import Locale
 from booking.cli.common import db_of, locale_of
@@ -131,8 +131,12 @@ def run(
         if args.action == "show":
             return show(args, graph, store, fork_of(saver, args.thread), out)
         if args.action == "history":
-            for step in steps(graph, args.thread):
-                nodes = ",".join(step.nodes) or "-"
+            history = steps(graph, args.thread)
+            ran: dict[str, list[str]] = {}  # a turn saved once ran all its traced nodes
+            for node_step in traced(history):
+                ran.setdefault(node_step.checkpoint_id, []).extend(node_step.nodes)
+            for step in history:
+                nodes = ",".join(ran.get(step.checkpoint_id, step.nodes)) or "-"
                 print(
                     f"{step.checkpoint_id}  step {step.step:>3}  {nodes:<24}"
                     f" {step.at.isoformat(timespec='milliseconds')}  +{step.latency_ms:.0f}ms"

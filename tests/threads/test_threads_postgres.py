@@ -62,8 +62,9 @@ def test_show_history_diff_export_on_postgres(capsys: pytest.CaptureFixture[str]
     assert "book" in shown["turns"][3]["nodes"]
     assert shown["turns"][3]["held"]["pending"] is None  # the read-back was written
     history = threads(capsys, "history", "pg-booked").splitlines()
-    before_yes = next(line.split()[0] for line in history if " confirm " in f" {line} ")
-    after_yes = next(line.split()[0] for line in history if " book " in f" {line} ")
+    ran = {line.split()[0]: line.split()[3].split(",") for line in history}  # id → nodes
+    before_yes = next(checkpoint for checkpoint, nodes in ran.items() if "confirm" in nodes)
+    after_yes = next(checkpoint for checkpoint, nodes in ran.items() if "book" in nodes)
     changes = threads(capsys, "diff", "pg-booked", before_yes, after_yes)
     assert "~ task.pending:" in changes and "~ outcomes:" in changes
     rows = list(csv.DictReader(io.StringIO(threads(capsys, "export", "--all", "--format", "csv"))))
