@@ -182,7 +182,7 @@ Outcome = TypedDict(
 """A write done in this call (ISO starts, business timezone)."""
 
 
-class Usage(TypedDict, total=False):
+class UsageTotals(TypedDict, total=False):
     """Understanding cost so far."""
 
     llm_calls: int
@@ -286,7 +286,7 @@ class CallState:
     """Preferences the caller mentioned, in words."""
     message: str | None = None
     """A message left for a human callback."""
-    usage: Usage = field(default_factory=Usage)
+    usage: UsageTotals = field(default_factory=UsageTotals)
 
     # this turn's reply and the transcript window
     speech: Annotated[list[str], add_speech] = field(default_factory=list)
@@ -343,7 +343,7 @@ class Update(TypedDict, total=False):
     outcomes: list[Outcome]
     preferences: list[str]
     message: str | None
-    usage: Usage
+    usage: UsageTotals
     speech: list[str] | None
     trace: list[Visit] | None
     reply: str

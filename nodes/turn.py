@@ -9,9 +9,8 @@ from langgraph.types import interrupt
 
 from graph.context import CallContext
 from graph.resume import caller_turn
-from graph.state import CallState, Line, Update, Usage
-from graph.understanding import Understanding
-from graph.understanding import Usage as TurnUsage
+from graph.state import CallState, Line, Update, UsageTotals
+from graph.understanding import Understanding, Usage
 from nodes import phrases
 from nodes.dialogue import EXPECTING, track
 from nodes.dialogue_repair import resumable
@@ -150,7 +149,7 @@ def understand(state: CallState, *, runtime: Runtime[CallContext]) -> Update:
     }
 
 
-def add_usage(total: Usage, turn: TurnUsage) -> Usage:
+def add_usage(total: UsageTotals, turn: Usage) -> UsageTotals:
     """Add one turn's understanding cost to the call's running totals."""
     if not turn.llm_calls:
         return total

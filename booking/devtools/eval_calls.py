@@ -69,7 +69,7 @@ TIME_WORDS = re.compile(
 Outcome = Literal["correct", "wrong", "none"]
 
 
-class Said(NamedTuple):
+class CallerLine(NamedTuple):
     """One caller line: its words, and whether it is one of the case's real turns."""
 
     text: str
@@ -85,22 +85,22 @@ class Caller:
     now: datetime
     ear: RuleUnderstander = field(default_factory=RuleUnderstander)
 
-    def next_line(self, state: CallState) -> Said | None:
+    def next_line(self, state: CallState) -> CallerLine | None:
         """Answer the agent's pending question, or return None to fall silent."""
         pending = state.task["pending"]
         if state.stage == "confirm" and pending:
             if pending.get("kind") == "book" and self._is_goal(pending["slot"]):
-                return Said("yes", real=False)
+                return CallerLine("yes", real=False)
             if self.turns and self._plain_yes(self.turns[0]):
                 self.turns.pop(0)
-            return Said("no", real=False)
+            return CallerLine("no", real=False)
         if state.stage == "offer_slots":
             if any(self._is_goal(slot) for slot in state.task["offers"]):
-                return Said(self._pick(state.task["offers"]), real=False)
+                return CallerLine(self._pick(state.task["offers"]), real=False)
             if self.turns and self._plain_yes(self.turns[0]):
                 self.turns.pop(0)
-                return Said("no", real=False)
-        return Said(self.turns.pop(0), real=True) if self.turns else None
+                return CallerLine("no", real=False)
+        return CallerLine(self.turns.pop(0), real=True) if self.turns else None
 
     def _is_goal(self, iso: str) -> bool:
         return datetime.fromisoformat(iso) == self.goal
