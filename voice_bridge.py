@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import logging
+import math
 import sys
 from contextlib import AbstractContextManager
 
@@ -27,12 +28,14 @@ try:
         from livekit.agents import AgentServer, JobContext, JobProcess, cli, room_io
         from livekit.agents.job import JobExecutorType
         from livekit.agents.types import NOT_GIVEN
+        from livekit.agents.worker import ServerEnvOption
         from livekit.plugins import silero
 
         from voice.agent import BookingAgent
         from voice.calls import caller_id_of, room_deleter
+        from voice.load import WorkerLoad
         from voice.session import build_session
-        from voice.settings import get_voice_settings, secret
+        from voice.settings import VoiceSettings, get_voice_settings, secret
         from voice.unavailable import UnavailableAgent
 except MissingExtra as missing:  # an install without the voice extra: one sentence
     raise SystemExit(f"voice_bridge.py: {missing}") from None
@@ -150,23 +153,46 @@ def check_database() -> None:
         raise SystemExit(f"voice_bridge.py: {NOT_MIGRATED} (pending: {', '.join(pending)})")
 
 
+def build_server(voice: VoiceSettings) -> AgentServer:
+    """Return the LiveKit worker: its keys, its process set-up, when it is full, its drain.
+
+    LiveKit Cloud replaces the load function and threshold with its own (CPU at 0.7).
+    """
+    return AgentServer(
+        setup_fnc=prewarm,
+        # LiveKit reads these from the environment itself; from the settings `.env` works too
+        ws_url=voice.livekit_url or None,
+        api_key=secret(voice.livekit_api_key) or None,
+        api_secret=secret(voice.livekit_api_secret) or None,
+        load_fnc=WorkerLoad(
+            max_calls=voice.voice_max_calls_per_worker, threshold=voice.voice_load_threshold
+        ),
+        # as LiveKit's own default: a development worker is never full
+        load_threshold=ServerEnvOption(
+            dev_default=math.inf, prod_default=voice.voice_load_threshold
+        ),
+        drain_timeout=voice.voice_drain_seconds,
+    )
+
+
 def main() -> None:
-    """Check the database, register the worker under its agent name, hand over to LiveKit."""
+    """Check the database, register the worker under its agent name, hand over to LiveKit.
+
+    On SIGTERM (`start`) LiveKit drains the worker: it takes no new call and waits for
+    those in progress, up to `VOICE_DRAIN_SECONDS`, then ends the rest; each call's own
+    shutdown stores its summary. The receptionist the thread executor's calls share is
+    closed at exit: Python runs `atexit` after the CLI has returned from the drain and
+    after every job thread has ended.
+    """
     try:
         if SERVING.intersection(sys.argv[1:2]):
             check_database()
     except (WeakSecret, MissingExtra) as error:  # a setting to fix or an extra to install
         raise SystemExit(f"voice_bridge.py: {error}") from None
     voice = get_voice_settings()
-    server = AgentServer(
-        setup_fnc=prewarm,
-        # LiveKit reads these from the environment itself; from the settings `.env` works too
-        ws_url=voice.livekit_url or None,
-        api_key=secret(voice.livekit_api_key) or None,
-        api_secret=secret(voice.livekit_api_secret) or None,
-    )
+    server = build_server(voice)
     server.rtc_session(entrypoint, agent_name=voice.livekit_agent_name)
-    atexit.register(BOOKING.close)  # the thread executor's calls share this process's
+    atexit.register(BOOKING.close)
     cli.run_app(server)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from voice.options import AgentOptions, VoiceRates
@@ -49,6 +49,21 @@ class VoiceSettings(BaseSettings):
     voice_stt_usd_per_minute: float = 0.0077
     voice_tts_usd_per_1k_chars: float = 0.04
     voice_latency_turns_kept: int = 50
+
+    voice_max_calls_per_worker: int = Field(default=10, ge=1)
+    """Calls one worker takes at once; LiveKit sends the next elsewhere (`voice.load`).
+
+    10, because with the thread executor every call of the worker shares one process: its
+    two Postgres pools of 10 (a call holds at most one connection of each at a time, so 10
+    never queue) and one core (the GIL), which the machine's CPU share under-reports. With
+    the process executor (LiveKit's default on Linux) each call is a process of its own,
+    about 220 MB once set up: 10 calls are about 2.2 GB.
+    """
+    voice_load_threshold: float = Field(default=0.7, gt=0, le=1)
+    """The worker is full at this CPU share (0..1), or at its maximum of calls (LiveKit's
+    production default; under `dev` LiveKit never marks a worker full)."""
+    voice_drain_seconds: int = Field(default=1800, ge=1)
+    """On SIGTERM, how long calls in progress may go on (no new ones come) before they end."""
 
     def agent_options(self) -> AgentOptions:
         """Return the options `BookingAgent` runs on."""
