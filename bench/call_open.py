@@ -101,13 +101,17 @@ def calls_at_once(lend: Lend, count: int, tag: str, *, url: str | None) -> tuple
     return timed, held
 
 
+COUNT_CONNECTIONS = (
+    "SELECT count(*) FROM pg_stat_activity"
+    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+)
+"""The connections the server holds to the database, not counting the one asking."""
+
+
 def connections(url: str) -> int:
     """Return how many connections the server holds to the database (not this one)."""
     with psycopg.connect(url, autocommit=True) as conn:
-        row = conn.execute(
-            "SELECT count(*) FROM pg_stat_activity"
-            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        ).fetchone()
+        row = conn.execute(COUNT_CONNECTIONS).fetchone()
     return int(row[0]) if row else 0
 
 

@@ -7,6 +7,12 @@
   Supabase API with atomic writes as rpc() calls; the checkpoints, which need a database
   connection, stay in the local SQLite file.
 
+On Postgres a process opens two pools, the store's and the checkpoints', each of
+`DATABASE_POOL_MIN`..`DATABASE_POOL_MAX` connections plus one fresh connection at a time
+when the pool is short of them (a restart, an outage; `store.postgres.pool`). So
+`connection_budget`, 2 * (DATABASE_POOL_MAX + 1), bounds what a process holds whatever
+the number of calls it runs: calls beyond it queue for a connection.
+
 On Postgres, `booking db migrate` (`Database.migrate`) makes the store's schema and the
 checkpoint tables; opening checks them (the voice worker refuses a database behind, other
 doors still create missing checkpoint tables).
@@ -46,6 +52,10 @@ class Database:
     supabase_key: str | None = None
     timeouts: PoolTimeouts | None = None
     """How long Postgres calls may wait (`DATABASE_*_SECONDS`); None: the pool's defaults."""
+    pool_min: int = 1
+    """Connections each Postgres pool keeps open when idle (`DATABASE_POOL_MIN`)."""
+    pool_max: int = 10
+    """Connections each Postgres pool may hold (`DATABASE_POOL_MAX`)."""
 
     def __repr__(self) -> str:
         """Name the kind of database without any connection string or key."""
@@ -73,6 +83,8 @@ class Database:
             supabase_url=settings.supabase_url or None,
             supabase_key=_secret(settings.supabase_key),
             timeouts=timeouts,
+            pool_min=settings.database_pool_min,
+            pool_max=settings.database_pool_max,
         )
 
     @property
@@ -84,6 +96,20 @@ class Database:
             return "supabase"
         return "sqlite"
 
+    @property
+    def connection_budget(self) -> int:
+        """Return the most Postgres connections the store and the checkpoints hold at once.
+
+        Each of the two pools holds `pool_max` connections and at most one spare fresh one
+        (`SPARE_CONNECTIONS`); 0 when Postgres is not in use.
+        """
+        if not self.database_url:
+            return 0
+        with needs("postgres", "DATABASE_URL (Postgres)"):
+            from store.postgres.pool import SPARE_CONNECTIONS  # noqa: PLC0415 (optional extra)
+
+        return 2 * (self.pool_max + SPARE_CONNECTIONS)
+
     @contextmanager
     def open_store(self) -> Iterator[Store]:
         """Open the store this database names; close it on exit."""
@@ -94,7 +120,12 @@ class Database:
             with needs("postgres", "DATABASE_URL (Postgres)"):
                 from store.postgres import PostgresStore  # noqa: PLC0415 (above)
 
-            store = PostgresStore(self.database_url, timeouts=self.timeouts)
+            store = PostgresStore(
+                self.database_url,
+                timeouts=self.timeouts,
+                min_size=self.pool_min,
+                max_size=self.pool_max,
+            )
         elif self.supabase_url and self.supabase_key:
             with needs("supabase", "SUPABASE_URL (the Supabase API)"):
                 from store.supabase import SupabaseStore  # noqa: PLC0415 (above)
@@ -120,7 +151,11 @@ class Database:
                 from graph.postgres_checkpointer import postgres_checkpointer  # noqa: PLC0415
 
             with postgres_checkpointer(
-                self.database_url, timeouts=self.timeouts, create=create
+                self.database_url,
+                timeouts=self.timeouts,
+                create=create,
+                min_size=self.pool_min,
+                max_size=self.pool_max,
             ) as saver:
                 yield saver
         else:

@@ -6,7 +6,7 @@ import re
 from datetime import date, time
 from functools import lru_cache
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from business.calendar import BusinessCalendar
@@ -50,6 +50,10 @@ class Settings(BaseSettings):
     """libpq's connect timeout for each new Postgres connection (at least 2)."""
     database_statement_timeout_seconds: float = 5.0
     """Server-side statement timeout of every Postgres query; 0 leaves the server's own."""
+    database_pool_min: int = Field(default=1, ge=0)
+    """Connections each of the two Postgres pools (store, checkpoints) keeps open when idle."""
+    database_pool_max: int = Field(default=10, ge=1)
+    """Connections each pool may hold: a process holds at most 2 * (this + 1), its budget."""
     supabase_url: str | None = None
     supabase_key: SecretStr | None = None
     checkpoint_retention_days: int = 30
@@ -89,6 +93,12 @@ class Settings(BaseSettings):
             if refusal is not None:
                 raise WeakSecret(refusal)
         return value
+
+    @model_validator(mode="after")
+    def _pool_sizes_ordered(self) -> Settings:
+        if self.database_pool_min > self.database_pool_max:
+            raise ValueError("DATABASE_POOL_MIN must not be more than DATABASE_POOL_MAX")
+        return self
 
     @field_validator("business_hours")
     @classmethod

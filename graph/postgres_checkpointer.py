@@ -74,18 +74,26 @@ def migrate_checkpoints(database_url: str, *, timeouts: PoolTimeouts | None = No
 def postgres_checkpointer(
     database_url: str,
     *,
+    min_size: int = 1,
     max_size: int = 10,
     timeouts: PoolTimeouts | None = None,
     create: bool = True,
 ) -> Iterator[PostgresCheckpoints]:
     """Open Postgres checkpoints on a checked pool, checking the tables' version once.
 
+    The pool holds `min_size`..`max_size` connections (`DATABASE_POOL_MIN` / `..._MAX`);
+    the saver itself uses one at a time (langgraph-checkpoint-postgres 3.2 locks each use).
+
     Tables missing or behind are set up (`migrate_checkpoints`) when `create` is true, else
     refused with `CheckpointsUnavailable` naming `booking db migrate`.
     """
     timeouts = timeouts or PoolTimeouts()
     pool = CheckedPool(
-        database_url, timeouts=timeouts, name="booking-checkpoints", max_size=max_size
+        database_url,
+        timeouts=timeouts,
+        name="booking-checkpoints",
+        min_size=min_size,
+        max_size=max_size,
     )
     try:
         with PostgresCheckpoints._opening():

@@ -5,13 +5,20 @@ The store and the checkpoints both lend their connections from a `CheckedPool`:
 - every connection is checked on checkout (one empty query), so a connection the server
   dropped (a restart, a failover) is never handed out: the first "yes" after a restart
   no longer fails on a stale pooled connection;
-- a connection the pool cannot lend within `wait` seconds, or one that fails its check, is
-  replaced by a fresh direct connection for that one use. psycopg_pool's own check retries
-  after a 1 s back-off and its reconnection backs off for minutes, either of which would
-  keep a caller waiting; a refused connection fails in milliseconds instead, and once the
+- a connection that fails its check, or one the pool cannot lend within `wait` seconds
+  while it is short of connections (reconnecting, or the server refuses), is replaced by
+  a fresh direct connection for that one use. psycopg_pool's own check retries after a
+  1 s back-off and its reconnection backs off for minutes, either of which would keep a
+  caller waiting; a refused connection fails in milliseconds instead, and once the
   server answers again the first call gets through at once while the pool refills behind;
 - for a few seconds after such a fallback the pool is not waited on at all, so one caller
-  turn (a transcript line, the write, the reply line) pays the wait at most once.
+  turn (a transcript line, the write, the reply line) pays the wait at most once;
+- whatever the number of threads, a pool has at most `budget` connections open: its
+  `max_size` and one fresh one at a time (`SPARE_CONNECTIONS`). With every pooled
+  connection lent out (the server answers, it is only busy) a caller queues for one
+  rather than open another; while the fresh one is in use a caller queues too, or, when
+  the last fresh one was refused moments ago, fails at once with that refusal rather than
+  wait on a server that is down.
 
 `PoolTimeouts` holds the knobs (`DATABASE_*_SECONDS`, see .env.example): the wait above,
 libpq's connect timeout, and a server-side statement timeout sent as a startup option
@@ -21,6 +28,7 @@ libpq's connect timeout, and a server-side statement timeout sent as a startup o
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,6 +43,8 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 
 BYPASS_SECONDS = 5.0
 """After a fallback, how long connections are taken without waiting on the pool."""
+SPARE_CONNECTIONS = 1
+"""Fresh connections a pool may have open at once beside its own `max_size`."""
 
 
 @dataclass(frozen=True)
@@ -111,41 +121,85 @@ class CheckedPool(ConnectionPool[Connection[DictRow]]):
             name=name,
         )
         self._bypass_until = 0.0
+        self._spare = threading.BoundedSemaphore(SPARE_CONNECTIONS)
+        self._lent = 0
+        """Pooled connections lent out now; at `max_size` a timed-out wait is only load."""
+        self._lending = threading.Lock()
+        self._refused_until = 0.0
+        self._refusal = ""
+        """Why the last fresh connection failed; repeated until `_refused_until`."""
+
+    @property
+    def budget(self) -> int:
+        """Return the most connections this pool has open at once: its own and the spare."""
+        return self.max_size + SPARE_CONNECTIONS
 
     @contextmanager
     def connection(self, timeout: float | None = None) -> Iterator[Connection[DictRow]]:
-        """Lend a checked pooled connection, else a fresh one for this use only."""
-        conn = self._checked(timeout)
-        if conn is None:
-            self._bypass_until = time.monotonic() + BYPASS_SECONDS
-            # Raises psycopg.OperationalError at once when the server refuses connections.
-            try:
-                fresh = self.connection_class.connect(self._url, **self._options)
-            except psycopg.OperationalError as exc:
-                exc.never_sent = True  # type: ignore[attr-defined]  # read by rows.translated
-                raise
-            with fresh:
-                yield fresh
-            return
-        try:
-            with conn:
-                yield conn
-        finally:
-            self.putconn(conn)
-
-    def _checked(self, timeout: float | None) -> Connection[DictRow] | None:
-        """Return a pooled connection that answers, or None."""
+        """Lend a checked pooled connection, else the spare fresh one, else queue or fail fast."""
         bypass = time.monotonic() < self._bypass_until
         # While recovering, take a connection only if one is ready (a tiny wait still
         # hands out a ready one, and asks the pool to grow when it has none).
         wait = 0.01 if bypass else (self.timeout if timeout is None else timeout)
+        while (conn := self._checked(wait)) is None:
+            if self._spare.acquire(blocking=False):
+                try:
+                    with self._fresh() as fresh:
+                        yield fresh
+                finally:
+                    self._spare.release()
+                return
+            if time.monotonic() < self._refused_until:
+                refused = psycopg.OperationalError(self._refusal)
+                refused.never_sent = True  # type: ignore[attr-defined]  # read by rows.translated
+                raise refused
+            wait = self.timeout  # the spare is in use: queue for a pooled connection
         try:
-            conn = self.getconn(wait)
-        except PoolTimeout:
-            return None
+            with conn:
+                yield conn
+        finally:
+            self._give_back(conn)
+
+    @contextmanager
+    def _fresh(self) -> Iterator[Connection[DictRow]]:
+        """Open a direct connection for one use; raise at once when the server refuses."""
+        self._bypass_until = time.monotonic() + BYPASS_SECONDS
         try:
-            self.check_connection(conn)
-        except psycopg.Error:
-            self.putconn(conn)  # broken: the pool discards it and connects anew
-            return None
-        return conn
+            fresh = self.connection_class.connect(self._url, **self._options)
+        except psycopg.OperationalError as exc:
+            self._refusal = str(exc)
+            self._refused_until = time.monotonic() + BYPASS_SECONDS
+            exc.never_sent = True  # type: ignore[attr-defined]  # read by rows.translated
+            raise
+        self._refused_until = 0.0
+        with fresh:
+            yield fresh
+
+    def _checked(self, wait: float) -> Connection[DictRow] | None:
+        """Return a pooled connection that answers, or None: try a fresh one instead.
+
+        A wait that times out with every pooled connection lent out is load, not an
+        outage: the caller keeps queueing rather than open one more connection.
+        """
+        while True:
+            try:
+                conn = self.getconn(wait)
+            except PoolTimeout:
+                if self._lent < self.max_size:
+                    return None  # the pool is short: reconnecting, or refused
+                wait = self.timeout
+                continue
+            with self._lending:
+                self._lent += 1
+            try:
+                self.check_connection(conn)
+            except psycopg.Error:
+                self._give_back(conn)  # broken: the pool discards it and connects anew
+                return None
+            return conn
+
+    def _give_back(self, conn: Connection[DictRow]) -> None:
+        """Return a lent connection to the pool."""
+        with self._lending:
+            self._lent -= 1
+        self.putconn(conn)
