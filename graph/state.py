@@ -7,8 +7,8 @@ step costs the same at turn 200 as at turn 2: the full transcript lives in the s
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Annotated, Literal, NotRequired
+from dataclasses import dataclass, field, replace
+from typing import Annotated, Any, Literal, NotRequired
 
 # pydantic builds Studio's input form from this state and needs this TypedDict on 3.11
 from typing_extensions import TypedDict
@@ -352,3 +352,17 @@ class Update(TypedDict, total=False):
     line_no: int
     recent: list[Line]
     now: str
+
+
+def applied(state: CallState, update: Update) -> CallState:
+    """Return the state as `update` leaves it, its two reducers applied as LangGraph does.
+
+    What a router sees after a node: nodes route themselves (`graph.builder`) rather than
+    through conditional edges, for which LangGraph copies every channel at every turn.
+    """
+    fields: dict[str, Any] = dict(update)
+    if "speech" in update:
+        fields["speech"] = add_speech(state.speech, update["speech"])
+    if "trace" in update:
+        fields["trace"] = add_visits(state.trace, update["trace"])
+    return replace(state, **fields)

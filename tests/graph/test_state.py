@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import typing
 
+import pytest
+from langgraph.graph import END, START, StateGraph
+
 from graph.builder import build_graph
-from graph.state import CallInput, CallState, Update, no_task
+from graph.state import CallInput, CallState, Update, Visit, applied, no_task
 
 
 def test_a_node_update_can_name_every_state_field_with_its_type_and_nothing_else() -> None:
@@ -34,3 +37,27 @@ def test_dropping_the_task_clears_all_it_gathered_at_once() -> None:
     assert fresh["offers"] is not no_task()["offers"]
     kept = no_task({"day": "2026-11-30"})
     assert kept["wish"] == {"day": "2026-11-30"} and kept["kind"] is None
+
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        {"speech": ["Anything else?"], "trace": [Visit(node="respond", ms=0.5)], "turn": 3},
+        {"speech": None, "trace": None, "stage": "confirm", "utterance": "yes"},
+    ],
+)
+def test_a_node_routes_on_the_state_langgraph_keeps_after_it(update: Update) -> None:
+    """Nodes pick the next node on `applied(state, update)` (`graph.builder.routed`), so it
+    must be what LangGraph stores, reducers included: appended lists, None clearing them."""
+    before = CallState(speech=["Hello."], trace=[Visit(node="greet", ms=1.0)], turn=2)
+    g: StateGraph[CallState, None, CallState, CallState] = StateGraph(CallState)
+    g.add_node("node", lambda state: update)
+    g.add_edge(START, "node")
+    g.add_edge("node", END)
+    kept = g.compile().invoke(before)
+    assert CallState(**kept) == applied(before, update)
+    reduced = typing.get_type_hints(CallState, include_extras=True)
+    with_reducers = {
+        name for name, hint in reduced.items() if typing.get_origin(hint) is typing.Annotated
+    }
+    assert with_reducers == {"speech", "trace"}  # the two `applied` knows; a new one goes there
