@@ -17,6 +17,8 @@ import re
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +45,32 @@ def _described(error: BaseException) -> str:
     first = (str(error).strip().splitlines() or [""])[0]
     text = f"{type(error).__name__}: {first}"
     return _CREDENTIALS.sub(lambda m: f"{m[1] or m[2]}***{'@' if m[1] else ''}", text)
+
+
+@dataclass
+class Saved:
+    """The last checkpoint a graph run saved, as the saver reported it."""
+
+    config: RunnableConfig | None = None
+
+
+_NOTING: ContextVar[Saved | None] = ContextVar("noting_saves", default=None)
+
+
+@contextmanager
+def noting_saves() -> Iterator[Saved]:
+    """Note, in the record yielded, where each checkpoint a run inside this block is saved.
+
+    So a door knows the checkpoint its call waits at without reading the thread back.
+    LangGraph saves from a worker thread that runs in a copy of this context; the copy
+    holds the same record, so the note reaches the caller. Only `TranslatedSaver`s note.
+    """
+    noted = Saved()
+    token = _NOTING.set(noted)
+    try:
+        yield noted
+    finally:
+        _NOTING.reset(token)
 
 
 class TranslatedSaver(BaseCheckpointSaver[str]):
@@ -86,9 +114,12 @@ class TranslatedSaver(BaseCheckpointSaver[str]):
         metadata: CheckpointMetadata,
         new_versions: ChannelVersions,
     ) -> RunnableConfig:
-        """Save a checkpoint, translating outages."""
+        """Save a checkpoint, translating outages; note where it went (`noting_saves`)."""
         with self._translated():
-            return super().put(config, checkpoint, metadata, new_versions)
+            saved = super().put(config, checkpoint, metadata, new_versions)
+        if (noted := _NOTING.get()) is not None:
+            noted.config = saved
+        return saved
 
     def put_writes(
         self,

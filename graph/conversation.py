@@ -1,7 +1,10 @@
 """The turn protocol every door uses: one caller utterance in, one graph step, one reply out.
 
 The chat REPL, the scenario runner and the voice bridge all talk to the graph through
-`Conversation`, so they run exactly the same steps on the same checkpoints.
+`Conversation`, so they run exactly the same steps on the same checkpoints. A turn is one
+`invoke`: what the door needs (the reply, whether it wrote, whether the call ended) comes
+from its output, and where the call then waits from the saver (`noting_saves`), so a turn
+reads the thread back only after something went wrong or in a new process.
 
 Crashes and outages:
 
@@ -37,7 +40,7 @@ from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Command, Durability, StateSnapshot
 
 from graph import apologies as phrases
-from graph.checkpointer import CheckpointsUnavailable
+from graph.checkpointer import CheckpointsUnavailable, TranslatedSaver, noting_saves
 from graph.context import CallContext
 from graph.history import checkpoint_id, field_of, last_question, unfinished, write_due_since
 from graph.resume import HANGUP, CallerTurn
@@ -100,6 +103,13 @@ class Conversation:
     _phase: Phase = field(default="new", init=False, repr=False)
     """The phase as last read, reported while checkpoints cannot be read."""
     _reachable: bool = field(default=True, init=False, repr=False)
+    _waits_at: RunnableConfig | None = field(default=None, init=False, repr=False)
+    """The checkpoint the call waits at, as this object's last step saved it: while it is
+    known, the next turn needs no read of the thread (None after any failure)."""
+    _stage: str = field(default="", init=False, repr=False)
+    """The pending question's stage, as that step left it."""
+    _saved_nothing: bool = field(default=False, init=False, repr=False)
+    """The last step saved no checkpoint at all (known only with a noting saver)."""
 
     @property
     def config(self) -> RunnableConfig:
@@ -155,6 +165,9 @@ class Conversation:
         Whether the step wrote or ended the call comes from the step's own output, so a
         door needs no further read of the checkpoint.
         """
+        turn: Command[Any] = Command(resume=CallerTurn(text=utterance, heard=heard))
+        if (asked := self._known_question()) is not None:
+            return self._step(turn, asked=asked, durability=self._durability(self._stage))
         try:
             snapshot = self._settled()
         except OUTAGES as error:
@@ -167,11 +180,8 @@ class Conversation:
             return unheard
         if self._retry_from is None and not snapshot.interrupts:
             raise CallEnded(self.thread_id)
-        turn = CallerTurn(text=utterance, heard=heard)
-        durability = self.durability if _may_write(snapshot) else ONCE
-        return self._step(
-            Command(resume=turn), asked=self._retry_from or snapshot.config, durability=durability
-        )
+        durability = self._durability(field_of(snapshot.values, "stage"))
+        return self._step(turn, asked=self._retry_from or snapshot.config, durability=durability)
 
     def hang_up(self, *, heard: str | None = None) -> None:
         """Tell the graph the caller is gone so the summary is stored.
@@ -221,17 +231,24 @@ class Conversation:
     # steps ------------------------------------------------------------------------
     def _run(self, payload: Any, *, durability: Durability | None = None) -> Said:
         """Run the graph until it asks the caller or ends; return what the step said."""
-        out = self.graph.invoke(
-            payload,
-            self.config,
-            context=self.context,
-            version="v2",
-            durability=durability or self.durability,
-        )
+        self._waits_at = None  # until this step is known to have been saved
+        with noting_saves() as saved:
+            try:
+                out = self.graph.invoke(
+                    payload,
+                    self.config,
+                    context=self.context,
+                    version="v2",
+                    durability=durability or self.durability,
+                )
+            finally:
+                self._saved_nothing = saved.config is None and self._notes_saves()
         values = out.value
         self._question = str(field_of(values, "question") or self._question)
         self._phase = "on" if out.interrupts else "ended"
         self._unsettled = False
+        if out.interrupts:
+            self._waits_at, self._stage = saved.config, str(field_of(values, "stage"))
         wrote = bool(field_of(values, "wrote"))
         if out.interrupts:
             return Said(str(out.interrupts[0].value), wrote=wrote)
@@ -255,6 +272,12 @@ class Conversation:
         try:
             reply = self._run(payload, durability=durability)
         except Exception as error:
+            if self._saved_nothing:
+                # No checkpoint of this step was saved, so no write node ran (one runs only
+                # once the step that chose it is saved): the thread is still at `asked`.
+                self._report(error)
+                self._unheard, self._retry_from = None, asked
+                return self._ask_again(error)
             return self._salvage(error, asked=asked)
         self._retry_from = None
         return reply
@@ -295,6 +318,22 @@ class Conversation:
         outage = isinstance(error, OUTAGES)
         sorry = phrases.BOOK_UNREACHABLE if outage else phrases.SOMETHING_WENT_WRONG
         return Said(f"{sorry} {self._question or phrases.TRY_AGAIN_SOON}")
+
+    def _notes_saves(self) -> bool:
+        """Return True when the saver reports each checkpoint it saves (`noting_saves`)."""
+        return isinstance(self.graph.checkpointer, TranslatedSaver)
+
+    def _known_question(self) -> RunnableConfig | None:
+        """Return the checkpoint this object's last step saved waiting for the caller, when
+        nothing has happened since that would need the thread read back."""
+        if self._unheard is not None or self._retry_from is not None or self._unsettled:
+            return None
+        return self._waits_at
+
+    def _durability(self, stage: object) -> Durability:
+        """Save every superstep when the caller's next words may write (a read-back is
+        pending at the "confirm" stage), else once at the end of the turn."""
+        return self.durability if stage == "confirm" else ONCE
 
     # reading the thread -----------------------------------------------------------
     def _snapshot(self) -> StateSnapshot:
@@ -350,8 +389,3 @@ class Conversation:
         if self._reachable:
             log.error("call %s: %s", self, error)
             self._reachable = False
-
-
-def _may_write(snapshot: StateSnapshot) -> bool:
-    """Return True when the caller's next words may write: a read-back is pending."""
-    return bool(field_of(snapshot.values, "stage") == "confirm")

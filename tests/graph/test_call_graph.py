@@ -7,6 +7,8 @@ from dataclasses import asdict
 from pathlib import Path
 
 import pytest
+from langchain_core.runnables import RunnableConfig
+from langgraph.checkpoint.base import BaseCheckpointSaver, CheckpointTuple
 
 from booking.compose import Receptionist, fixed_clock, open_receptionist
 from business.calendar import BusinessCalendar
@@ -159,3 +161,28 @@ def test_a_turn_that_cannot_write_is_saved_once_and_keeps_its_path(agent: Recept
     assert all(v["ms"] >= 0 for v in call.state().trace)
     assert saved_during("yes") > 1  # listen, understand, book, respond: one each
     assert [v["node"] for v in call.state().trace] == ["understand", "book", "respond"]
+
+
+def test_a_turn_reads_the_thread_once_its_step_loading_it(
+    agent: Receptionist, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the door needs of a turn comes from the step's output: the only read of the
+    thread is the step loading its checkpoint, even across a write and a barge-in."""
+    saver = agent.graph.checkpointer
+    assert isinstance(saver, BaseCheckpointSaver)
+    call = agent.conversation("one-read")
+    call.start(caller_id=SAM)
+    reads: list[str] = []
+    real = saver.get_tuple
+
+    def counted(config: RunnableConfig) -> CheckpointTuple | None:
+        reads.append("read")
+        return real(config)
+
+    monkeypatch.setattr(saver, "get_tuple", counted)
+    turns = [("book Monday at 10am", None), ("yes", None), ("what do I have?", "You're booked")]
+    for line, heard in turns:
+        reads.clear()
+        said = call.say(line, heard=heard)
+        assert said.reply and reads == ["read"], line
+    assert call.state().outcomes  # the booking happened, read back here, after the turns
