@@ -53,6 +53,19 @@ log = logging.getLogger("voice_bridge")  # not __name__: "__main__" or "__mp_mai
 SERVING = frozenset({"dev", "start", "console", "connect"})
 """The LiveKit CLI commands that take calls: only they check the database first."""
 NOT_MIGRATED = "the database is not ready for calls: run `booking db migrate`"
+GAVE_UP = "failed to connect to livekit"
+"""How livekit-agents 1.8.9 words giving up on the server, after `VOICE_CONNECT_RETRIES`."""
+
+
+class QuietGiveUp(logging.Filter):
+    """Keep LiveKit's line about giving up on the server to its message: `main` says the rest."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Drop the traceback of a give-up; every other record passes as it is."""
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, RuntimeError) and str(error).startswith(GAVE_UP):
+            record.exc_info, record.exc_text = None, None
+        return True
 
 
 def open_for_calls(settings: Settings) -> AbstractContextManager[Receptionist]:
@@ -172,6 +185,7 @@ def build_server(voice: VoiceSettings) -> AgentServer:
             dev_default=math.inf, prod_default=voice.voice_load_threshold
         ),
         drain_timeout=voice.voice_drain_seconds,
+        max_retry=voice.voice_connect_retries,
     )
 
 
@@ -193,7 +207,16 @@ def main() -> None:
     server = build_server(voice)
     server.rtc_session(entrypoint, agent_name=voice.livekit_agent_name)
     atexit.register(BOOKING.close)
-    cli.run_app(server)
+    logging.getLogger("livekit.agents").addFilter(QuietGiveUp())
+    try:
+        cli.run_app(server)  # returns (exit 0) even when the worker gave up on LiveKit
+    finally:
+        if server._connection_failed:  # livekit-agents 1.8.9 has no public name for it
+            raise SystemExit(
+                f"voice_bridge.py: cannot reach LiveKit at {voice.livekit_url or 'LIVEKIT_URL'}:"
+                " check LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET, and that the"
+                " server is up"
+            )
 
 
 if __name__ == "__main__":

@@ -64,6 +64,8 @@ class VoiceSettings(BaseSettings):
     production default; under `dev` LiveKit never marks a worker full)."""
     voice_drain_seconds: int = Field(default=1800, ge=1)
     """On SIGTERM, how long calls in progress may go on (no new ones come) before they end."""
+    voice_connect_retries: int = Field(default=16, ge=0)
+    """Times the worker tries LiveKit again (backing off up to 10 s) before it exits 1."""
 
     def agent_options(self) -> AgentOptions:
         """Return the options `BookingAgent` runs on."""
