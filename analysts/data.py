@@ -177,6 +177,8 @@ def _expanded(group: list[Step], *, before: Step | None) -> list[Step]:
     for visit in trace:
         ms = float(visit.get("ms", 0.0))
         at += timedelta(milliseconds=ms)
+        if visit.get("starts"):  # `listen` hearing the caller: the wait's step above
+            continue
         node = str(visit.get("node", ""))
         shown.append(replace(last, nodes=[node], next=[], at=at, latency_ms=ms))
     shown[-1].next = list(last.next)

@@ -20,7 +20,6 @@ from analysts.layout import END, ROW, START, Layout, Pair, Shape
 KIND = {
     "respond": "turn",
     "listen": "turn",
-    "understand": "turn",
     **dict.fromkeys(("search", "select", "confirm", "retrieve"), "task"),
     **dict.fromkeys(("book", "cancel", "reschedule"), "write"),
     **dict.fromkeys(("repeat", "clarify", "never_mind", "help", "decline"), "repair"),

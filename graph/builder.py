@@ -1,8 +1,8 @@
 """Wire the call graph in the order a call flows; the caller compiles it with a checkpointer.
 
-greet ─► identify ─► (verify / register) ─► respond ─► listen ─► understand ─► route_turn
-                                               ▲                                  │
-                                               └── search / confirm / book / ... ◄┘
+greet ─► identify ─► (verify / register) ─► respond ─► listen (hear, understand) ─► route
+                                               ▲                                        │
+                                               └───── search / confirm / book / ... ◄───┘
                                goodbye ─► respond ─► summarize ─► END
 """
 
@@ -33,7 +33,7 @@ from nodes.retrieve import retrieve
 from nodes.search import search
 from nodes.select import select
 from nodes.summarize import summarize
-from nodes.turn import listen, respond, understand
+from nodes.turn import listen, respond
 from nodes.verify import verify
 
 Graph = StateGraph[CallState, CallContext, CallInput, CallState]
@@ -50,9 +50,8 @@ def build_graph() -> Graph:
     routed(g, "verify", timed("verify", recovering(verify)), routing.route_after_identify)
     # the turn boundary
     routed(g, "respond", timed("respond", respond), routing.route_after_respond)
-    # untimed: it waits for the caller, and starts the trace
-    routed(g, "listen", listen, routing.route_after_listen)
-    routed(g, "understand", timed("understand", understand), routing.route_turn)
+    # timed from the caller's words on: hearing and understanding them start the turn
+    routed(g, "listen", timed("listen", listen, starts=True), routing.route_after_listen)
     # the task: search → confirm → write
     routed(g, "search", timed("search", recovering(search)), routing.route_after_search)
     routed(g, "select", timed("select", recovering(select)), routing.route_after_select)

@@ -62,9 +62,9 @@ def route_after_greet(state: CallState) -> Literal["identify", "respond"]:
     return "identify" if state.phone else "respond"
 
 
-def route_after_listen(state: CallState) -> Literal["understand", "summarize"]:
-    """A hang-up goes straight to the summary; anything said is understood."""
-    return "summarize" if state.act == "hangup" else "understand"
+def route_after_listen(state: CallState) -> Literal[TurnNode, "summarize"]:
+    """A hang-up goes straight to the summary; anything said goes where its act leads."""
+    return "summarize" if state.act == "hangup" else route_turn(state)
 
 
 def route_turn(state: CallState) -> TurnNode:

@@ -210,11 +210,13 @@ class Visit(TypedDict):
 
     node: str
     ms: float
+    starts: NotRequired[bool]
+    """The node that hears the caller (`listen`) starts the turn: its visit comes first."""
 
 
-def add_visits(left: list[Visit], right: list[Visit] | None) -> list[Visit]:
-    """Append this turn's node runs; None (from `listen`) starts the next turn's."""
-    return [] if right is None else [*left, *right]
+def add_visits(left: list[Visit], right: list[Visit]) -> list[Visit]:
+    """Append this turn's node runs; a visit that starts a turn drops the last turn's."""
+    return list(right) if right and right[0].get("starts") else [*left, *right]
 
 
 class CallInput(TypedDict):
@@ -345,7 +347,7 @@ class Update(TypedDict, total=False):
     message: str | None
     usage: UsageTotals
     speech: list[str] | None
-    trace: list[Visit] | None
+    trace: list[Visit]
     reply: str
     reply_interrupted: bool
     wrote: bool

@@ -26,8 +26,10 @@ class Node(Protocol):
     def __call__(self, state: CallState, *, runtime: Runtime[CallContext]) -> Update: ...
 
 
-def timed(name: str, node: Node | Callable[[CallState], Update]) -> Node:
+def timed(name: str, node: Node | Callable[[CallState], Update], *, starts: bool = False) -> Node:
     """Wrap a node: its update also records that `name` ran and how long it took.
+
+    `starts`: the node starts a turn (`listen`), so its visit begins the turn's trace.
 
     The wrapper always takes the runtime (LangGraph reads that from its signature) and
     passes it on only to a node that takes it.
@@ -47,7 +49,8 @@ def timed(name: str, node: Node | Callable[[CallState], Update]) -> Node:
         started = time.perf_counter()
         update = call(state, runtime)
         ms = round((time.perf_counter() - started) * 1000, 2)
-        return {**update, "trace": [Visit(node=name, ms=ms)]}
+        visit = Visit(node=name, ms=ms, starts=True) if starts else Visit(node=name, ms=ms)
+        return {**update, "trace": [visit]}
 
     run.__name__ = name
     return run

@@ -1,4 +1,4 @@
-"""The turn boundary: say the reply, wait for the caller, hear the next utterance."""
+"""The turn boundary: say the reply, wait for the caller, hear and understand what they say."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from langgraph.types import interrupt
 
 from graph.context import CallContext
 from graph.resume import caller_turn
-from graph.state import CallState, Line, Update, UsageTotals
+from graph.state import CallState, Line, Update, UsageTotals, applied
 from graph.understanding import Understanding, Usage
 from nodes import phrases
 from nodes.dialogue import EXPECTING, track
@@ -91,21 +91,23 @@ def _clip(sentence: str, limit: int) -> str:
 
 
 def listen(state: CallState, *, runtime: Runtime[CallContext]) -> Update:
-    """Hand the reply to the caller and wait; the resume value is their next turn.
+    """Hand the reply to the caller and wait; then hear their next turn and understand it.
 
     This node re-runs from the top on resume, so it does nothing before `interrupt()`.
     A voice door's `CallerTurn` carries `heard` when the caller barged in: the part of the
     reply actually played, which replaces the reply in the checkpoint and in the stored
-    transcript, flagged as interrupted.
+    transcript, flagged as interrupted. Hearing and understanding are one step, so a turn
+    runs one node fewer (the wait and the reading were two supersteps of LangGraph's).
     """
     turn = caller_turn(interrupt(state.reply))
-    update: Update = {"speech": None, "trace": None, "notice": None, "wrote": False}
+    update: Update = {"speech": None, "notice": None, "wrote": False}
     if (heard := turn.get("heard")) is not None:
         update.update(_cut_short(state, heard, runtime.context))
     if turn.get("event") == "hangup":
         return {**update, "act": "hangup"}
-    text = kept(turn.get("text", ""), call_id=state.call_id)
-    return {**update, "utterance": text, "turn": state.turn + 1}
+    update["utterance"] = kept(turn.get("text", ""), call_id=state.call_id)
+    update["turn"] = state.turn + 1
+    return {**update, **understand(applied(state, update), runtime=runtime)}
 
 
 def kept(line: str, *, call_id: str) -> str:
@@ -129,7 +131,7 @@ def _cut_short(state: CallState, heard: str, ctx: CallContext) -> Update:
 
 
 def understand(state: CallState, *, runtime: Runtime[CallContext]) -> Update:
-    """Store the caller's line, understand it, and decide what it means here."""
+    """Store the caller's line, understand it, and decide what it means here (in `listen`)."""
     ctx = runtime.context
     text = state.utterance
     _record(ctx, state, TranscriptLine(index=state.line_no, role="caller", text=text, at=ctx.now()))

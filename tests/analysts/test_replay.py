@@ -227,9 +227,9 @@ def test_a_checkpoint_mid_turn_forks_after_that_turns_reply(
     where turn 3's reply waits for the answer."""
     with booked.open_checkpointer() as saver:
         history = steps(build_graph().compile(checkpointer=saver), "call")
-    understood = next(s for s in history if s.nodes == ["understand"] and s.values["turn"] == 3)
-    fork = run(booked, tmp_path / "forks", understood.checkpoint_id, "no, that's all")
-    assert fork.requested_checkpoint == understood.checkpoint_id
+    heard = next(s for s in history if s.nodes == ["listen"] and s.values["turn"] == 3)
+    fork = run(booked, tmp_path / "forks", heard.checkpoint_id, "no, that's all")
+    assert fork.requested_checkpoint == heard.checkpoint_id
     assert fork.checkpoint_id == waiting(booked)[3]
     assert "Goodbye" in fork.replies[0]
 

@@ -124,9 +124,9 @@ def test_graph_highlights_the_path_the_call_took(client: TestClient) -> None:
     nodes, edges = visited(svg, "node"), visited(svg, "edge")
     assert {"greet", "identify", "search", "confirm", "book", "goodbye", "summarize"} <= set(nodes)
     assert not {"cancel", "reschedule", "register", "clarify"} & set(nodes)
-    assert nodes["understand"] == 4 and nodes["book"] == 1
-    assert edges["understand>book"] == 1 and edges["respond>listen"] == 4
-    assert "understand>cancel" not in edges and "summarize>__end__" in edges
+    assert nodes["listen"] == 4 and nodes["book"] == 1
+    assert edges["listen>book"] == 1 and edges["respond>listen"] == 4
+    assert "listen>cancel" not in edges and "summarize>__end__" in edges
 
 
 def test_latency_and_cost_are_shown(client: TestClient) -> None:

@@ -36,4 +36,4 @@ def test_list_and_call_page_on_postgres(client: TestClient) -> None:
     assert page.status_code == 200
     assert all(line.replace("'", "&#39;") in page.text for line in BOOKING_CALL)
     nodes = visited(callgraph(page.text), "node")
-    assert nodes["book"] == 1 and nodes["understand"] == 4 and "cancel" not in nodes
+    assert nodes["book"] == 1 and nodes["listen"] == 4 and "cancel" not in nodes

@@ -53,7 +53,7 @@ def test_every_act_routes_to_a_node() -> None:
 def test_hangup_skips_understanding_and_summarizes() -> None:
     """A dropped line goes straight to the summary."""
     assert routing.route_after_listen(CallState(act="hangup")) == "summarize"
-    assert routing.route_after_listen(CallState(act=None)) == "understand"
+    assert routing.route_after_listen(CallState(act=None)) == "clarify"
 
 
 def test_identified_caller_with_an_earlier_request_carries_on() -> None:

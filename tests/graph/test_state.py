@@ -12,15 +12,14 @@ from graph.state import CallInput, CallState, Update, Visit, applied, no_task
 
 
 def test_a_node_update_can_name_every_state_field_with_its_type_and_nothing_else() -> None:
-    """`Update` is the state's fields, each with the same type (speech and trace may also
-    be None, which starts the next turn's), so mypy rejects a misspelt key a node returns."""
+    """`Update` is the state's fields, each with the same type (speech may also be None,
+    which starts the next turn's), so mypy rejects a misspelt key a node returns."""
     fields = typing.get_type_hints(CallState, include_extras=False)
     update = typing.get_type_hints(Update)
     assert set(update) == set(fields)
     differing = {name for name in fields if update[name] != fields[name]}
-    assert differing == {"speech", "trace"}  # the two lists a turn appends to; None clears
+    assert differing == {"speech"}  # the sentences a turn appends to; None clears them
     assert update["speech"] == fields["speech"] | None
-    assert update["trace"] == fields["trace"] | None
 
 
 def test_the_graph_takes_only_what_a_door_gives() -> None:
@@ -43,12 +42,13 @@ def test_dropping_the_task_clears_all_it_gathered_at_once() -> None:
     "update",
     [
         {"speech": ["Anything else?"], "trace": [Visit(node="respond", ms=0.5)], "turn": 3},
-        {"speech": None, "trace": None, "stage": "confirm", "utterance": "yes"},
+        {"speech": None, "trace": [Visit(node="listen", ms=0.7, starts=True)], "utterance": "yes"},
     ],
 )
 def test_a_node_routes_on_the_state_langgraph_keeps_after_it(update: Update) -> None:
     """Nodes pick the next node on `applied(state, update)` (`graph.builder.routed`), so it
-    must be what LangGraph stores, reducers included: appended lists, None clearing them."""
+    must be what LangGraph stores, reducers included: appended lists, a turn's start (None
+    for the sentences, `listen`'s visit for the trace) clearing them."""
     before = CallState(speech=["Hello."], trace=[Visit(node="greet", ms=1.0)], turn=2)
     g: StateGraph[CallState, None, CallState, CallState] = StateGraph(CallState)
     g.add_node("node", lambda state: update)

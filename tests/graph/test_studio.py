@@ -107,7 +107,7 @@ def test_langgraph_json_serves_the_call_graph_without_a_checkpointer(
 ) -> None:
     """The server's own loader finds the call graph; the export brings no checkpointer."""
     graph = asyncio.run(load_as_the_server_does(monkeypatch, checkpointer=None))
-    assert {"greet", "listen", "understand", "book", "summarize"} <= set(graph.get_graph().nodes)
+    assert {"greet", "listen", "book", "summarize"} <= set(graph.get_graph().nodes)
     assert asyncio.run(studio.make_graph()).checkpointer is None
     context_schema = graph.get_context_jsonschema()
     assert context_schema is not None and set(context_schema["properties"]) == {"now"}

@@ -1,4 +1,4 @@
-"""The turn nodes: respond says the reply, listen waits for the caller, understand reads them.
+"""The turn nodes: respond says the reply, listen waits for the caller and understands them.
 
 `listen` waits with `interrupt()`, so it runs in a two-node graph (respond, listen) on an
 in-memory checkpointer, resumed the way a door resumes it.
@@ -100,13 +100,20 @@ def test_a_long_reply_is_fitted_to_400_characters_keeping_the_question(
 def test_a_barge_in_leaves_what_the_caller_heard_marked_interrupted(
     runtime: Runtime[CallContext], store: SqliteStore
 ) -> None:
-    """Cut off mid read-back, the reply and its transcript line hold only what was played."""
+    """Cut off mid read-back, the reply and its transcript line hold only what was played;
+    what the caller said follows it."""
     heard = "Just to confirm: book you for Mon"
     state = _listened(runtime, CallerTurn(text="wait, what?", heard=heard))
     assert (state.reply, state.reply_interrupted) == (heard, True)
-    assert state.recent == [Line(role="agent", text=heard, interrupted=True)]
+    assert state.recent == [
+        Line(role="agent", text=heard, interrupted=True),
+        Line(role="caller", text="wait, what?"),
+    ]
     assert (state.utterance, state.turn) == ("wait, what?", 1)
-    assert _transcript(store, "c1") == [(0, "agent", heard, True)]
+    assert _transcript(store, "c1") == [
+        (0, "agent", heard, True),
+        (1, "caller", "wait, what?", False),
+    ]
 
 
 @pytest.mark.usefixtures("sam")
@@ -114,7 +121,7 @@ def test_a_reply_heard_whole_stays_whole(runtime: Runtime[CallContext], store: S
     """Without a barge-in the reply and its line stay as said, not interrupted."""
     state = _listened(runtime, CallerTurn(text="yes"))
     assert (state.reply, state.reply_interrupted, state.utterance) == (READ_BACK, False, "yes")
-    assert _transcript(store, "c1") == [(0, "agent", READ_BACK, False)]
+    assert _transcript(store, "c1") == [(0, "agent", READ_BACK, False), (1, "caller", "yes", False)]
 
 
 @pytest.mark.usefixtures("sam")
