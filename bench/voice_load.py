@@ -10,7 +10,9 @@ executor runs a job; every call borrows the one `SharedReceptionist` of the proc
 default process executor runs one call per process instead, so nothing is shared). Each
 caller is a known one with a number of its own and plays `bench.graph_step.CALL` (book,
 list, move, cancel) on days and times of its own (112 callers before two share a slot;
-a taken slot is heard as such, not an error), `--gap` seconds (±50 %) after each reply.
+a taken slot is heard as such, not an error). A caller speaks `--gap` seconds (±50 %)
+after each reply: 5 by default, about a spoken reply heard and the next line said; 0
+makes every call step back to back, the saturation of the process.
 
 The floor runs the same load in the same run: as many threads, each the bare two-node
 LangGraph interrupt loop of `bench.graph_step` on one `PostgresSaver` over a psycopg_pool
@@ -337,7 +339,8 @@ def report(loads: dict[str, Load], *, calls: int, budget: int) -> list[str]:
     )
     for part, load in loads.items():
         lines.append(
-            f"{part}: {len(load.steps)} steps in {load.seconds:.1f} s, {load.samples} samples,"
+            f"{part}: {len(load.steps)} steps in {load.seconds:.1f} s"
+            f" ({len(load.steps) / load.seconds:.1f}/s), {load.samples} samples,"
             f" collisions {len(load.collisions)}, baseline RSS {load.rss_baseline / 2**20:.0f} MB"
             + (f", {load.booked} appointments booked at the end" if part == "voice" else "")
         )
@@ -350,7 +353,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--calls", type=int, default=100, help="calls at once")
     parser.add_argument("--turns", type=int, default=20, help="caller lines per call")
-    parser.add_argument("--gap", type=float, default=2.0, help="seconds before each line")
+    parser.add_argument("--gap", type=float, default=5.0, help="seconds before each line")
     parser.add_argument("--part", choices=PARTS, help=argparse.SUPPRESS)
     add_keep_url(parser)
     args = parser.parse_args()
