@@ -10,6 +10,7 @@ from langgraph.runtime import Runtime
 from business.spoken import say_slot
 from graph.context import CallContext
 from graph.state import CallState, Update
+from nodes.turn import record, reply_line
 from store.privacy import mask_phones
 
 _VERBS = {"booked": "booked", "cancelled": "cancelled", "rescheduled": "moved an appointment to"}
@@ -74,9 +75,15 @@ def cost_breakdown(state: CallState, ctx: CallContext) -> dict[str, Any]:
 
 
 def summarize(state: CallState, *, runtime: Runtime[CallContext]) -> Update:
-    """Store the conversation's summary; runs once, after the last reply."""
+    """Store the conversation's summary; runs once, after the last reply.
+
+    After a goodbye its line is not stored yet (`listen` stores a reply with its answer):
+    it goes in first. A caller who hung up left it stored, as they heard it.
+    """
     ctx = runtime.context
     now = ctx.now()
+    if state.act != "hangup" and state.reply:
+        record(ctx, state, [reply_line(state, ctx)])
     ctx.store.finish_conversation(
         conversation_id=state.call_id,
         ended_at=now,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from langgraph.runtime import Runtime
 from langgraph.types import interrupt
@@ -34,22 +35,34 @@ def _recent(state: CallState, line: Line) -> list[Line]:
     return [*state.recent, line][-RECENT_LINES:]
 
 
-def _record(ctx: CallContext, state: CallState, line: TranscriptLine) -> None:
-    """Store a transcript line; during an outage the line stays in the checkpoint only."""
+def record(ctx: CallContext, state: CallState, lines: list[TranscriptLine]) -> None:
+    """Store lines of the transcript in one write; during an outage they stay in the
+    checkpoint only (`recent`, `reply`), and the call goes on."""
     try:
-        ctx.store.append_turn(conversation_id=state.call_id, line=line)
+        ctx.store.append_turn(conversation_id=state.call_id, lines=lines)
     except StoreUnavailable as error:
-        log.warning(
-            "transcript line %d of call %s not stored: %s", line.index, state.call_id, error
-        )
+        numbers = ", ".join(str(line.index) for line in lines)
+        log.warning("transcript lines %s of call %s not stored: %s", numbers, state.call_id, error)
+
+
+def reply_line(state: CallState, ctx: CallContext, *, heard: str | None = None) -> TranscriptLine:
+    """Return the last reply as its transcript line: as said, or cut short at `heard`."""
+    at = datetime.fromisoformat(state.now) if state.now else ctx.now()
+    if heard is None:
+        return TranscriptLine(index=state.line_no - 1, role="agent", text=state.reply, at=at)
+    return TranscriptLine(
+        index=state.line_no - 1, role="agent", text=heard, at=at, interrupted=True
+    )
 
 
 def respond(state: CallState, *, runtime: Runtime[CallContext]) -> Update:
-    """Join this turn's sentences into the reply and store it as a transcript line."""
+    """Join this turn's sentences into the reply.
+
+    Its transcript line is stored by whatever follows: `listen`, with the caller's answer
+    and as the caller heard it, in one write per turn; or `summarize` after a goodbye.
+    """
     reply = fit(state.speech, call_id=state.call_id) or phrases.NOT_UNDERSTOOD
-    ctx = runtime.context
-    now = ctx.now()
-    _record(ctx, state, TranscriptLine(index=state.line_no, role="agent", text=reply, at=now))
+    now = runtime.context.now()
     return {
         "reply": reply,
         "reply_interrupted": False,
@@ -95,17 +108,24 @@ def listen(state: CallState, *, runtime: Runtime[CallContext]) -> Update:
 
     This node re-runs from the top on resume, so it does nothing before `interrupt()`.
     A voice door's `CallerTurn` carries `heard` when the caller barged in: the part of the
-    reply actually played, which replaces the reply in the checkpoint and in the stored
-    transcript, flagged as interrupted. Hearing and understanding are one step, so a turn
-    runs one node fewer (the wait and the reading were two supersteps of LangGraph's).
+    reply actually played, which replaces the reply in the checkpoint and is what the
+    transcript keeps, flagged as interrupted. The reply's line and the caller's are stored
+    together, once the caller has answered. Hearing and understanding are one step, so a
+    turn runs one node fewer (the wait and the reading were two supersteps of LangGraph's).
     """
     turn = caller_turn(interrupt(state.reply))
+    ctx = runtime.context
     update: Update = {"speech": None, "notice": None, "wrote": False}
     if (heard := turn.get("heard")) is not None:
-        update.update(_cut_short(state, heard, runtime.context))
+        update.update(_cut_short(state, heard))
+    said = reply_line(state, ctx, heard=heard)
     if turn.get("event") == "hangup":
+        record(ctx, state, [said])
         return {**update, "act": "hangup"}
-    update["utterance"] = kept(turn.get("text", ""), call_id=state.call_id)
+    text = kept(turn.get("text", ""), call_id=state.call_id)
+    answer = TranscriptLine(index=state.line_no, role="caller", text=text, at=ctx.now())
+    record(ctx, state, [said, answer])
+    update["utterance"] = text
     update["turn"] = state.turn + 1
     return {**update, **understand(applied(state, update), runtime=runtime)}
 
@@ -118,12 +138,8 @@ def kept(line: str, *, call_id: str) -> str:
     return f"{line[:MAX_KEPT_CHARS]} [cut: {len(line) - MAX_KEPT_CHARS} more characters]"
 
 
-def _cut_short(state: CallState, heard: str, ctx: CallContext) -> Update:
-    """Record that the caller heard only `heard` of the last reply."""
-    line = TranscriptLine(
-        index=state.line_no - 1, role="agent", text=heard, at=ctx.now(), interrupted=True
-    )
-    _record(ctx, state, line)  # the same index: the stored line is replaced
+def _cut_short(state: CallState, heard: str) -> Update:
+    """Keep in state that the caller heard only `heard` of the last reply."""
     recent = list(state.recent)
     if recent and recent[-1]["role"] == "agent":
         recent[-1] = Line(role="agent", text=heard, interrupted=True)
@@ -131,10 +147,9 @@ def _cut_short(state: CallState, heard: str, ctx: CallContext) -> Update:
 
 
 def understand(state: CallState, *, runtime: Runtime[CallContext]) -> Update:
-    """Store the caller's line, understand it, and decide what it means here (in `listen`)."""
+    """Understand the caller's line (`listen` stored it) and decide what it means here."""
     ctx = runtime.context
     text = state.utterance
-    _record(ctx, state, TranscriptLine(index=state.line_no, role="caller", text=text, at=ctx.now()))
     # while our callback offer waits, the answer may still be one to the question it interrupted
     stage = state.back_to["stage"] if state.back_to and resumable(state) else state.stage
     understood = ctx.understander.understand(

@@ -12,6 +12,7 @@ out are aware and in UTC. Someone else's appointment id behaves exactly like an 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, NotRequired, Protocol, TypedDict, Unpack
 
@@ -148,8 +149,8 @@ class CallLog(Protocol):
         """Record who the caller turned out to be; an unknown call raises ValueError."""
         ...
 
-    def append_turn(self, *, conversation_id: str, line: TranscriptLine) -> None:
-        """Store one transcript line; writing the same index again replaces it."""
+    def append_turn(self, *, conversation_id: str, lines: Sequence[TranscriptLine]) -> None:
+        """Store a turn's transcript lines in one write; an index written again is replaced."""
         ...
 
     def finish_conversation(self, **summary: Unpack[CallSummary]) -> None:

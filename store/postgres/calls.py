@@ -7,6 +7,7 @@ stays internal. Lines live in `conversation_turns`, one row each.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import datetime
 from typing import Unpack
@@ -51,21 +52,20 @@ class PostgresCallLog(PostgresConnection, CallLog):
                 raise ValueError(f"unknown conversation {conversation_id!r}")
 
     @override
-    def append_turn(self, *, conversation_id: str, line: TranscriptLine) -> None:
-        with self._conn() as c:
+    def append_turn(self, *, conversation_id: str, lines: Sequence[TranscriptLine]) -> None:
+        if not lines:
+            return
+        values = [
+            (conversation_id, line.index, line.role, line.text, aware(line.at), line.interrupted)
+            for line in lines
+        ]
+        with self._conn() as c:  # one statement: one round trip, all lines or none
             c.execute(
                 "INSERT INTO conversation_turns (thread_id, idx, role, text, at, interrupted)"
-                " VALUES (%s, %s, %s, %s, %s, %s)"
+                f" VALUES {', '.join(['(%s, %s, %s, %s, %s, %s)'] * len(values))}"
                 " ON CONFLICT (thread_id, idx) DO UPDATE SET role = excluded.role,"
                 " text = excluded.text, at = excluded.at, interrupted = excluded.interrupted",
-                (
-                    conversation_id,
-                    line.index,
-                    line.role,
-                    line.text,
-                    aware(line.at),
-                    line.interrupted,
-                ),
+                [value for row in values for value in row],
             )
 
     @override

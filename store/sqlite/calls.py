@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import datetime
 from typing import Unpack
@@ -49,14 +50,20 @@ class SqliteCallLog(SqliteConnection, CallLog):
                 raise ValueError(f"unknown conversation {conversation_id!r}")
 
     @override
-    def append_turn(self, *, conversation_id: str, line: TranscriptLine) -> None:
+    def append_turn(self, *, conversation_id: str, lines: Sequence[TranscriptLine]) -> None:
+        if not lines:
+            return
+        values = [
+            (conversation_id, line.index, line.role, line.text, utc(line.at), line.interrupted)
+            for line in lines
+        ]
         with self._write() as c:
             c.execute(
                 "INSERT INTO conversation_turns (conversation_id, idx, role, text, at, interrupted)"
-                " VALUES (:cid, :index, :role, :text, :at, :interrupted)"
+                f" VALUES {', '.join(['(?, ?, ?, ?, ?, ?)'] * len(values))}"  # placeholders only
                 " ON CONFLICT (conversation_id, idx) DO UPDATE SET role = excluded.role,"
                 " text = excluded.text, at = excluded.at, interrupted = excluded.interrupted",
-                asdict(line) | {"cid": conversation_id, "at": utc(line.at)},
+                [value for row in values for value in row],
             )
 
     @override

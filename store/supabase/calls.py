@@ -7,6 +7,7 @@ so every write here is safe to repeat.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Unpack
 
@@ -49,11 +50,15 @@ class SupabaseCallLog(SupabaseApi, CallLog):
             raise ValueError(f"unknown conversation {conversation_id!r}")
 
     @override
-    def append_turn(self, *, conversation_id: str, line: TranscriptLine) -> None:
-        turn = rows.line_json(line)
-        row = {"thread_id": conversation_id, "idx": turn.pop("index"), **turn}
-        turns = self._db.table("conversation_turns")
-        self._rows(turns.upsert(row, on_conflict="thread_id,idx", returning=ReturnMethod.minimal))
+    def append_turn(self, *, conversation_id: str, lines: Sequence[TranscriptLine]) -> None:
+        if not lines:
+            return
+        found = []
+        for line in lines:
+            turn = rows.line_json(line)
+            found.append({"thread_id": conversation_id, "idx": turn.pop("index"), **turn})
+        turns = self._db.table("conversation_turns")  # one request: all lines or none
+        self._rows(turns.upsert(found, on_conflict="thread_id,idx", returning=ReturnMethod.minimal))
 
     def _lines(self, conversation_id: str) -> list[TranscriptLine]:
         """Return a call's stored lines in order."""

@@ -73,7 +73,9 @@ def test_state_does_not_grow_with_the_length_of_the_call(agent: Receptionist) ->
         if turn in (10, 80):
             sizes[turn] = len(json.dumps(asdict(call.state())))
     assert sizes[80] <= sizes[10] + 8  # only the turn and line counters gain digits
-    assert len(transcript(agent.store, "long")) == 1 + 2 * 80
+    # the greeting, 80 lines and 79 replies: the last reply is stored with its answer
+    assert len(transcript(agent.store, "long")) == 2 * 80
+    assert call.state().recent[-1]["role"] == "agent"
 
 
 def test_goodbye_stores_the_summary_once_and_ends_the_thread(agent: Receptionist) -> None:

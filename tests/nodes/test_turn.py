@@ -66,13 +66,14 @@ def _listened(runtime: Runtime[CallContext], turn: CallerTurn) -> CallState:
 def test_respond_says_the_turns_sentences_and_stores_them(
     sam: CallState, runtime: Runtime[CallContext], store: SqliteStore
 ) -> None:
-    """The sentences become one reply, kept in the window and stored as the next line."""
+    """The sentences become one reply, kept in the window as the next line; the store gets
+    it with the caller's answer (`listen`), as the caller heard it."""
     sam.speech = ["No problem.", QUESTION]
     update = respond(sam, runtime=runtime)
     assert update.get("reply") == f"No problem. {QUESTION}"
     assert update.get("recent") == [Line(role="agent", text=f"No problem. {QUESTION}")]
     assert (update.get("line_no"), update.get("now")) == (1, NOW.isoformat())
-    assert _transcript(store, "c1") == [(0, "agent", f"No problem. {QUESTION}", False)]
+    assert _transcript(store, "c1") == []
 
 
 def test_a_turn_with_nothing_to_say_is_never_silent(
@@ -140,11 +141,11 @@ def test_a_huge_caller_line_is_kept_cut_with_a_mark(runtime: Runtime[CallContext
     assert len(state.utterance) < MAX_KEPT_CHARS + 40
 
 
-def test_understand_records_the_line_and_reads_it_at_the_pending_question(
-    sam: CallState, runtime: Runtime[CallContext], store: SqliteStore
+def test_understand_reads_a_request_at_the_pending_question(
+    sam: CallState, runtime: Runtime[CallContext]
 ) -> None:
-    """A request is stored as the caller's line and read as an act, with the day and time
-    it named and no yes or no."""
+    """A request is read as an act, with the day and time it named and no yes or no, and
+    kept as the caller's line in the window (`listen` stored it)."""
     sam.stage, sam.question = "ask_request", phrases.HOW_CAN_I_HELP
     sam.utterance, sam.line_no = "can I book Friday at 10am?", 1
     update = understand(sam, runtime=runtime)
@@ -154,7 +155,6 @@ def test_understand_records_the_line_and_reads_it_at_the_pending_question(
     assert update.get("understood", {}).get("intent") == "book"
     assert update.get("line_no") == 2
     assert update.get("recent") == [Line(role="caller", text=sam.utterance)]
-    assert _transcript(store, "c1") == [(1, "caller", sam.utterance, False)]
 
 
 def test_understand_reads_a_yes_to_the_read_back_just_heard_as_consent(

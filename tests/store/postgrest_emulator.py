@@ -208,7 +208,8 @@ class PostgrestEmulator(httpx.BaseTransport):
         if not body or not all(isinstance(row, dict) for row in body):
             raise Refused(400, "PGRST102", "the body must be an object or a non-empty array")
         cols = params.get("columns", ",".join(body[0]))
-        names = [_column(table, c) for c in cols.split(",")]
+        # postgrest-py names them quoted (`"thread_id","idx"`) for an array; PostgREST allows it
+        names = [_column(table, c.strip().strip('"')) for c in cols.split(",")]
         targets = sql.SQL(", ").join(map(sql.Identifier, names))
         query: sql.Composed = sql.SQL(
             "INSERT INTO {t} ({c}) SELECT {c} FROM json_populate_recordset(NULL::{t}, %s::json)"

@@ -300,14 +300,16 @@ def line(index: int, text: str, role: str = "caller") -> TranscriptLine:
 
 
 def test_conversation_turns_and_finish(store: Store, alice: User) -> None:
-    """Turns upsert by index, read back in order, and finishing copies them into the record."""
+    """Turns upsert by index, several in one write, read back in order, and finishing copies
+    them into the record."""
     store.start_conversation(conversation_id="t1", started_at=SLOT)
     store.start_conversation(conversation_id="t1", started_at=LATER)  # idempotent
-    store.append_turn(conversation_id="t1", line=line(1, "hi there", "agent"))
-    store.append_turn(conversation_id="t1", line=line(0, "hel"))
-    store.append_turn(conversation_id="t1", line=line(0, "hello"))  # same index replaces
+    store.append_turn(conversation_id="t1", lines=[line(1, "hi there", "agent")])
+    store.append_turn(conversation_id="t1", lines=[line(0, "hel")])
+    # one write: a line replaced (same index) and a new one
+    store.append_turn(conversation_id="t1", lines=[line(0, "hello"), line(2, "bye", "agent")])
     store.attach_user(conversation_id="t1", user_id=alice.id)
-    assert [t.text for t in transcript(store, "t1")] == ["hello", "hi there"]
+    assert [t.text for t in transcript(store, "t1")] == ["hello", "hi there", "bye"]
     assert transcript(store, "t1")[0].at == SLOT
     store.finish_conversation(
         conversation_id="t1",
@@ -327,6 +329,7 @@ def test_conversation_turns_and_finish(store: Store, alice: User) -> None:
     assert [(t["index"], t["role"], t["text"]) for t in conv.transcript] == [
         (0, "caller", "hello"),
         (1, "agent", "hi there"),
+        (2, "agent", "bye"),
     ]
     assert conv.transcript[0]["interrupted"] is False
     assert datetime.fromisoformat(conv.transcript[0]["at"]) == SLOT
@@ -350,7 +353,7 @@ def _calls(store: Store, alice: User, bob: User) -> None:
     """Three calls: Alice booked (2 caller lines), Bob is still on the line, one anonymous."""
     store.start_conversation(conversation_id="old", started_at=SLOT, user_id=alice.id)
     for i, role in enumerate(["agent", "caller", "agent", "caller", "agent"]):
-        store.append_turn(conversation_id="old", line=line(i, f"line {i}", role))
+        store.append_turn(conversation_id="old", lines=[line(i, f"line {i}", role)])
     store.finish_conversation(
         conversation_id="old",
         ended_at=SLOT + timedelta(minutes=2),
@@ -361,7 +364,7 @@ def _calls(store: Store, alice: User, bob: User) -> None:
         cost_breakdown={},
     )
     store.start_conversation(conversation_id="open", started_at=LATER, user_id=bob.id)
-    store.append_turn(conversation_id="open", line=line(0, "hello", "agent"))
+    store.append_turn(conversation_id="open", lines=[line(0, "hello", "agent")])
     store.start_conversation(conversation_id="anon", started_at=LATER + timedelta(hours=1))
 
 

@@ -44,7 +44,7 @@ def test_an_appointment_write_waits_for_the_disk_and_a_transcript_line_does_not(
         store.start_conversation(conversation_id="c", started_at=SLOT)
         line = TranscriptLine(index=0, role="caller", text="hello", at=SLOT)
         assert synchronous_at_commit(
-            store, lambda: store.append_turn(conversation_id="c", line=line)
+            store, lambda: store.append_turn(conversation_id="c", lines=[line])
         ) == [NORMAL]
         booked: list[str] = []
         assert synchronous_at_commit(

@@ -208,7 +208,7 @@ def test_unknown_references_refused_without_writing(tmp_path: Path) -> None:
         assert store.booked_starts(SLOT, SLOT + timedelta(hours=1)) == set()
         line = TranscriptLine(0, "caller", "hi", SLOT)
         with pytest.raises(ValueError):
-            store.append_turn(conversation_id="ghost", line=line)
+            store.append_turn(conversation_id="ghost", lines=[line])
         with pytest.raises(ValueError):
             store.attach_user(conversation_id="ghost", user_id="ghost")
         assert transcript(store, "ghost") == []

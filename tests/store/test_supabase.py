@@ -180,10 +180,10 @@ def test_create_user_with_taken_phone_returns_existing() -> None:
 
 
 def test_conversation_writes_are_repeatable_upserts() -> None:
-    """start is insert-or-ignore on thread_id; a turn is an upsert on (thread_id, idx)."""
+    """start is insert-or-ignore on thread_id; a turn's lines are one upsert on (thread_id, idx)."""
     store, sent = recorded(httpx.Response(201))
     store.start_conversation(conversation_id="t1", started_at=SLOT)
-    store.append_turn(conversation_id="t1", line=TranscriptLine(0, "caller", "hi", SLOT))
+    store.append_turn(conversation_id="t1", lines=[TranscriptLine(0, "caller", "hi", SLOT)])
     start, turn = sent
     assert (start.url.path, start.url.params["on_conflict"]) == (
         "/rest/v1/conversations",
@@ -196,14 +196,16 @@ def test_conversation_writes_are_repeatable_upserts() -> None:
     assert body(start) == {"thread_id": "t1", "started_at": "2030-05-06T08:00:00.250000+00:00"}
     assert turn.url.params["on_conflict"] == "thread_id,idx"
     assert "resolution=merge-duplicates" in turn.headers["prefer"]
-    assert body(turn) == {
-        "thread_id": "t1",
-        "idx": 0,
-        "role": "caller",
-        "text": "hi",
-        "at": "2030-05-06T08:00:00.250000+00:00",
-        "interrupted": False,
-    }
+    assert body(turn) == [  # a turn's lines in one request
+        {
+            "thread_id": "t1",
+            "idx": 0,
+            "role": "caller",
+            "text": "hi",
+            "at": "2030-05-06T08:00:00.250000+00:00",
+            "interrupted": False,
+        }
+    ]
 
 
 def test_bad_input_is_refused_before_any_request() -> None:
@@ -354,8 +356,8 @@ def test_emulator_answers_like_postgrest(clean_postgres_url: str) -> None:
 def test_emulated_conversation_round_trip(emulated: SupabaseStore) -> None:
     """A call's lines, summary and retention lookup survive the trip through PostgREST."""
     emulated.start_conversation(conversation_id="t1", started_at=SLOT)
-    emulated.append_turn(conversation_id="t1", line=TranscriptLine(0, "caller", "hel", SLOT))
-    emulated.append_turn(conversation_id="t1", line=TranscriptLine(0, "caller", "hello", SLOT))
+    emulated.append_turn(conversation_id="t1", lines=[TranscriptLine(0, "caller", "hel", SLOT)])
+    emulated.append_turn(conversation_id="t1", lines=[TranscriptLine(0, "caller", "hello", SLOT)])
     ended = SLOT + timedelta(minutes=5)
     emulated.finish_conversation(
         conversation_id="t1",
