@@ -2,9 +2,10 @@
 
 The store and the checkpoints both lend their connections from a `CheckedPool`:
 
-- every connection is checked on checkout (one empty query), so a connection the server
-  dropped (a restart, a failover) is never handed out: the first "yes" after a restart
-  no longer fails on a stale pooled connection;
+- a connection idle for a second or more is checked on checkout (one empty query), so a
+  connection the server dropped (a restart, a failover) is not handed out: the first
+  "yes" after a restart does not fail on a stale pooled connection (one given back a
+  moment ago, within the same turn, is lent as it is: `CHECK_AFTER_IDLE_SECONDS`);
 - a connection that fails its check, or one the pool cannot lend within `wait` seconds
   while it is short of connections (reconnecting, or the server refuses), is replaced by
   a fresh direct connection for that one use. psycopg_pool's own check retries after a
@@ -28,8 +29,10 @@ libpq's connect timeout, and a server-side statement timeout sent as a startup o
 from __future__ import annotations
 
 import math
+import select
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -42,6 +45,14 @@ from psycopg.rows import DictRow, dict_row
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 BYPASS_SECONDS = 5.0
+CHECK_AFTER_IDLE_SECONDS = 1.0
+"""A connection given back longer ago than this is checked before it is lent again.
+
+One used a moment ago is checked without a round trip: within a caller turn the store
+and the checkpoints borrow a connection eight or nine times, and a query each time would
+double the turn's round trips. An idle connection has nothing to read; a server that
+ended it since (a restart, a terminated backend) has sent its goodbye or closed the
+socket, which makes it readable (`_heard_from_server`), and then it is checked."""
 """After a fallback, how long connections are taken without waiting on the pool."""
 SPARE_CONNECTIONS = 1
 """Fresh connections a pool may have open at once beside its own `max_size`."""
@@ -125,6 +136,10 @@ class CheckedPool(ConnectionPool[Connection[DictRow]]):
         self._lent = 0
         """Pooled connections lent out now; at `max_size` a timed-out wait is only load."""
         self._lending = threading.Lock()
+        self._returned: weakref.WeakKeyDictionary[Connection[DictRow], float] = (
+            weakref.WeakKeyDictionary()
+        )
+        """When each pooled connection was last given back (gone with the connection)."""
         self._refused_until = 0.0
         self._refusal = ""
         """Why the last fresh connection failed; repeated until `_refused_until`."""
@@ -191,6 +206,9 @@ class CheckedPool(ConnectionPool[Connection[DictRow]]):
                 continue
             with self._lending:
                 self._lent += 1
+                idle = time.monotonic() - self._returned.pop(conn, -math.inf)
+            if idle < CHECK_AFTER_IDLE_SECONDS and not _heard_from_server(conn):
+                return conn
             try:
                 self.check_connection(conn)
             except psycopg.Error:
@@ -199,7 +217,18 @@ class CheckedPool(ConnectionPool[Connection[DictRow]]):
             return conn
 
     def _give_back(self, conn: Connection[DictRow]) -> None:
-        """Return a lent connection to the pool."""
+        """Return a lent connection to the pool, noting when (a stale one is checked)."""
         with self._lending:
             self._lent -= 1
+            self._returned[conn] = time.monotonic()
         self.putconn(conn)
+
+
+def _heard_from_server(conn: Connection[DictRow]) -> bool:
+    """Return True when an idle connection's socket has something to read: the server's
+    notice that it ended the session, or the connection's end. No round trip."""
+    try:
+        readable, _, _ = select.select([conn.fileno()], [], [], 0)
+    except (OSError, ValueError, psycopg.Error):
+        return True  # no usable socket: let the check decide
+    return bool(readable)

@@ -19,6 +19,7 @@ from store.errors import IdempotencyConflict, SlotUnavailable, StoreUnavailable
 from store.models import Appointment, User
 from store.port import Store
 from store.postgres import PostgresStore
+from store.postgres import pool as pool_module
 from store.postgres.migrate import migrate, pending, versions
 from tests.pg import throwaway_database
 from tests.store.stored import appointment, appointments
@@ -351,6 +352,19 @@ def test_unreachable_server_is_store_unavailable() -> None:
         chain = chain.__cause__ or chain.__context__
 
 
+def gone(conn: psycopg.Connection[tuple[Any, ...]], application: str) -> None:
+    """Wait until the server has ended every backend of `application` (terminating one
+    only signals it)."""
+    for _ in range(500):
+        row = conn.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name = %s", (application,)
+        ).fetchone()
+        if row is not None and not row[0]:
+            return
+        time.sleep(0.01)
+    raise AssertionError(f"backends of {application} still running")
+
+
 def test_killed_connection_is_replaced_on_checkout(clean_postgres_url: str) -> None:
     """A pooled connection the server dropped fails its checkout check; the call still works."""
     url = f"{clean_postgres_url}?application_name=booking_kill_probe"
@@ -360,6 +374,7 @@ def test_killed_connection_is_replaced_on_checkout(clean_postgres_url: str) -> N
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
             " WHERE application_name = 'booking_kill_probe'"
         )
+        gone(c, "booking_kill_probe")  # the drop is done, as after a restart
         assert store.find_user_by_phone("+15550000001") is not None
         assert store.find_user_by_phone("+15550000001") is not None
 
@@ -370,3 +385,26 @@ def test_closed_store_is_unavailable(clean_postgres_url: str) -> None:
     store.close()
     with pytest.raises(StoreUnavailable):
         store.find_user_by_phone("+15550000001")
+
+
+def test_a_connection_given_back_a_moment_ago_is_lent_without_a_round_trip(
+    clean_postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Within a turn the pool lends its connection again at once; one idle for a while, or
+    one the server has ended, is checked with a query first."""
+    checks: list[str] = []
+    real = pool_module.CheckedPool.check_connection
+
+    def counted(conn: Any) -> None:
+        checks.append("check")
+        real(conn)
+
+    monkeypatch.setattr(pool_module.CheckedPool, "check_connection", staticmethod(counted))
+    url = f"{clean_postgres_url}?application_name=booking_reuse_probe"
+    with PostgresStore(url, min_size=1, max_size=1) as store:
+        for _ in range(5):
+            assert store.find_user_by_phone("+15550000001") is None
+        assert checks == ["check"]  # the first lending only: each later one is a moment after
+        monkeypatch.setattr(pool_module, "CHECK_AFTER_IDLE_SECONDS", 0.0)
+        store.find_user_by_phone("+15550000001")
+        assert checks == ["check", "check"]  # idle past the limit: checked again
