@@ -14,9 +14,10 @@ up is refused when the worker starts, never half-way into a call.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
+from contextlib import contextmanager, nullcontext
+from typing import Any, cast
 
 import psycopg
 from langgraph.checkpoint.postgres import PostgresSaver
@@ -32,9 +33,20 @@ CURRENT_VERSION = len(PostgresSaver.MIGRATIONS) - 1
 
 
 class PostgresCheckpoints(TranslatedSaver, PostgresSaver):
-    """`PostgresSaver` whose connection failures and timeouts are `CheckpointsUnavailable`."""
+    """`PostgresSaver` whose connection failures and timeouts are `CheckpointsUnavailable`.
+
+    On a pool its reads and writes run side by side: LangGraph's saver takes one lock
+    around every use, which a single shared connection needs; here each use borrows a
+    connection of its own, so calls of one process would wait on each other for nothing
+    (langchain-ai/langgraph#7259). The pool's size bounds them (`DATABASE_POOL_MAX`).
+    """
 
     outages = (psycopg.OperationalError,)
+
+    def __init__(self, pool: CheckedPool) -> None:
+        """Save checkpoints through `pool`, one borrowed connection per use, unserialised."""
+        super().__init__(pool)
+        self.lock = cast(threading.Lock, nullcontext())  # reusable, and holds nothing
 
 
 def checkpoint_version(conn: psycopg.Connection[Any]) -> int:

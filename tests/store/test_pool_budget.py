@@ -13,6 +13,7 @@ from typing import Any
 
 import psycopg
 import pytest
+from langchain_core.runnables import RunnableConfig
 from pydantic import SecretStr, ValidationError
 
 from bench.voice_load import Load, sampled
@@ -136,3 +137,30 @@ def test_both_pools_take_their_sizes_from_the_settings() -> None:
             assert isinstance(saver.conn, CheckedPool)
             assert (saver.conn.min_size, saver.conn.max_size) == (0, 3)
     assert database.connection_budget == 2 * (3 + SPARE_CONNECTIONS)
+
+
+@pytest.mark.postgres
+def test_the_checkpoints_of_two_calls_are_read_side_by_side() -> None:
+    """One call's checkpoint work holding a connection does not stop another call's read:
+    each borrows its own connection from the pool (LangGraph's saver would serialise them)."""
+    with throwaway_database() as url, Database(database_url=url).open_checkpointer() as saver:
+        assert isinstance(saver, PostgresCheckpoints)
+        holding, release = threading.Event(), threading.Event()
+
+        def slow_call() -> None:
+            with saver._cursor():  # a long write or read of one call, mid-way
+                holding.set()
+                release.wait(30)
+
+        first = threading.Thread(target=slow_call)
+        first.start()
+        try:
+            assert holding.wait(30)
+            other: RunnableConfig = {"configurable": {"thread_id": "other-call"}}
+            read = threading.Thread(target=saver.get_tuple, args=(other,))
+            read.start()
+            read.join(30)  # bounded: with the saver's lock it would wait for `release`
+            assert not read.is_alive()
+        finally:
+            release.set()
+            first.join()
