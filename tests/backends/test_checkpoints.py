@@ -84,7 +84,7 @@ def test_pruning_keeps_only_the_final_state_of_finished_calls(backend: Database)
         config = agent.conversation("old").config
         before = list(agent.graph.get_state_history(config))
         final = agent.graph.get_state(config).values
-        assert len(before) > 10
+        assert len(before) > 3  # the greeting, each turn, the writes saved node by node
         later = NOW + timedelta(days=31)
         assert agent.store.ended_before(later - timedelta(days=30)) == ["old"]
         prune(agent.graph.checkpointer, agent.store.ended_before(later - timedelta(days=30)))  # type: ignore[arg-type]  # compiled with a saver
