@@ -53,6 +53,8 @@ log = logging.getLogger("voice_bridge")  # not __name__: "__main__" or "__mp_mai
 SERVING = frozenset({"dev", "start", "console", "connect"})
 """The LiveKit CLI commands that take calls: only they check the database first."""
 NOT_MIGRATED = "the database is not ready for calls: run `booking db migrate`"
+EXECUTORS = {"thread": JobExecutorType.THREAD, "process": JobExecutorType.PROCESS}
+"""VOICE_JOB_EXECUTOR: threads share one composed receptionist; a process per call does not."""
 GAVE_UP = "failed to connect to livekit"
 """How livekit-agents 1.8.9 words giving up on the server, after `VOICE_CONNECT_RETRIES`."""
 
@@ -186,6 +188,7 @@ def build_server(voice: VoiceSettings) -> AgentServer:
         ),
         drain_timeout=voice.voice_drain_seconds,
         max_retry=voice.voice_connect_retries,
+        job_executor_type=EXECUTORS[voice.voice_job_executor],
     )
 
 

@@ -66,6 +66,10 @@ class VoiceSettings(BaseSettings):
     """On SIGTERM, how long calls in progress may go on (no new ones come) before they end."""
     voice_connect_retries: int = Field(default=16, ge=0)
     """Times the worker tries LiveKit again (backing off up to 10 s) before it exits 1."""
+    voice_job_executor: Literal["thread", "process"] = "thread"
+    """How the worker runs its calls. "thread": all in its one process, sharing the
+    receptionist (about 0.55 MB a call, `bench/voice_load.py`); "process": LiveKit's
+    default, a process per call (about 224 MB each, its own pools)."""
 
     def agent_options(self) -> AgentOptions:
         """Return the options `BookingAgent` runs on."""

@@ -78,6 +78,7 @@ def test_the_worker_is_built_with_the_settings_load_threshold_and_drain(
     monkeypatch.setenv("VOICE_MAX_CALLS_PER_WORKER", "4")
     monkeypatch.setenv("VOICE_LOAD_THRESHOLD", "0.6")
     monkeypatch.setenv("VOICE_DRAIN_SECONDS", "900")
+    monkeypatch.setenv("VOICE_JOB_EXECUTOR", "process")
     monkeypatch.setattr(sys, "argv", ["voice_bridge.py", "download-files"])  # no database check
     ran: list[AgentServer] = []
     at_exit: list[object] = []
@@ -94,12 +95,15 @@ def test_the_worker_is_built_with_the_settings_load_threshold_and_drain(
     assert ServerEnvOption.getvalue(server._load_threshold, devmode=False) == 0.6
     assert ServerEnvOption.getvalue(server._load_threshold, devmode=True) == float("inf")
     assert server._drain_timeout == 900
+    assert server._job_executor_type == JobExecutorType.PROCESS
     assert at_exit == [voice_bridge.BOOKING.close]
 
 
 def test_the_defaults_are_ten_calls_livekits_threshold_and_half_an_hour() -> None:
-    """Unset, a worker takes 10 calls, is full at 70 % CPU, and drains for up to 30 minutes."""
+    """Unset, a worker takes 10 calls, in threads sharing its receptionist, is full at 70 %
+    CPU, and drains for up to 30 minutes."""
     voice = VoiceSettings(_env_file=None)  # type: ignore[call-arg]  # pydantic-settings init kwarg
+    assert voice_bridge.build_server(voice)._job_executor_type == JobExecutorType.THREAD
     assert voice.voice_max_calls_per_worker == 10
     assert voice.voice_load_threshold == 0.7
     assert voice.voice_drain_seconds == 1800
