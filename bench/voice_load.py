@@ -15,8 +15,8 @@ after each reply: 5 by default, about a spoken reply heard and the next line sai
 makes every call step back to back, the saturation of the process.
 
 The floor runs the same load in the same run: as many threads, each the bare two-node
-LangGraph interrupt loop of `bench.graph_step` on one `PostgresSaver` over a psycopg_pool
-of the same size, the same number of steps with the same gaps. Each side runs in a fresh
+LangGraph interrupt loop of `bench.graph_step` on the calls' own checkpointer (the same
+saver and pool sizes), the same number of steps with the same gaps. Each side runs in a fresh
 process on the same database, so its memory is measured from its own baseline.
 
 Reported for each side and as ratios: p50 / p95 step (caller line in → reply out); errors
@@ -48,16 +48,11 @@ from datetime import timedelta
 from typing import Any
 
 import psycopg
-from langgraph.checkpoint.postgres import PostgresSaver
-from langgraph.graph import START, StateGraph
 from langgraph.types import Command
-from psycopg import Connection
-from psycopg.rows import DictRow
-from psycopg_pool import ConnectionPool
 from pydantic import SecretStr
 
 from bench.call_open import COUNT_CONNECTIONS
-from bench.graph_step import CALL, NOW, _answer, _ask, _Echo  # the floor's own loop
+from bench.graph_step import CALL, NOW, Floor
 from bench.pg import add_keep_url, bench_database
 from booking.compose import SharedReceptionist, fixed_clock, open_receptionist, parts_from
 from booking.databases import Database
@@ -65,7 +60,6 @@ from booking.settings import Settings
 from business.spoken import ordinal
 from graph.apologies import BOOK_UNREACHABLE, SOMETHING_WENT_WRONG, STILL_FINISHING
 from nodes.phrases import SLOT_TAKEN, STORE_DOWN, WRITE_UNSURE
-from store.postgres.pool import PoolTimeouts, connection_kwargs
 from tests.voice.conftest import voice_call
 from voice import phrases
 
@@ -248,23 +242,12 @@ def run_voice(settings: Settings, *, calls: int, turns: int, gap: float) -> Load
 
 
 def run_floor(settings: Settings, *, calls: int, turns: int, gap: float) -> Load:
-    """Run the bare interrupt loop on PostgresSaver in `calls` threads at once."""
-    url = str(Database.from_settings(settings).database_url)
-    graph = StateGraph(_Echo)
-    graph.add_node("ask", _ask)
-    graph.add_node("answer", _answer)
-    graph.add_edge(START, "ask")
-    graph.add_edge("ask", "answer")
-    graph.add_edge("answer", "ask")  # the loop never ends by itself, like a call
+    """Run the bare interrupt loop on the same checkpointer as the calls, in `calls` threads."""
+    database = Database.from_settings(settings)
+    url = str(database.database_url)
     load = Load()
-    with ConnectionPool(
-        url,
-        connection_class=Connection[DictRow],
-        kwargs=connection_kwargs(url, PoolTimeouts()),
-        min_size=settings.database_pool_min,
-        max_size=settings.database_pool_max,
-    ) as pool:
-        loop = graph.compile(checkpointer=PostgresSaver(pool))
+    with database.open_checkpointer() as saver:
+        loop = Floor(saver).graph
 
         def call(caller: int, count: int, waits: list[float]) -> None:
             config: Any = {"configurable": {"thread_id": f"floor-{RUN}-{caller}"}}
