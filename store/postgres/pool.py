@@ -45,6 +45,12 @@ from psycopg.rows import DictRow, dict_row
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 BYPASS_SECONDS = 5.0
+QUEUE_SECONDS = 1.0
+"""How long a caller waits in line at a time while every pooled connection is lent out.
+
+The pool hands a connection to the first in line as soon as one comes back, so this only
+bounds how often a waiter looks again whether the pool has become short (an outage) rather
+than busy; a short wait here would have every waiter spin on the pool's lock."""
 CHECK_AFTER_IDLE_SECONDS = 1.0
 """A connection given back longer ago than this is checked before it is lent again.
 
@@ -202,7 +208,7 @@ class CheckedPool(ConnectionPool[Connection[DictRow]]):
             except PoolTimeout:
                 if self._lent < self.max_size:
                     return None  # the pool is short: reconnecting, or refused
-                wait = self.timeout
+                wait = QUEUE_SECONDS  # every connection is lent: load, so wait in line
                 continue
             with self._lending:
                 self._lent += 1
