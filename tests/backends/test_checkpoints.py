@@ -8,14 +8,17 @@ import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
+from langgraph.checkpoint.postgres import PostgresSaver
 
 from booking.compose import Receptionist, open_receptionist
 from booking.databases import Database
 from business.calendar import BusinessCalendar
 from graph.checkpointer import prune
+from graph.postgres_checkpointer import PROBING_SELECT, PostgresCheckpoints
 from tests.conftest import NOW, SAM
 
 NOW_ISO = "2026-11-25T10:00:00-08:00"
@@ -105,3 +108,42 @@ def test_pruning_leaves_recent_and_ongoing_calls_alone(backend: Database) -> Non
             prune(saver, agent.store.ended_before(NOW - timedelta(days=30)))
         assert len(list(agent.graph.get_state_history(ongoing.config))) > 3
         assert ongoing.waiting()
+
+
+@pytest.mark.postgres
+def test_reading_a_long_calls_checkpoint_reads_only_the_values_it_holds(clean_pg: str) -> None:
+    """The latest checkpoint of a 60-turn call reads as many blobs as it has channels, not
+    every blob the call wrote (so a read at turn 200 costs what it did at turn 2); and it
+    reads back what LangGraph's own query does."""
+    with open_receptionist(
+        Database(database_url=clean_pg), calendar=BusinessCalendar(), clock=lambda: NOW
+    ) as agent:
+        agent.store.create_user(phone=SAM, name="Sam Lee")
+        call = agent.conversation("long")
+        call.start(caller_id=SAM)
+        for _ in range(30):
+            call.say("what do I have booked?")
+            call.say("yes")
+    latest = " WHERE thread_id = %s ORDER BY checkpoint_id DESC LIMIT 1"
+    with psycopg.connect(clean_pg, autocommit=True) as conn:
+        (written,) = conn.execute("SELECT count(*) FROM checkpoint_blobs").fetchone() or (0,)
+        plan = conn.execute(
+            "EXPLAIN (ANALYZE, FORMAT JSON) " + PROBING_SELECT + latest, ("long",)
+        ).fetchone()
+        ours = conn.execute(PROBING_SELECT + latest, ("long",)).fetchone()
+        theirs = conn.execute(PostgresSaver.SELECT_SQL + latest, ("long",)).fetchone()
+    assert plan is not None and ours is not None and theirs is not None
+    assert PostgresCheckpoints.SELECT_SQL == PROBING_SELECT != PostgresSaver.SELECT_SQL
+    channels = len(ours[1]["channel_versions"])
+
+    def blob_scans(node: dict[str, Any]) -> list[dict[str, Any]]:
+        own = [node] if node.get("Relation Name") == "checkpoint_blobs" else []
+        return own + [scan for child in node.get("Plans", []) for scan in blob_scans(child)]
+
+    scans = blob_scans(plan[0][0]["Plan"])
+    assert written > 4 * channels  # the call wrote many more than one checkpoint holds
+    # one primary-key lookup per channel: at most one row each, never a scan of the call's
+    assert scans and all(s["Actual Rows"] <= 1 and s["Actual Loops"] <= channels for s in scans)
+    assert sorted(map(bytes, (b for row in ours[6] for b in row))) == sorted(
+        map(bytes, (b for row in theirs[6] for b in row))
+    )
