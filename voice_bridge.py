@@ -89,10 +89,11 @@ BOOKING = SharedReceptionist(lambda: open_for_calls(get_settings()))
 def prewarm(process: JobProcess) -> None:
     """Set up a worker process before its calls: Silero's VAD and the booking service.
 
-    livekit-agents 1.8.9 runs one call per job process (the default executor) and keeps
-    idle ones warm, so opening here takes it off the call's path; with the thread executor
-    every call of the worker shares the one `BOOKING`. A database down now is tried again
-    by the next call, which hears that the appointment book can't be reached if it still is.
+    With the thread executor (`VOICE_JOB_EXECUTOR=thread`, ours by default) every call of
+    the worker shares the one `BOOKING`, opened by the first set-up; with LiveKit's process
+    executor each call's process opens its own here, while it waits warm, off the call's
+    path. A database down now is tried again by the next call, which hears that the
+    appointment book can't be reached if it still is.
     """
     settings = get_settings()
     configure_logging(settings.log_level)
