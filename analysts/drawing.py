@@ -18,7 +18,6 @@ from analysts.data import Step
 from analysts.layout import END, ROW, START, Layout, Pair, Shape
 
 KIND = {
-    "respond": "turn",
     "listen": "turn",
     **dict.fromkeys(("search", "select", "confirm", "retrieve"), "task"),
     **dict.fromkeys(("book", "cancel", "reschedule"), "write"),

@@ -3,9 +3,9 @@
 grandalf's Sugiyama layout (the one `langchain_core`'s `draw_ascii` uses) ranks the nodes,
 orders each rank to cut crossings and places them; grandalf draws ranks top to bottom, so
 this module hands it nodes turned on their side and swaps the axes back. The turn loop is
-cut on purpose where a turn ends (`respond` → `listen`: the reply is spoken and the graph
-waits), so one caller turn reads as one sweep from left to right and that single edge is
-drawn as a loop back underneath ("next caller turn").
+cut on purpose where a turn ends (every edge back into `listen`: the reply is spoken and
+the graph waits), so one caller turn reads as one sweep from left to right, and those
+edges are drawn as loops back underneath, along one line ("next caller turn").
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from grandalf.layouts import SugiyamaLayout, VertexViewer  # type: ignore[import
 START, END = "__start__", "__end__"
 Pair = tuple[str, str]
 
-TURN_EDGE = ("respond", "listen")
-"""The edge a turn ends on; the layout cuts the loop there."""
+TURN = "listen"
+"""The node every turn starts at; the layout cuts the loop at the edges coming back to it."""
 
 ROW, GAP, DUMMY_GAP, COLUMN_GAP, MARGIN, ARC = 28, 9, 6, 44, 14, 40
 
@@ -76,18 +76,32 @@ def _label_width(name: str) -> float:
 
 
 @lru_cache(maxsize=8)
-def layout(shape: Shape, *, loop: Pair | None = TURN_EDGE) -> Layout:
-    """Lay the graph out in columns, left to right, cutting cycles at `loop` first."""
+def layout(shape: Shape, *, loop: str | None = TURN) -> Layout:
+    """Lay the graph out in columns, left to right, cutting cycles back into `loop` first."""
     with _GRANDALF:
         return _layout(shape, loop)
 
 
-def _layout(shape: Shape, loop: Pair | None) -> Layout:
+def turn_ends(pairs: Sequence[Pair], loop: str | None) -> set[Pair]:
+    """Return the edges back into `loop` from the nodes it leads to: where a turn ends."""
+    after: set[str] = set()
+    ahead = [loop] if loop is not None else []
+    while ahead:
+        node = ahead.pop()
+        for source, target in pairs:
+            if source == node and target not in after:
+                after.add(target)
+                ahead.append(target)
+    return {(s, t) for s, t in pairs if t == loop and s in after}
+
+
+def _layout(shape: Shape, loop: str | None) -> Layout:
     pairs = list(dict.fromkeys((s, t) for s, t, _ in shape.edges if s != t))
-    sugiyama, vertices, edges = _sugiyama(shape.nodes, [p for p in pairs if p != loop])
+    ends = turn_ends(pairs, loop)
+    sugiyama, vertices, edges = _sugiyama(shape.nodes, [p for p in pairs if p not in ends])
     # Edges against the flow are left out of the columns and drawn as arcs underneath.
     inverted = {e.data for e in sugiyama.alt_e}
-    back = [p for p in pairs if p == loop or p in inverted]
+    back = [p for p in pairs if p in ends or p in inverted]
     # grandalf's (x, y) is the centre of a node: x along its rank, y the rank's centre.
     placed = [v for layer in sugiyama.layers for v in layer]
     top = MARGIN - min(v.view.xy[0] - v.view.w / 2 for v in placed)
@@ -118,9 +132,10 @@ def _layout(shape: Shape, loop: Pair | None) -> Layout:
     notes: list[tuple[float, float, str]] = []
     for source, target in back:
         paths[source, target] = _arc(boxes[source], boxes[target], below=below)
-        if (source, target) == TURN_EDGE:
-            mid = (boxes[source].x + boxes[target].x + boxes[target].width) / 2
-            notes.append((mid, below - 6, "next caller turn"))
+    if ends:  # one label, on the longest of the loops back to where a turn starts
+        source, target = max(ends, key=lambda pair: boxes[pair[0]].x)
+        mid = (boxes[source].x + boxes[target].x + boxes[target].width) / 2
+        notes.append((mid, below - 6, "next caller turn"))
     return Layout(
         width=columns[-1][1] + MARGIN,
         height=below + MARGIN,

@@ -1,9 +1,9 @@
 """Wire the call graph in the order a call flows; the caller compiles it with a checkpointer.
 
-greet ─► identify ─► (verify / register) ─► respond ─► listen (hear, understand) ─► route
-                                               ▲                                        │
-                                               └───── search / confirm / book / ... ◄───┘
-                               goodbye ─► respond ─► summarize ─► END
+greet ─► identify ─► (verify / register) ─► listen (hear, understand) ─► route
+                                              ▲                            │
+                                              └─ search / confirm / book ◄─┘
+goodbye ─► summarize ─► END          (a node that ends a turn says its reply: `routed`)
 """
 
 from __future__ import annotations
@@ -48,49 +48,32 @@ def build_graph() -> Graph:
     routed(g, "identify", timed("identify", recovering(identify)), routing.route_after_identify)
     routed(g, "register", timed("register", recovering(register)), routing.route_after_identify)
     routed(g, "verify", timed("verify", recovering(verify)), routing.route_after_identify)
-    # the turn boundary
-    routed(g, "respond", timed("respond", respond), routing.route_after_respond)
+    # the turn boundary: a node that ends the turn says its reply (`routed`) and waits here;
     # timed from the caller's words on: hearing and understanding them start the turn
     routed(g, "listen", timed("listen", listen, starts=True), routing.route_after_listen)
     # the task: search → confirm → write
     routed(g, "search", timed("search", recovering(search)), routing.route_after_search)
     routed(g, "select", timed("select", recovering(select)), routing.route_after_select)
-    g.add_node("confirm", timed("confirm", recovering(confirm)))
+    routed(g, "confirm", timed("confirm", recovering(confirm)), routing.then_respond)
     routed(g, "book", timed("book", recovering(book)), routing.route_after_write)
-    g.add_node("cancel", timed("cancel", recovering(cancel)))
+    routed(g, "cancel", timed("cancel", recovering(cancel)), routing.then_respond)
     routed(g, "reschedule", timed("reschedule", recovering(reschedule)), routing.route_after_write)
-    g.add_node("retrieve", timed("retrieve", recovering(retrieve)))
+    routed(g, "retrieve", timed("retrieve", recovering(retrieve)), routing.then_respond)
     routed(g, "check", timed("check", recovering(check)), routing.route_after_check)
     # repair and handoff
-    g.add_node("decline", timed("decline", decline))
-    g.add_node("repeat", timed("repeat", repeat))
-    g.add_node("never_mind", timed("never_mind", never_mind))
-    g.add_node("resume", timed("resume", resume))
-    g.add_node("help", timed("help", help_caller))
-    g.add_node("clarify", timed("clarify", clarify))
-    g.add_node("offer_handoff", timed("offer_handoff", offer_handoff))
-    g.add_node("take_message", timed("take_message", take_message))
+    routed(g, "decline", timed("decline", decline), routing.then_respond)
+    routed(g, "repeat", timed("repeat", repeat), routing.then_respond)
+    routed(g, "never_mind", timed("never_mind", never_mind), routing.then_respond)
+    routed(g, "resume", timed("resume", resume), routing.then_respond)
+    routed(g, "help", timed("help", help_caller), routing.then_respond)
+    routed(g, "clarify", timed("clarify", clarify), routing.then_respond)
+    routed(g, "offer_handoff", timed("offer_handoff", offer_handoff), routing.then_respond)
+    routed(g, "take_message", timed("take_message", take_message), routing.then_respond)
     # closing
-    g.add_node("goodbye", timed("goodbye", goodbye))
+    routed(g, "goodbye", timed("goodbye", goodbye), routing.then_respond)
     g.add_node("summarize", timed("summarize", recovering(summarize)))
 
-    # every other node has one way on
     g.add_edge(START, "greet")
-    g.add_edge("confirm", "respond")
-    for node in (
-        "cancel",
-        "retrieve",
-        "decline",
-        "repeat",
-        "never_mind",
-        "resume",
-        "help",
-        "clarify",
-        "offer_handoff",
-        "take_message",
-        "goodbye",
-    ):
-        g.add_edge(node, "respond")
     g.add_edge("summarize", END)
     return g
 
@@ -101,12 +84,26 @@ def routed(g: Graph, name: str, node: Node, router: Router) -> None:
     The same choice a conditional edge makes, without the copy of every channel LangGraph
     takes at each one (a fifth of a turn's time, `bench/graph_step.py`). The router's
     `Literal` return type lists where it may go, so Studio and the analysts draw the edges.
+
+    A router that says "respond" ends the turn: the node's sentences are joined into the
+    reply here (`nodes.turn.respond`) and the call goes on to `listen`, or to `summarize`
+    after a goodbye. Saying the reply is no step of its own, so a turn runs as LangGraph's
+    bare ask/answer loop does: `listen` resumed, the task's node, `listen` asking again.
     """
-    destinations = get_args(get_type_hints(router)["return"])
+    after_reply = get_args(get_type_hints(routing.route_after_respond)["return"])
+    chosen = get_args(get_type_hints(router)["return"])
+    ends_turn = "respond" in chosen
+    destinations = tuple(d for d in chosen if d != "respond") + (after_reply if ends_turn else ())
 
     def run(state: CallState, *, runtime: Runtime[CallContext]) -> Command[str]:
         update = node(state, runtime=runtime)
-        return Command(update=update, goto=router(applied(state, update)))
+        after = applied(state, update)
+        then = router(after)
+        if then == "respond":
+            said = respond(after, runtime=runtime)
+            update = {**update, **said}
+            then = routing.route_after_respond(applied(after, said))
+        return Command(update=update, goto=then)
 
     run.__name__ = name
     g.add_node(name, run, destinations=destinations)

@@ -1,4 +1,6 @@
-"""Routers: pure functions of state that pick the next node. No I/O, no model calls."""
+"""Routers: pure functions of state that pick the next node. No I/O, no model calls.
+
+"respond" is no node: it ends the turn, saying the reply (`graph.builder.routed`)."""
 
 from __future__ import annotations
 
@@ -110,6 +112,11 @@ def route_after_check(state: CallState) -> Literal["search", "respond"]:
 def route_after_write(state: CallState) -> Literal["search", "respond"]:
     """A slot lost to another caller leads to fresh options."""
     return "search" if state.notice == "slot_taken" else "respond"
+
+
+def then_respond(state: CallState) -> Literal["respond"]:
+    """A node with one way on ends the turn: its reply is said, and the caller answers."""
+    return "respond"
 
 
 def route_after_respond(state: CallState) -> Literal["listen", "summarize"]:

@@ -122,7 +122,7 @@ def test_call_page_renders_transcript_and_path_offline(call_db: Path, tmp_path: 
         now = page.locator("svg.callgraph g.node.now").evaluate_all(
             "nodes => nodes.map(n => n.dataset.node)"
         )
-        assert set(now) == {"listen", "reschedule", "respond"}
+        assert set(now) == {"listen", "reschedule"}
         assert "reschedule" in page.locator("#caption").inner_text()
         amber = page.locator('svg.callgraph g.edge.now[data-edge="listen>reschedule"] .line')
         assert amber.evaluate("line => getComputedStyle(line).stroke") == "rgb(217, 119, 6)"

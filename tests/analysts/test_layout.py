@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from itertools import combinations
 
-from analysts.layout import ROW, TURN_EDGE, Shape, layout, shape_of
+from analysts.layout import ROW, TURN, Shape, layout, shape_of, turn_ends
 from graph.builder import build_graph
 
 
@@ -26,15 +26,20 @@ def test_every_node_and_edge_is_drawn_without_overlaps() -> None:
         assert apart or a.y + ROW <= b.y or b.y + ROW <= a.y, (a, b)
 
 
-def test_the_turn_loop_is_the_one_arc_and_the_flow_runs_left_to_right() -> None:
-    """Only `respond → listen` runs back (under the drawing); every other edge runs right."""
-    drawn = layout(call_graph())
+def test_turns_loop_back_to_listen_underneath_and_the_flow_runs_left_to_right() -> None:
+    """Only the edges back into `listen` (where a turn ends) run back, under the drawing,
+    with one label; every other edge runs right."""
+    shape = call_graph()
+    drawn = layout(shape)
+    ends = turn_ends([(s, t) for s, t, _ in shape.edges if s != t], TURN)
+    assert {"book", "search", "confirm", "clarify"} <= {source for source, _ in ends}
     assert [text for _, _, text in drawn.notes] == ["next caller turn"]
     for (source, target), (curve, _) in drawn.paths.items():
-        if (source, target) != TURN_EDGE:
+        if (source, target) in ends:
+            assert " V" in curve, (source, target)
+        else:
             assert drawn.boxes[source].x < drawn.boxes[target].x, (source, target)
             assert "V" not in curve
-    assert " V" in drawn.paths[TURN_EDGE][0]
 
 
 def test_the_picture_is_the_same_every_time() -> None:

@@ -143,7 +143,8 @@ def test_a_chat_killed_anywhere_in_a_yes_resumes_with_the_confirmation(tmp_path:
     """SIGKILL at each store and checkpoint call of a "yes": `--thread` always confirms once."""
     prepare("US", date.fromisoformat(NOW[:10]))  # built once here, inherited by every fork
     points = yes_step_points(tmp_path)
-    assert len(points) >= 20  # the step makes ten-odd calls: each is tried before and after
+    # every kind of call the step makes is tried, before and after each of its calls
+    assert {call for call, _, _ in points} == set(CALLS) and len(points) >= 2 * len(CALLS)
     failures = []
     for n, point in enumerate(points):
         db = tmp_path / f"kill-{n}.db"

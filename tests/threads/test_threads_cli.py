@@ -76,7 +76,7 @@ def test_show_prints_the_transcript_in_order_with_path_and_state(
     assert said[0].startswith("agent: Thanks for calling")
     assert [line.removeprefix("caller: ") for line in said[1::2]] == BOOKING_CALL
     assert "You're booked" in said[6] and "Goodbye" in said[-1]
-    assert re.search(r"path: listen > book \d+ms > respond \d+ms", out)
+    assert re.search(r"path: listen > book \d+ms\n", out)
     assert "stage='ended'" in out and "5550123" not in out
     assert re.search(r"outcome booked  turns 4 .*\ncost: \$0\.0000  understanding rules", out)
 
