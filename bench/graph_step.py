@@ -25,9 +25,8 @@ from __future__ import annotations
 import argparse
 import statistics
 import tempfile
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -39,6 +38,7 @@ from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph import START, StateGraph
 from langgraph.types import Command, Durability, interrupt
 
+from bench.concurrent import rate
 from bench.pg import add_keep_url, bench_database
 from booking.compose import Receptionist, fixed_clock, open_receptionist
 from booking.databases import Database
@@ -161,25 +161,6 @@ def ms(values: list[float]) -> float:
     return statistics.median(values) * 1000
 
 
-def saturated(threads: int, work: Callable[[int], int]) -> float:
-    """Run `work(i)` on `threads` threads at once; return the steps per second they made."""
-    done = [0] * threads
-    go = threading.Barrier(threads + 1)
-
-    def run(i: int) -> None:
-        go.wait()
-        done[i] = work(i)
-
-    pool = [threading.Thread(target=run, args=(i,)) for i in range(threads)]
-    for t in pool:
-        t.start()
-    go.wait()
-    start = time.perf_counter()
-    for t in pool:
-        t.join()
-    return sum(done) / (time.perf_counter() - start)
-
-
 @dataclass
 class Figures:
     """One saver's results."""
@@ -219,8 +200,8 @@ def measure(database: Database, *, repeats: int, threads: int, tag: str) -> Figu
             bare.steps(f"{tag}-busy-floor-{i}", per_thread)
             return per_thread
 
-        floor_rate = saturated(threads, floor_loops)
-        ours_rate = saturated(threads, our_calls)
+        floor_rate = rate(threads, floor_loops)
+        ours_rate = rate(threads, our_calls)
     return Figures(ours, floor, loose, long[:20], long[-20:], ours_rate, floor_rate)
 
 

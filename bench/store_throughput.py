@@ -19,8 +19,6 @@ from __future__ import annotations
 import argparse
 import statistics
 import tempfile
-import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime, timedelta
@@ -28,6 +26,7 @@ from pathlib import Path
 
 import psycopg
 
+from bench.concurrent import rate
 from store.port import Store
 from store.postgres import PostgresStore
 from store.sqlite import SqliteStore
@@ -39,34 +38,19 @@ PHONE_PREFIX = "+1999"
 def one_run(store: Store, *, callers: int, per_caller: int, run: int) -> float:
     """Book `callers * per_caller` distinct slots from `callers` threads; return bookings/s."""
     users = [store.create_user(phone=f"{PHONE_PREFIX}{run:03d}{i:04d}") for i in range(callers)]
-    barrier = threading.Barrier(callers + 1)
-    failures: list[BaseException] = []
 
-    def caller(i: int) -> None:
-        barrier.wait()
-        try:
-            for j in range(per_caller):
-                n = (run * callers + i) * per_caller + j
-                store.book(
-                    user_id=users[i].id,
-                    start=FIRST_SLOT + timedelta(minutes=30 * n),
-                    duration_min=30,
-                    idempotency_key=f"bench-{run}-{i}-{j}",
-                )
-        except BaseException as exc:
-            failures.append(exc)
+    def caller(i: int) -> int:
+        for j in range(per_caller):
+            n = (run * callers + i) * per_caller + j
+            store.book(
+                user_id=users[i].id,
+                start=FIRST_SLOT + timedelta(minutes=30 * n),
+                duration_min=30,
+                idempotency_key=f"bench-{run}-{i}-{j}",
+            )
+        return per_caller
 
-    threads = [threading.Thread(target=caller, args=(i,)) for i in range(callers)]
-    for t in threads:
-        t.start()
-    barrier.wait()
-    began = time.perf_counter()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - began
-    if failures:
-        raise failures[0]
-    return callers * per_caller / elapsed
+    return rate(callers, caller)
 
 
 def measure(
