@@ -247,10 +247,9 @@ class Conversation:
         self._question = str(field_of(values, "question") or self._question)
         self._phase = "on" if out.interrupts else "ended"
         self._unsettled = False
-        if out.interrupts:
-            self._waits_at, self._stage = saved.config, str(field_of(values, "stage"))
         wrote = bool(field_of(values, "wrote"))
         if out.interrupts:
+            self._waits_at, self._stage = saved.config, str(field_of(values, "stage"))
             return Said(str(out.interrupts[0].value), wrote=wrote)
         return Said(str(field_of(values, "reply") or ""), wrote=wrote, ended=True)
 
