@@ -48,11 +48,8 @@ def record(ctx: CallContext, state: CallState, lines: list[TranscriptLine]) -> N
 def reply_line(state: CallState, ctx: CallContext, *, heard: str | None = None) -> TranscriptLine:
     """Return the last reply as its transcript line: as said, or cut short at `heard`."""
     at = datetime.fromisoformat(state.now) if state.now else ctx.now()
-    if heard is None:
-        return TranscriptLine(index=state.line_no - 1, role="agent", text=state.reply, at=at)
-    return TranscriptLine(
-        index=state.line_no - 1, role="agent", text=heard, at=at, interrupted=True
-    )
+    text, cut = (state.reply, False) if heard is None else (heard, True)
+    return TranscriptLine(index=state.line_no - 1, role="agent", text=text, at=at, interrupted=cut)
 
 
 def respond(state: CallState, *, runtime: Runtime[CallContext]) -> Update:
