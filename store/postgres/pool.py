@@ -45,6 +45,7 @@ from psycopg.rows import DictRow, dict_row
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 BYPASS_SECONDS = 5.0
+"""After a fallback, how long connections are taken without waiting on the pool."""
 QUEUE_SECONDS = 1.0
 """How long a caller waits in line at a time while every pooled connection is lent out.
 
@@ -59,7 +60,6 @@ and the checkpoints borrow a connection eight or nine times, and a query each ti
 double the turn's round trips. An idle connection has nothing to read; a server that
 ended it since (a restart, a terminated backend) has sent its goodbye or closed the
 socket, which makes it readable (`_heard_from_server`), and then it is checked."""
-"""After a fallback, how long connections are taken without waiting on the pool."""
 SPARE_CONNECTIONS = 1
 """Fresh connections a pool may have open at once beside its own `max_size`."""
 
