@@ -121,8 +121,8 @@ def postgres_checkpointer(
 ) -> Iterator[PostgresCheckpoints]:
     """Open Postgres checkpoints on a checked pool, checking the tables' version once.
 
-    The pool holds `min_size`..`max_size` connections (`DATABASE_POOL_MIN` / `..._MAX`);
-    the saver itself uses one at a time (langgraph-checkpoint-postgres 3.2 locks each use).
+    The pool holds `min_size`..`max_size` connections (`DATABASE_POOL_MIN` / `..._MAX`),
+    one per read or write under way: the saver's uses run side by side (`PostgresCheckpoints`).
 
     Tables missing or behind are set up (`migrate_checkpoints`) when `create` is true, else
     refused with `CheckpointsUnavailable` naming `booking db migrate`.
