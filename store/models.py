@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Literal
+
+MAIN = "main"
+"""The single calendar of a business with no staff configured (also `business.calendar.MAIN`)."""
 
 E164 = re.compile(r"\+[1-9]\d{1,14}")
 """The only form a `User.phone` takes: a plus, a country code, at most 15 digits in all."""
 
-AppointmentStatus = Literal["booked", "cancelled", "rescheduled"]
-"""`rescheduled` marks the old row of a move; the new row is `booked`."""
+AppointmentStatus = Literal["booked", "cancelled", "rescheduled", "completed", "no_show"]
+"""`rescheduled` marks the old row of a move (the new row is `booked`); `completed` and
+`no_show` close a past appointment (the original schema's `completed`, and one more)."""
 
 
 @dataclass(frozen=True)
@@ -26,7 +30,7 @@ class User:
 
 @dataclass(frozen=True)
 class Appointment:
-    """One booking of one slot; `start` is timezone-aware (UTC from the store)."""
+    """One booking of one person's time; instants are timezone-aware (UTC from the store)."""
 
     id: str
     user_id: str
@@ -34,8 +38,29 @@ class Appointment:
     duration_min: int
     status: AppointmentStatus
     notes: str | None = None
+    """What the visit is for, in the caller's words ("a toothache")."""
     rescheduled_from: str | None = None
     """Id of the appointment this one replaced, if it came from a move."""
+    service: str | None = None
+    """The service's id (`business.calendar.Service.id`); None: the default service."""
+    staff: str = MAIN
+    """Whose time it takes (`business.calendar.Staff.id`); `MAIN` for a single calendar."""
+    buffer_min: int = 0
+    """Time after the end that the same person stays unavailable."""
+
+    @property
+    def end(self) -> datetime:
+        """Return when the appointment ends (its buffer not included)."""
+        return self.start + timedelta(minutes=self.duration_min)
+
+
+@dataclass(frozen=True)
+class Busy:
+    """Time a person is taken: a booked appointment and its buffer, [start, until)."""
+
+    staff: str
+    start: datetime
+    until: datetime
 
 
 @dataclass(frozen=True)

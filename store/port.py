@@ -8,15 +8,25 @@ checks its signatures against them, and documents only what is its own.
 
 Datetimes going in must be timezone-aware (a naive one raises ValueError); datetimes coming
 out are aware and in UTC. Someone else's appointment id behaves exactly like an unknown one.
+A store is opened with the business's timezone, which only the rows' local `date`, `time`
+and `slot` columns (the original schema's, kept for what reads them) depend on.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
-from typing import Any, NotRequired, Protocol, TypedDict, Unpack
+from typing import Any, Literal, NotRequired, Protocol, TypedDict, Unpack
 
-from store.models import Appointment, CallOverview, CallRecord, TranscriptLine, User
+from store.models import (
+    Appointment,
+    AppointmentStatus,
+    Busy,
+    CallOverview,
+    CallRecord,
+    TranscriptLine,
+    User,
+)
 
 
 class Booking(TypedDict):
@@ -27,15 +37,30 @@ class Booking(TypedDict):
     duration_min: int
     idempotency_key: str
     notes: NotRequired[str | None]
+    """What the visit is for, in the caller's words."""
+    service: NotRequired[str | None]
+    """The service's id; None (or left out): the default service."""
+    staff: NotRequired[str]
+    """Whose time it takes; left out: `MAIN`, the single calendar."""
+    buffer_min: NotRequired[int]
+    """Minutes after the end the same person stays unavailable (default 0)."""
 
 
 class Move(TypedDict):
-    """The keyword arguments of `AppointmentBook.reschedule`."""
+    """The keyword arguments of `AppointmentBook.reschedule`.
+
+    Service, staff, length and buffer left out are the old appointment's: a move keeps
+    what was booked and with whom unless the caller changed it.
+    """
 
     user_id: str
     appointment_id: str
     new_start: datetime
     idempotency_key: str
+    service: NotRequired[str | None]
+    staff: NotRequired[str]
+    duration_min: NotRequired[int]
+    buffer_min: NotRequired[int]
 
 
 class CallSummary(TypedDict):
@@ -98,16 +123,26 @@ class Callers(Protocol):
 class AppointmentBook(Protocol):
     """Which slots are taken, and each caller's bookings: made, listed, cancelled, moved."""
 
-    def booked_starts(self, start: datetime, end: datetime) -> set[datetime]:
-        """Return the start instants (UTC) of booked appointments in [start, end)."""
+    def busy(
+        self, start: datetime, end: datetime, *, staff: Collection[str] | None = None
+    ) -> list[Busy]:
+        """Return the booked time overlapping [start, end), of `staff` (None: everyone).
+
+        Each booked appointment is one `Busy`, from its start to its end plus its buffer.
+        """
         ...
 
     def book(self, **booking: Unpack[Booking]) -> Appointment:
-        """Book a slot once per key; a slot already taken raises SlotUnavailable.
+        """Book a person's time once per key; time of theirs already taken raises
+        SlotUnavailable.
 
-        Starts are compared to the second (sub-second parts are dropped), as instants
-        whatever their offset. The same key with the same caller and slot returns the
-        first booking; with anything else it raises IdempotencyConflict.
+        The database refuses an appointment that overlaps another booked one of the same
+        person, counting the earlier one's buffer and the new one's (two people at the
+        same time are fine). Starts are compared to the second (sub-second parts are
+        dropped), as instants whatever their offset. The same key with the same caller,
+        start and person returns the first booking; with anything else it raises
+        IdempotencyConflict. The row's `date`, `time` and `slot` columns hold the business's
+        local date, time and "HH:MM-HH:MM" span (the store's `timezone`).
         """
         ...
 
@@ -128,11 +163,37 @@ class AppointmentBook(Protocol):
     def reschedule(self, **move: Unpack[Move]) -> Appointment:
         """Move an appointment in one transaction and return the new booking.
 
-        The old row becomes `rescheduled` and the new one points back to it. The old slot
-        is released only if the new one is taken; a taken new slot raises SlotUnavailable
-        and leaves the old appointment booked. Moving an appointment to the slot it already
-        has is a no-op that returns it unchanged.
+        The old row becomes `rescheduled` and the new one points back to it, keeping its
+        notes, and its service, person, length and buffer unless the move names others.
+        The old time is released only if the new one is taken; a taken new time raises
+        SlotUnavailable and leaves the old appointment booked (the old appointment never
+        counts against its own move). Moving an appointment to the start and person it
+        already has is a no-op that returns it unchanged.
         """
+        ...
+
+
+class AppointmentAdmin(Protocol):
+    """The business's view of every caller's appointments: listing them, closing past ones."""
+
+    def appointments_between(
+        self, start: datetime, end: datetime, *, status: AppointmentStatus | None = None
+    ) -> list[Appointment]:
+        """Return every caller's appointments starting in [start, end), by start."""
+        ...
+
+    def close_appointment(
+        self, appointment_id: str, status: Literal["completed", "no_show"], *, now: datetime
+    ) -> Appointment:
+        """Mark a booked appointment that has started as completed or no-show.
+
+        An unknown id raises AppointmentNotFound; one not booked (cancelled, moved, closed
+        already), or one not started by `now`, AppointmentNotActive.
+        """
+        ...
+
+    def complete_past(self, *, before: datetime) -> int:
+        """Mark booked appointments that ended before `before` completed; return how many."""
         ...
 
 
@@ -181,5 +242,5 @@ class CallQueries(Protocol):
         ...
 
 
-class Store(Callers, AppointmentBook, CallLog, CallQueries, Protocol):
+class Store(Callers, AppointmentBook, AppointmentAdmin, CallLog, CallQueries, Protocol):
     """Users, appointments and calls, with integrity enforced by the database."""
