@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Literal
+from typing import Literal, Protocol
 
 PartOfDay = Literal["morning", "afternoon", "evening"]
 Reason = Literal[
@@ -23,9 +23,29 @@ Reason = Literal[
     "full",
     "offered",  # every matching slot left was already offered in this call
     "no_match",
+    "staff_off",  # the person asked for does not work that day, or not at that time
+    "too_long",  # the service would run past closing if it started at the wished time
+    "staff_cannot",  # the person asked for does not do the service: others who do are offered
 ]
-BusyLookup = Callable[[datetime, datetime], Collection[datetime]]
-"""Aware [start, end) window → start instants already booked in it (any timezone)."""
+
+ANYONE = "any"
+"""`SlotQuery.staff` of a caller who said anyone will do ("whoever is free"); like None in
+a search, but it replaces a person named earlier when wishes are merged."""
+
+
+class Taken(Protocol):
+    """Time a person is booked: [start, until), the appointment and its buffer."""
+
+    @property
+    def staff(self) -> str: ...
+    @property
+    def start(self) -> datetime: ...
+    @property
+    def until(self) -> datetime: ...
+
+
+BusyLookup = Callable[[datetime, datetime], Collection[Taken]]
+"""Aware [start, end) window → the booked time of everyone overlapping it (any timezone)."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +71,10 @@ class SlotQuery:
     """A slot must start strictly before this time ("before noon" → 11:30 is the last)."""
     part_of_day: PartOfDay | None = None
     """morning < 12:00 <= afternoon < 17:00 <= evening, applied to the slot's start."""
+    service: str | None = None
+    """The service's id ("haircut"); None: the business's default service."""
+    staff: str | None = None
+    """The person asked for, by id ("maria"); None or `ANYONE`: whoever can do it."""
 
 
 @dataclass(frozen=True)
@@ -63,3 +87,9 @@ class SlotSearch:
     """True when the slots satisfy the wish; False when they are alternatives."""
     reason: Reason | None
     """Why the wish itself could not be met; None when matched."""
+    staff: tuple[str, ...] = ()
+    """Who each slot is with (the staff id), in the order of `slots`."""
+
+    def offers(self) -> list[tuple[datetime, str]]:
+        """Return the slots with who each one is with."""
+        return list(zip(self.slots, self.staff, strict=True))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 
-from business.calendar import BusinessCalendar
+from business.calendar import BusinessCalendar, Service, Staff
 from business.slot_query import Reason, SlotQuery
 
 _PARTS: dict[str, tuple[int, int]] = {
@@ -20,14 +20,25 @@ _PARTS: dict[str, tuple[int, int]] = {
 }
 
 
-def slot_starts(cal: BusinessCalendar, day: date) -> list[datetime]:
-    """Return every slot start of a day in the business timezone; [] when closed."""
-    hours = cal.opening(day)
+def slot_starts(
+    cal: BusinessCalendar,
+    day: date,
+    person: Staff | None = None,
+    service: Service | None = None,
+) -> list[datetime]:
+    """Return every start of a day's grid in the business timezone; [] when closed.
+
+    The grid starts at opening time and steps by `slot_minutes`; a start is on it when the
+    service (the default one if None) ends by closing time. With a person, their own hours
+    and days off count; without one, the business's.
+    """
+    hours = cal.opening(day) if person is None else cal.staff_opening(person, day)
     if hours is None:
         return []
+    length = (service or cal.service(None)).duration_min
     opens, closes = (t.hour * 60 + t.minute for t in hours)
     starts = []
-    for minute in range(opens, closes - cal.slot_minutes + 1, cal.slot_minutes):
+    for minute in range(opens, closes - length + 1, cal.slot_minutes):
         local = datetime.combine(day, time(minute // 60, minute % 60), tzinfo=cal.tz)
         # A wall time skipped by spring-forward does not survive a round trip through UTC.
         if local.astimezone(UTC).astimezone(cal.tz).replace(tzinfo=None) == local.replace(
@@ -57,11 +68,30 @@ def last_day(cal: BusinessCalendar, now: datetime) -> date:
     return now.astimezone(cal.tz).date() + timedelta(days=cal.horizon_days)
 
 
-def off_grid_or_outside(cal: BusinessCalendar, day: date, at: time) -> Reason:
-    """Say why no slot starts at `at` on an open day: between slot starts, or outside hours."""
+def off_grid_or_outside(
+    cal: BusinessCalendar,
+    day: date,
+    at: time,
+    people: tuple[Staff, ...] = (),
+    service: Service | None = None,
+) -> Reason:
+    """Say why no slot starts at `at` on an open day.
+
+    Within someone's hours it is between slot starts ("off_grid"), or a start too late
+    for the service to end by closing ("too_long"); within the business's hours but none of the
+    people's, they are off then ("staff_off"); else it is outside the hours.
+    """
+    length = (service or cal.service(None)).duration_min
+    wanted = minutes(at)
+    for person in people or cal.people:
+        hours = cal.staff_opening(person, day)
+        if hours is not None and minutes(hours[0]) <= wanted < minutes(hours[1]):
+            on_step = (wanted - minutes(hours[0])) % cal.slot_minutes == 0
+            return "too_long" if on_step and wanted + length > minutes(hours[1]) else "off_grid"
     hours = cal.opening(day)
-    inside = hours is not None and minutes(hours[0]) <= minutes(at) < minutes(hours[1])
-    return "off_grid" if inside else "outside_hours"
+    if hours is not None and minutes(hours[0]) <= wanted < minutes(hours[1]):
+        return "staff_off"
+    return "outside_hours"
 
 
 def span(query: SlotQuery, today: date, last_day: date) -> tuple[date, date]:

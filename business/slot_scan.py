@@ -1,8 +1,12 @@
 """One slot search's pass over the calendar: free slots per day, and the nearest alternatives.
 
-Split from `slots` because it holds the search's state: bookings come from a `busy` lookup
-asked one business day at a time, each day at most once, and a slot in `exclude` counts as
-taken so "anything else?" never repeats an offer.
+Split from `slots` because it holds the search's state: the service searched for, the
+people who may take it (in preference order), and their bookings, which come from a `busy`
+lookup asked once per business day. A start is free when one of the people works then, the
+service ends by their closing time, and it overlaps none of their bookings (each counted
+with its buffer, and the new one with its own). A slot in `exclude` counts as taken, so
+"anything else?" never repeats an offer; a booking in `ignore` (the appointment being
+moved) does not count, so a move may overlap its own old time.
 """
 
 from __future__ import annotations
@@ -13,8 +17,11 @@ from datetime import date, datetime, time, timedelta
 from functools import cached_property
 
 from business import slot_rules as rules
-from business.calendar import BusinessCalendar
+from business.calendar import BusinessCalendar, Service, Staff
 from business.slot_query import BusyLookup, Reason, SlotQuery
+
+Spans = dict[str, list[tuple[datetime, datetime]]]
+"""Staff id → their booked [start, until) spans of one day, in UTC."""
 
 
 def alternatives(
@@ -50,13 +57,19 @@ def alternatives(
 
 @dataclass
 class Scan:
-    """One search's clock and bookings; each day's bookings are looked up at most once."""
+    """One search's clock, service, people and bookings; each day is looked up at most once."""
 
     cal: BusinessCalendar
     now: datetime
     busy: BusyLookup
     exclude: frozenset[datetime]
-    _booked: dict[date, frozenset[datetime]] = field(default_factory=dict)
+    service: Service
+    people: tuple[Staff, ...]
+    """Who may take the slot, the preferred first."""
+    ignore: frozenset[tuple[str, datetime]] = frozenset()
+    """(staff id, UTC start) of bookings that do not count: the appointment being moved."""
+    _booked: dict[date, Spans] = field(default_factory=dict)
+    _starts: dict[tuple[date, str], frozenset[datetime]] = field(default_factory=dict)
 
     @cached_property
     def today(self) -> date:
@@ -66,35 +79,72 @@ class Scan:
     def last_day(self) -> date:
         return rules.last_day(self.cal, self.now)
 
-    def taken(self, start: datetime) -> bool:
-        """Return True when `start` is booked or was already offered."""
-        if rules.utc(start) in self.exclude:
-            return True
-        day = start.date()
+    @cached_property
+    def _length(self) -> timedelta:
+        """How long a new booking blocks its person: the service and its buffer."""
+        return timedelta(minutes=self.service.duration_min + self.service.buffer_min)
+
+    def _spans(self, day: date) -> Spans:
+        """Return the day's bookings per person, looked up once."""
         if day not in self._booked:
             begin = datetime.combine(day, time(), tzinfo=self.cal.tz)
             end = datetime.combine(day + timedelta(days=1), time(), tzinfo=self.cal.tz)
-            self._booked[day] = frozenset(rules.utc(s) for s in self.busy(begin, end))
-        return rules.utc(start) in self._booked[day]
+            spans: Spans = {}
+            for taken in self.busy(begin, end + self._length):
+                start = rules.utc(taken.start)
+                if (taken.staff, start) not in self.ignore:
+                    spans.setdefault(taken.staff, []).append((start, rules.utc(taken.until)))
+            self._booked[day] = spans
+        return self._booked[day]
+
+    def _grid(self, day: date, person: Staff) -> frozenset[datetime]:
+        """Return the UTC starts a person can take the service at on a day."""
+        key = (day, person.id)
+        if key not in self._starts:
+            starts = rules.slot_starts(self.cal, day, person, self.service)
+            self._starts[key] = frozenset(rules.utc(s) for s in starts)
+        return self._starts[key]
+
+    def grid(self, day: date) -> list[datetime]:
+        """Return every start anyone of the people works on a day, in order (local time)."""
+        union = set().union(*(self._grid(day, p) for p in self.people))
+        return [s.astimezone(self.cal.tz) for s in sorted(union)]
+
+    def who(self, start: datetime) -> str | None:
+        """Return the first of the people free to take the service at `start`, or None."""
+        day = start.astimezone(self.cal.tz).date()
+        begin = rules.utc(start)
+        end = begin + self._length
+        for person in self.people:
+            if begin not in self._grid(day, person):
+                continue
+            spans = self._spans(day).get(person.id, [])
+            if all(end <= s or until <= begin for s, until in spans):
+                return person.id
+        return None
+
+    def taken(self, start: datetime) -> bool:
+        """Return True when nobody can take `start` or it was already offered."""
+        return rules.utc(start) in self.exclude or self.who(start) is None
 
     def free(self, day: date) -> list[datetime]:
         """Return the day's slots that can be offered right now, in order."""
         return [
             s
-            for s in rules.slot_starts(self.cal, day)
+            for s in self.grid(day)
             if rules.timing(self.cal, s, now=self.now) is None and not self.taken(s)
         ]
 
     def classify(self, day: date, query: SlotQuery) -> tuple[list[datetime], Reason | None]:
         """Return the day's free slots fitting the wish, or why there are none."""
-        grid = rules.slot_starts(self.cal, day)
+        grid = self.grid(day)
         if not grid:
-            return [], "closed"
+            return [], "closed" if self.cal.opening(day) is None else "staff_off"
         wanted = [s for s in grid if rules.fits(s, query)]
         if not wanted:
             if query.at is None or any(rules.wall(s) == rules.minutes(query.at) for s in grid):
                 return [], "no_match"
-            return [], rules.off_grid_or_outside(self.cal, day, query.at)
+            return [], rules.off_grid_or_outside(self.cal, day, query.at, self.people, self.service)
         timing = [rules.timing(self.cal, s, now=self.now) for s in wanted]
         bookable = [s for s, t in zip(wanted, timing, strict=True) if t is None]
         free = [s for s in bookable if not self.taken(s)]

@@ -9,14 +9,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from business.calendar import BusinessCalendar
-from business.slot_query import BusyLookup, Reason, SlotQuery
+from business.calendar import MAIN, BusinessCalendar
+from business.slot_query import BusyLookup, Reason, SlotQuery, Taken
 from business.slots import (
     check_slot,
     find_slots,
     last_day,
     slot_starts,
 )
+from store.models import Busy
 
 TZ = ZoneInfo("America/Los_Angeles")
 CAL = BusinessCalendar()
@@ -31,10 +32,16 @@ def at(day: date, hour: int, minute: int = 0) -> datetime:
 
 
 def booked(*starts: datetime) -> BusyLookup:
-    """Return a busy lookup holding `starts`, answered in UTC to force instant comparison."""
+    """Return a busy lookup holding 30-minute bookings at `starts`, answered in UTC to force
+    instant comparison."""
 
-    def lookup(start: datetime, end: datetime) -> Collection[datetime]:
-        return [s.astimezone(UTC) for s in starts if start <= s < end]
+    def lookup(start: datetime, end: datetime) -> Collection[Busy]:
+        length = timedelta(minutes=30)
+        return [
+            Busy(MAIN, s.astimezone(UTC), (s + length).astimezone(UTC))
+            for s in starts
+            if start < s + length and s < end
+        ]
 
     return lookup
 
@@ -44,7 +51,7 @@ def whole_days(*days: date) -> list[datetime]:
     return [s for d in days for s in slot_starts(CAL, d)]
 
 
-def free(start: datetime, end: datetime) -> Collection[datetime]:
+def free(start: datetime, end: datetime) -> Collection[Busy]:
     """Book nothing."""
     return []
 
@@ -273,14 +280,15 @@ def test_busy_is_asked_one_day_at_a_time_up_to_the_horizon() -> None:
     """Even with everything booked, the lookup is bounded: one call per open day at most."""
     calls: list[tuple[datetime, datetime]] = []
 
-    def everything(start: datetime, end: datetime) -> Collection[datetime]:
+    def everything(start: datetime, end: datetime) -> Collection[Taken]:
         calls.append((start, end))
-        return slot_starts(CAL, start.date())
+        return booked(*slot_starts(CAL, start.date()))(start, end)
 
     result = find_slots(CAL, SlotQuery(), now=NOW, busy=everything)
     assert (result.slots, result.matched, result.reason) == ((), False, "full")
     assert len(calls) == len({start for start, _ in calls}) <= CAL.horizon_days + 1
-    assert all(end - start <= timedelta(hours=25) for start, end in calls)
+    # a day, and the length of one booking past midnight (25 on a fall-back day)
+    assert all(end - start <= timedelta(hours=25, minutes=30) for start, end in calls)
 
 
 def test_dst_fall_back_day() -> None:
