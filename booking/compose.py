@@ -29,6 +29,7 @@ from graph.builder import build_graph
 from graph.context import CallContext, Prices
 from graph.conversation import CallGraph, Conversation
 from graph.understanding import Understander
+from nodes.understanding.offerings import Vocabulary
 from nodes.understanding.rules import RuleUnderstander
 from nodes.understanding.when import prepare
 from store.port import Store
@@ -55,7 +56,7 @@ class Parts(TypedDict, total=False):
     region: str
     """Phone numbers said without a country code are read in this region (default US)."""
     understander: Understander
-    """The understanding engine (default: the rules)."""
+    """The understanding engine (default: the rules, with the calendar's vocabulary)."""
     engine: str
     """The engine's name in cost reports (default "rules")."""
     prices: Prices
@@ -83,7 +84,7 @@ def call_context(
     prepare(region, clock().astimezone(calendar.tz).date())
     return CallContext(
         store=store,
-        understander=parts.get("understander") or RuleUnderstander(),
+        understander=parts.get("understander") or RuleUnderstander(Vocabulary.of(calendar)),
         calendar=calendar,
         clock=clock,
         region=region,

@@ -8,6 +8,7 @@ from booking.extras import needs
 from booking.settings import Settings
 from graph.understanding import Understander
 from nodes.understanding.llm import LLMUnderstander
+from nodes.understanding.offerings import Vocabulary
 from nodes.understanding.prompts import CALENDAR_DAYS
 from nodes.understanding.rules import RuleUnderstander
 from nodes.understanding.schema import response_format
@@ -34,9 +35,11 @@ def chat_model(settings: Settings) -> ChatOpenAI:
 
 def understander_from(settings: Settings) -> tuple[Understander, str]:
     """Return the engine and its name for cost reports."""
+    calendar = settings.calendar()
+    rules = RuleUnderstander(Vocabulary.of(calendar))
     if settings.openai_api_key is None or not settings.openai_api_key.get_secret_value():
-        return RuleUnderstander(), "rules"
+        return rules, "rules"
     model = chat_model(settings).bind(response_format=response_format())
     # The model's calendar covers the booking horizon, so every bookable day is checked.
-    days = max(CALENDAR_DAYS, settings.horizon_days + 1)
-    return LLMUnderstander(model, calendar_days=days), settings.openai_model
+    days = max(CALENDAR_DAYS, calendar.horizon_days + 1)
+    return LLMUnderstander(model, rules=rules, calendar_days=days), settings.openai_model

@@ -77,7 +77,8 @@ Notice = Literal[
 
 
 class Wish(TypedDict, total=False):
-    """The caller's slot preferences, merged across turns (ISO strings, business-local)."""
+    """The caller's slot preferences, merged across turns (ISO strings, business-local):
+    when, what and with whom."""
 
     day: str
     day_from: str
@@ -88,6 +89,10 @@ class Wish(TypedDict, total=False):
     part_of_day: PartOfDay
     other_day: str
     """Another day the caller's words may mean ("next Friday" early in a week: a week on)."""
+    service: str
+    """The service's id ("haircut"); left out: the business's default service."""
+    staff: str
+    """The person asked for, by id, or "any" (`business.slot_query.ANYONE`)."""
 
 
 class Booked(TypedDict):
@@ -96,6 +101,10 @@ class Booked(TypedDict):
     id: str
     start: str
     """ISO start in the business timezone."""
+    service: NotRequired[str | None]
+    """Its service's id (None: the default service)."""
+    staff: NotRequired[str]
+    """Whose time it takes."""
 
 
 class Pending(TypedDict, total=False):
@@ -104,6 +113,10 @@ class Pending(TypedDict, total=False):
     kind: TaskKind
     slot: str
     """ISO start of the slot to book or move to (business timezone)."""
+    staff: str
+    """Whose time the slot is: the staff id it was offered with."""
+    service: str
+    """The service's id, when the business has services (else the default one)."""
     appointment_id: str
     """The appointment to cancel or move."""
     appointment_start: str
@@ -122,6 +135,8 @@ class Task(TypedDict):
     wish: Wish
     offers: list[str]
     """ISO starts of the slots offered now (at most three)."""
+    staffed: NotRequired[dict[str, str]]
+    """Who each offered slot is with: ISO start → staff id."""
     already_offered: list[str]
     """Slots already offered for this task, so "anything else?" moves on (bounded)."""
     target: Booked | None
@@ -177,6 +192,8 @@ Outcome = TypedDict(
         "appointment_id": str,
         "start": str,
         "from": NotRequired[str],  # a move's old start
+        "service": NotRequired[str],  # the service's id, when not the default
+        "staff": NotRequired[str],  # whose time, when the business has staff
     },
 )
 """A write done in this call (ISO starts, business timezone)."""
@@ -288,6 +305,8 @@ class CallState:
     """Preferences the caller mentioned, in words."""
     message: str | None = None
     """A message left for a human callback."""
+    reason: str | None = None
+    """What the caller's visit is for, in their words ("a toothache"): the booking's notes."""
     usage: UsageTotals = field(default_factory=UsageTotals)
 
     # this turn's reply and the transcript window
@@ -345,6 +364,7 @@ class Update(TypedDict, total=False):
     outcomes: list[Outcome]
     preferences: list[str]
     message: str | None
+    reason: str | None
     usage: UsageTotals
     speech: list[str] | None
     trace: list[Visit]

@@ -43,8 +43,9 @@ class When(SlotQuery):
     """Date and time constraints resolved from the caller's words (business timezone).
 
     The slot query they make ("Thursday" → `day`, "next week" → `day_from`/`day_to`,
-    "at 3" → `at`, "after 3" → `earliest`, "before noon" → `latest`), and what the
-    resolver knows about how sure it is of them.
+    "at 3" → `at`, "after 3" → `earliest`, "before noon" → `latest`, "a haircut" →
+    `service`, "with Maria" → `staff`), and what the resolver knows about how sure it is
+    of them.
     """
 
     past: bool = False
@@ -103,6 +104,9 @@ class Understanding:
     """The caller is changing a detail ("actually", "make it", "instead")."""
     more: bool = False
     """The caller wants other options ("anything else?", "something later?")."""
+    reason: str | None = None
+    """What the visit is for, in the caller's words ("a toothache"): kept in the booking's
+    notes, never acted on."""
     usage: Usage = field(default_factory=Usage)
     """What producing this frame cost; not part of what was understood."""
 
@@ -118,6 +122,7 @@ class Understanding:
             or self.phone_invalid
             or self.name is not None
             or self.more
+            or self.reason is not None
         )
 
 

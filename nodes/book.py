@@ -8,7 +8,8 @@ from graph.context import CallContext
 from graph.state import CallState, Outcome, Update
 from nodes import phrases
 from nodes.guard import expect
-from nodes.writes import claim, done, said_slot
+from nodes.offering import say_what
+from nodes.writes import booking_of, claim, done, said_slot
 
 
 def book(state: CallState, *, runtime: Runtime[CallContext]) -> Update:
@@ -16,6 +17,7 @@ def book(state: CallState, *, runtime: Runtime[CallContext]) -> Update:
     ctx = runtime.context
     pending = expect(state.task["pending"], "a booking with nothing read back")
     user_id = expect(state.user_id, "a booking for an unknown caller")
+    what = booking_of(ctx, state, pending)
     result = claim(
         ctx,
         state,
@@ -23,11 +25,19 @@ def book(state: CallState, *, runtime: Runtime[CallContext]) -> Update:
         lambda start: ctx.store.book(
             user_id=user_id,
             start=start,
-            duration_min=ctx.calendar.slot_minutes,
+            duration_min=what.service.duration_min,
+            buffer_min=what.service.buffer_min,
+            service=what.service_id,
+            staff=what.staff,
+            notes=state.reason,
             idempotency_key=pending["key"],
         ),
     )
     if isinstance(result, dict):
         return result
     outcome = Outcome(kind="booked", appointment_id=result.id, start=pending["slot"])
-    return done(state, outcome, phrases.booked(said_slot(ctx, pending)))
+    said = said_slot(ctx, pending)
+    if described := say_what(ctx.calendar, what.service_id, what.staff):
+        outcome["service"], outcome["staff"] = what.service.id, what.staff
+        said = f"{described} on {said}"
+    return done(state, outcome, phrases.booked(said))

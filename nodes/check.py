@@ -42,5 +42,7 @@ def check(state: CallState, *, runtime: Runtime[CallContext]) -> Update:
             },
             "speech": [phrases.NOT_BOOKED_THEN],
         }
-    said = phrases.booked_then(say_appointments(mine, today=ctx.now().date(), word="and"))
+    said = phrases.booked_then(
+        say_appointments(mine, today=ctx.now().date(), word="and", cal=ctx.calendar)
+    )
     return said_then_back(state, said)

@@ -11,15 +11,18 @@ from graph.context import CallContext
 from graph.state import CallState, Pending, Update
 from nodes import phrases
 from nodes.guard import expect
+from nodes.offering import person_name, say_what
+from nodes.writes import booking_of
 
 
 def confirm(state: CallState, *, runtime: Runtime[CallContext]) -> Update:
-    """Give the pending write its idempotency key and read it back.
+    """Give the pending write its idempotency key and read it back: what, with whom, when.
 
     A read-back said again (the caller's yes came after something else) keeps its key, so
     a write that went through unseen before is found, not made twice.
     """
-    today = runtime.context.now().date()
+    ctx = runtime.context
+    today = ctx.now().date()
     pending = Pending(**expect(state.task["pending"], "a read-back with nothing to read"))
     kind = pending["kind"]
     # One key per read-back: a replayed or retried "yes" re-sends the same write.
@@ -30,9 +33,20 @@ def confirm(state: CallState, *, runtime: Runtime[CallContext]) -> Update:
         target = expect(state.task["target"], "a move with no appointment picked")
         pending["appointment_id"] = target["id"]
         pending["appointment_start"] = target["start"]
-        question = phrases.confirm_move(_say(target["start"], today), _say(pending["slot"], today))
+        # the person is said with the new time, so the caller hears who before the yes
+        what = booking_of(ctx, state, pending)
+        pending["staff"] = what.staff
+        new = _say(pending["slot"], today)
+        if who := person_name(ctx.calendar, what.staff):
+            new = f"{new} with {who}"
+        question = phrases.confirm_move(_say(target["start"], today), new)
     else:
-        question = phrases.confirm_book(_say(pending["slot"], today))
+        what = booking_of(ctx, state, pending)
+        pending["staff"] = what.staff
+        slot = _say(pending["slot"], today)
+        if described := say_what(ctx.calendar, what.service_id, what.staff):
+            slot = f"{described} on {slot}"
+        question = phrases.confirm_book(slot)
     pending["said"] = question
     return {
         "task": {**state.task, "pending": pending},

@@ -41,6 +41,9 @@ EXPECTING: dict[Stage, Expecting] = {
 }
 """What kind of answer each pending question expects."""
 
+MAX_REASON_CHARS = 120
+"""The reason for a visit is a few words of notes; state stays small."""
+
 _GLOBAL_ACTS: dict[str, Act] = {
     "repeat": "repeat",
     "human": "human",
@@ -65,6 +68,8 @@ def track(state: CallState, reading: Understanding) -> Update:
         update["doubt"] = None
     if state.back_to is not None and act not in ("human", "repeat", "resume"):
         update["back_to"] = None  # the callback offer is no longer pending (resume reads it)
+    if reading.reason is not None and state.stage != "take_message":
+        update["reason"] = reading.reason[:MAX_REASON_CHARS]  # the visit's, for its notes
     return update
 
 

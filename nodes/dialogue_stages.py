@@ -128,9 +128,13 @@ def _picked(state: CallState, target: Booked) -> Update:
 
 
 def choose(state: CallState, slot: str) -> Update:
-    """Read back the picked slot as a booking, or as the new time of a move."""
+    """Read back the picked slot as a booking, or as the new time of a move, with the
+    person it was offered with."""
     kind: TaskKind = "reschedule" if state.task["kind"] == "reschedule" else "book"
-    return {"act": "choose", "task": {**state.task, "pending": Pending(kind=kind, slot=slot)}}
+    pending = Pending(kind=kind, slot=slot)
+    if staff := state.task.get("staffed", {}).get(slot):
+        pending["staff"] = staff
+    return {"act": "choose", "task": {**state.task, "pending": pending}}
 
 
 def same_time(iso: str, hhmm: str) -> bool:

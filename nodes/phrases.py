@@ -218,6 +218,21 @@ def off_grid(slot_minutes: int) -> str:
     return f"We book {every.get(slot_minutes, f'every {slot_minutes} minutes')}."
 
 
+def too_long(what: str, length: str) -> str:
+    """Say why a service cannot start at the wished time: it would run past closing."""
+    return f"{what[:1].upper()}{what[1:]} takes {length}, so it can't start that late."
+
+
+def cannot_do(person: str, what: str) -> str:
+    """Say the person asked for does not do the service (others who do are offered)."""
+    return f"{person} doesn't do {what}."
+
+
+def person_busy(person: str, *, off: bool) -> str:
+    """Say the person asked for is booked, or not working, at the wished time."""
+    return f"{person} isn't working then." if off else f"{person} is booked then."
+
+
 def booked_then(slot: str) -> str:
     """Confirm an appointment the caller asked us to confirm."""
     return f"Yes, you're booked for {slot}."

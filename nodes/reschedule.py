@@ -11,7 +11,8 @@ from graph.context import CallContext
 from graph.state import CallState, Outcome, Update
 from nodes import phrases
 from nodes.guard import expect
-from nodes.writes import claim, done, said_slot
+from nodes.offering import person_name
+from nodes.writes import booking_of, claim, done, said_slot
 from store.errors import AppointmentNotActive, AppointmentNotFound
 
 
@@ -20,6 +21,7 @@ def reschedule(state: CallState, *, runtime: Runtime[CallContext]) -> Update:
     ctx = runtime.context
     pending = expect(state.task["pending"], "a move with nothing read back")
     user_id = expect(state.user_id, "a move for an unknown caller")
+    what = booking_of(ctx, state, pending)
     try:
         result = claim(
             ctx,
@@ -30,6 +32,11 @@ def reschedule(state: CallState, *, runtime: Runtime[CallContext]) -> Update:
                 appointment_id=pending["appointment_id"],
                 new_start=start,
                 idempotency_key=pending["key"],
+                # what was booked and with whom, as read back: kept unless the caller changed it
+                service=what.service_id,
+                staff=what.staff,
+                duration_min=what.service.duration_min,
+                buffer_min=what.service.buffer_min,
             ),
         )
     except (AppointmentNotFound, AppointmentNotActive):
@@ -43,4 +50,10 @@ def reschedule(state: CallState, *, runtime: Runtime[CallContext]) -> Update:
         "from": pending["appointment_start"],
         "start": pending["slot"],
     }
-    return done(state, outcome, phrases.moved(said_slot(ctx, pending)))
+    said = said_slot(ctx, pending)
+    if who := person_name(ctx.calendar, what.staff):
+        outcome["service"], outcome["staff"] = what.service.id, what.staff
+        said = f"{said} with {who}"
+    elif ctx.calendar.services:
+        outcome["service"] = what.service.id
+    return done(state, outcome, phrases.moved(said))

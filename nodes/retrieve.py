@@ -19,7 +19,7 @@ def retrieve(state: CallState, *, runtime: Runtime[CallContext]) -> Update:
     mine = upcoming(ctx, expect(state.user_id, "a listing for an unknown caller"))
     if mine:
         said = phrases.your_appointments(
-            say_appointments(mine, today=ctx.now().date(), word="and"), len(mine)
+            say_appointments(mine, today=ctx.now().date(), word="and", cal=ctx.calendar), len(mine)
         )
     else:
         said = phrases.NO_APPOINTMENTS

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 
 from langgraph.runtime import Runtime
 
-from business.calendar import BusinessCalendar
-from business.slot_query import Reason
+from business.calendar import MAIN, BusinessCalendar
+from business.slot_query import Reason, SlotQuery
 from business.slots import find_slots, last_day
-from business.spoken import say_date, say_slots
+from business.spoken import say_date
 from graph.context import CallContext
-from graph.state import CallState, DayDoubt, Pending, TaskKind, Update, Wish, no_task
+from graph.state import CallState, DayDoubt, Pending, Task, TaskKind, Update, Wish, no_task
 from nodes import phrases
+from nodes.offering import person_name, say_duration, say_offers, service_words
 from nodes.wish import describe, to_query
 from nodes.writes import over_limit
 
@@ -31,26 +33,28 @@ def search(state: CallState, *, runtime: Runtime[CallContext]) -> Update:
     if task["kind"] == "book" and state.user_id is not None:
         refused = over_limit(ctx, state.user_id)
         if refused is not None:
-            return {**refused, "preferences": _remember(state)}
+            return {**refused, "preferences": _remember(state, ctx)}
     now = ctx.now()
     more = state.act == "more"
     # "anything else?" at a read-back moves on from the slot read back as well
     read_back = task["pending"].get("slot") if task["pending"] else None
     seen = [*task["already_offered"], read_back] if read_back and more else task["already_offered"]
     exclude = [datetime.fromisoformat(s) for s in seen] if more else []
+    query, ignore = _for_task(task)
     found = find_slots(
         ctx.calendar,
-        to_query(task["wish"]),
+        query,
         now=now,
-        busy=ctx.store.booked_starts,
+        busy=ctx.store.busy,
         limit=MAX_OFFERS,
         exclude=exclude,
+        ignore=ignore,
     )
     task = {**task, "pending": None}
-    update: Update = {"task": task, "preferences": _remember(state)}
+    update: Update = {"task": task, "preferences": _remember(state, ctx)}
     if not found.matched and not more and (other := _other_reading(state, ctx, now)):
         return {**update, **other}
-    wished = describe(task["wish"])
+    wished = describe(task["wish"], ctx.calendar)
     if not found.slots:
         if more:
             said = [phrases.NO_MORE, phrases.ASK_WHEN]
@@ -72,17 +76,19 @@ def search(state: CallState, *, runtime: Runtime[CallContext]) -> Update:
             "question": phrases.ASK_WHEN,
         }
     slots = [s.isoformat() for s in found.slots]
+    staffed = dict(zip(slots, found.staff, strict=True))
     day = task["wish"].get("day")
     # Only a day the caller said is read back at once; a time alone is offered with its day
     # ("I have today at 3 PM, ..."), so no day is ever assumed in a read-back.
     if found.matched and day and _is_wished(found.slots[0], task["wish"].get("at", ""), day):
         kind: TaskKind = "reschedule" if task["kind"] == "reschedule" else "book"
-        return {**update, "task": {**task, "pending": Pending(kind=kind, slot=slots[0])}}
-    said = [] if found.matched else _why_not(found.reason, runtime.context.calendar, now)
-    said += [
-        phrases.offer(say_slots(list(found.slots), today=now.date()), matched=found.matched),
-        phrases.WHICH_SLOT,
-    ]
+        pending = Pending(kind=kind, slot=slots[0], staff=found.staff[0])
+        if ctx.calendar.services:
+            pending["service"] = ctx.calendar.service(query.service).id
+        return {**update, "task": {**task, "pending": pending, "staffed": staffed}}
+    said = [] if found.matched else _why_not(found.reason, query, ctx.calendar, now)
+    offers = say_offers(ctx.calendar, found.offers(), today=now.date())
+    said += [phrases.offer(offers, matched=found.matched), phrases.WHICH_SLOT]
     return {
         **update,
         "speech": said,
@@ -90,10 +96,27 @@ def search(state: CallState, *, runtime: Runtime[CallContext]) -> Update:
         "task": {
             **task,
             "offers": slots,
+            "staffed": staffed,
             "already_offered": ([*seen, *slots] if more else slots)[-MAX_REMEMBERED:],
         },
         "question": " ".join(said[-2:]),
     }
+
+
+def _for_task(task: Task) -> tuple[SlotQuery, list[tuple[str, datetime]]]:
+    """Return the search for the task's wish, and the booking it may overlap (its own).
+
+    A move keeps the appointment's service and person unless the caller named others, and
+    its old time does not stand in its own way.
+    """
+    query = to_query(task["wish"])
+    target = task["target"] if task["kind"] == "reschedule" else None
+    if target is None:
+        return query, []
+    service = query.service or target.get("service")
+    staff = query.staff or target.get("staff")
+    ignore = [(target.get("staff") or MAIN, datetime.fromisoformat(target["start"]))]
+    return replace(query, service=service, staff=staff), ignore
 
 
 def _other_reading(state: CallState, ctx: CallContext, now: datetime) -> Update | None:
@@ -116,7 +139,7 @@ def _other_reading(state: CallState, ctx: CallContext, now: datetime) -> Update 
         ctx.calendar,
         to_query(alt_wish),
         now=now,
-        busy=ctx.store.booked_starts,
+        busy=ctx.store.busy,
         limit=1,
     )
     if not alt.matched:
@@ -133,12 +156,23 @@ def _other_reading(state: CallState, ctx: CallContext, now: datetime) -> Update 
     }
 
 
-def _why_not(reason: Reason | None, cal: BusinessCalendar, now: datetime) -> list[str]:
+def _why_not(
+    reason: Reason | None, query: SlotQuery, cal: BusinessCalendar, now: datetime
+) -> list[str]:
     """Say why the wish itself cannot be had, before the nearest alternatives."""
+    who = person_name(cal, query.staff)
     if reason == "beyond_horizon":
         return [phrases.too_far(say_date(last_day(cal, now), today=now.date()))]
     if reason == "off_grid":
         return [phrases.off_grid(cal.slot_minutes)]
+    if reason == "too_long":
+        service = cal.service(query.service)
+        what = service_words(cal, query.service) or "an appointment"
+        return [phrases.too_long(what, say_duration(service.duration_min))]
+    if reason == "staff_cannot" and who:
+        return [phrases.cannot_do(who, service_words(cal, query.service) or "that")]
+    if reason in ("taken", "full", "staff_off") and who:
+        return [phrases.person_busy(who, off=reason == "staff_off")]
     return [phrases.REASONS[reason]] if reason in phrases.REASONS else []
 
 
@@ -147,9 +181,9 @@ def _is_wished(slot: datetime, at: str, day: str) -> bool:
     return slot.strftime("%H:%M") == at and slot.date().isoformat() == day
 
 
-def _remember(state: CallState) -> list[str]:
+def _remember(state: CallState, ctx: CallContext) -> list[str]:
     """Add the wish, in words, to the preferences mentioned in this call."""
-    wished = describe(state.task["wish"])
+    wished = describe(state.task["wish"], ctx.calendar)
     if not wished or wished in state.preferences:
         return state.preferences
     return [*state.preferences, wished][-MAX_PREFERENCES:]

@@ -43,7 +43,9 @@ def select(state: CallState, *, runtime: Runtime[CallContext]) -> Update:
                 "task": no_task(),
             }
         if len(mine) > 1:
-            question = phrases.which_appointment(say_appointments(mine, today=today))
+            question = phrases.which_appointment(
+                say_appointments(mine, today=today, cal=ctx.calendar)
+            )
             return {
                 "speech": [question],
                 "stage": "ask_appointment",

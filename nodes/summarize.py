@@ -7,9 +7,11 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
+from business.calendar import BusinessCalendar
 from business.spoken import say_slot
 from graph.context import CallContext
 from graph.state import CallState, Update
+from nodes.offering import say_what
 from nodes.turn import record, reply_line
 from store.privacy import mask_phones
 
@@ -28,20 +30,30 @@ def outcome_of(state: CallState) -> str:
     return "completed"
 
 
-def summary_of(state: CallState) -> str:
+def summary_of(state: CallState, cal: BusinessCalendar | None = None) -> str:
     """Write the summary an analyst or a callback would want, in one paragraph.
 
     Dates are absolute ("Thursday, November 26th"), never "tomorrow": it is read later.
+    With the calendar, each write says what and with whom ("booked a haircut with Maria on
+    ..."), and the reason the caller gave for the visit is kept.
     Phone numbers are masked ("phone ***23"), the caller's own and any said in the message:
     the summary is shown to analysts; a callback reads the number from the caller's record.
     """
     who = state.caller_name or "An unidentified caller"
     parts = []
     for o in state.outcomes:
-        parts.append(f"{_VERBS[o['kind']]} {say_slot(datetime.fromisoformat(o['start']))}")
+        when = say_slot(datetime.fromisoformat(o["start"]))
+        what = say_what(cal, o.get("service"), o.get("staff")) if cal is not None else ""
+        if what and o["kind"] == "rescheduled":
+            when = f"{when} ({what})"
+        elif what:
+            when = f"{what} on {when}"
+        parts.append(f"{_VERBS[o['kind']]} {when}")
     done = "; ".join(parts) if parts else "made no changes"
     number = f"phone {state.phone}" if state.phone else "number unknown"
     text = f"{who} ({number}) {done}."
+    if state.reason:
+        text += f" Reason for the visit: {state.reason}."
     if state.preferences:
         text += f" Asked about: {'; '.join(state.preferences)}."
     if state.identity == "refused":
@@ -88,7 +100,7 @@ def summarize(state: CallState, *, runtime: Runtime[CallContext]) -> Update:
         conversation_id=state.call_id,
         ended_at=now,
         outcome=outcome_of(state),
-        summary=summary_of(state),
+        summary=summary_of(state, ctx.calendar),
         appointments_discussed=[o["appointment_id"] for o in state.outcomes],
         preferences_mentioned=list(state.preferences),
         cost_breakdown=cost_breakdown(state, ctx),

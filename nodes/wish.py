@@ -9,10 +9,12 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, time
 
+from business.calendar import BusinessCalendar
 from business.slot_query import SlotQuery
 from business.spoken import say_date, say_time
 from graph.state import Wish
 from graph.understanding import When
+from nodes.offering import say_what
 
 
 def merge_wish(wish: Wish, when: When) -> Wish:
@@ -20,6 +22,7 @@ def merge_wish(wish: Wish, when: When) -> Wish:
 
     A new day replaces the old day or range; a new exact time replaces bounds and part of
     day, and new bounds replace an exact time, so a correction never leaves a contradiction.
+    A service or person said replaces the one before ("anyone" replaces a name).
     """
     query, other = to_query(wish), wish.get("other_day")
     if when.has_day:
@@ -39,6 +42,10 @@ def merge_wish(wish: Wish, when: When) -> Wish:
             latest=when.latest,
             part_of_day=when.part_of_day,
         )
+    if when.service is not None:
+        query = replace(query, service=when.service)
+    if when.staff is not None:
+        query = replace(query, staff=when.staff)
     return as_wish(query, other_day=other)
 
 
@@ -59,6 +66,10 @@ def as_wish(query: SlotQuery, *, other_day: str | None = None) -> Wish:
         wish["latest"] = query.latest.isoformat(timespec="minutes")
     if query.part_of_day is not None:
         wish["part_of_day"] = query.part_of_day
+    if query.service is not None:
+        wish["service"] = query.service
+    if query.staff is not None:
+        wish["staff"] = query.staff
     if other_day is not None:
         wish["other_day"] = other_day
     return wish
@@ -82,12 +93,19 @@ def to_query(wish: Wish) -> SlotQuery:
         earliest=_time(wish.get("earliest")),
         latest=_time(wish.get("latest")),
         part_of_day=wish.get("part_of_day"),
+        service=wish.get("service"),
+        staff=wish.get("staff"),
     )
 
 
-def describe(wish: Wish) -> str:
-    """Say a wish in a few words ("Thursday, December 3rd, afternoon, after 3 PM")."""
+def describe(wish: Wish, cal: BusinessCalendar | None = None) -> str:
+    """Say a wish in a few words ("a haircut with Maria, Thursday, December 3rd, after 3 PM").
+
+    The service and person are said only with the calendar that names them.
+    """
     parts: list[str] = []
+    if cal is not None and (what := say_what(cal, wish.get("service"), wish.get("staff"))):
+        parts.append(what)
     if day := _day(wish.get("day")):
         parts.append(say_date(day))
     elif start := _day(wish.get("day_from")):

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
-from business.slots import check_slot
+from business.calendar import Service
+from business.slots import check_slot, people_for
 from business.spoken import say_slot
 from graph.context import CallContext
-from graph.state import CallState, Outcome, Pending, Update, no_task
+from graph.state import Booked, CallState, Outcome, Pending, Update, no_task
 from nodes import phrases
 from store.errors import SlotUnavailable
 from store.models import Appointment
@@ -21,6 +23,34 @@ def said_slot(ctx: CallContext, pending: Pending) -> str:
     return say_slot(datetime.fromisoformat(pending["slot"]), today=ctx.now().date())
 
 
+@dataclass(frozen=True)
+class Booking:
+    """What a read-back books: which service, with whom, and what the store keeps of it."""
+
+    service: Service
+    staff: str
+    service_id: str | None
+    """The id stored with the appointment: None for the default of an unconfigured business."""
+
+
+def booking_of(ctx: CallContext, state: CallState, pending: Pending) -> Booking:
+    """Return the service and person of a pending booking or move.
+
+    A move keeps the appointment's service and person unless the caller named others;
+    the person is the one the slot was offered with (and read back).
+    """
+    cal, task = ctx.calendar, state.task
+    target = task["target"] if pending["kind"] == "reschedule" else None
+    old = target or Booked(id="", start="")
+    wanted = pending.get("service") or task["wish"].get("service") or old.get("service")
+    service = cal.service(wanted)
+    staff = pending.get("staff") or old.get("staff")
+    if staff is None or cal.person(staff) is None:
+        asked = task["wish"].get("staff")
+        staff = people_for(cal, service, asked)[0].id
+    return Booking(service, staff, service.id if cal.services else None)
+
+
 def claim(
     ctx: CallContext, state: CallState, pending: Pending, write: Callable[[datetime], Appointment]
 ) -> Appointment | Update:
@@ -30,7 +60,11 @@ def claim(
     lead time) and the database refuses it if someone else took it since the offer.
     """
     start = datetime.fromisoformat(pending["slot"])
-    if (reason := check_slot(ctx.calendar, start, now=ctx.now())) is not None:
+    what = booking_of(ctx, state, pending)
+    check = check_slot(
+        ctx.calendar, start, now=ctx.now(), service=what.service.id, staff=what.staff
+    )
+    if (reason := check) is not None:
         # not someone else's doing: the time went by while the caller thought it over
         why = phrases.SLOT_TOO_SOON if reason == "too_soon" else phrases.SLOT_GONE
         return slot_lost(state, why.format(slot=said_slot(ctx, pending)))

@@ -61,4 +61,7 @@ def booked(store: Store, user_id: str, *starts: str) -> list[Booked]:
         )
         for start in starts
     ]
-    return [Booked(id=a.id, start=start) for a, start in zip(made, starts, strict=True)]
+    return [
+        Booked(id=a.id, start=start, service=a.service, staff=a.staff)
+        for a, start in zip(made, starts, strict=True)
+    ]

@@ -67,10 +67,13 @@ def check_final(
         start = local_instant(want["start"], cal).isoformat()
         status = want.get("status", "booked")
         found = [r for r in rows if r["phone"] == str(want["phone"]) and r["start"] == start]
-        if not any(r["status"] == status for r in found):
+        found = [r for r in found if r["status"] == status]
+        if not found:
             raise ScenarioFailed(
                 f"database: no {status} appointment for {want['phone']} at {start}; have {rows}"
             )
+        extra = {k: v for k, v in want.items() if k not in ("phone", "start", "status")}
+        check_fields(found[0], extra, f"database: appointment at {start}")
     if "booked" in expect:
         booked = [r for r in rows if r["status"] == "booked"]
         if len(booked) != expect["booked"]:
@@ -92,20 +95,25 @@ def check_final(
         check_fields(vars(call.state()), expect["state"], "final state")
 
 
-def all_appointments(db: Path, cal: BusinessCalendar) -> list[dict[str, str]]:
-    """Every appointment in the file, read as an analyst would, start in business time."""
+def all_appointments(db: Path, cal: BusinessCalendar) -> list[dict[str, Any]]:
+    """Every appointment in the file, read as an analyst would, start in business time.
+
+    Besides phone, start and status: the original schema's date, time and slot columns,
+    and service, staff, duration (minutes) and notes.
+    """
     with closing(sqlite3.connect(db)) as conn:
+        conn.row_factory = sqlite3.Row
         rows = conn.execute(
-            "SELECT u.phone_number, a.start_at, a.status"
+            "SELECT u.contact_number AS phone, a.start_at, a.status, a.date, a.time, a.slot,"
+            " a.service, a.staff, a.duration_min AS duration, a.notes"
             " FROM appointments a JOIN users u ON u.id = a.user_id"
         ).fetchall()
     return [
         {
-            "phone": phone,
-            "start": datetime.fromisoformat(start).astimezone(cal.tz).isoformat(),
-            "status": status,
+            **dict(row),
+            "start": datetime.fromisoformat(row["start_at"]).astimezone(cal.tz).isoformat(),
         }
-        for phone, start, status in rows
+        for row in rows
     ]
 
 

@@ -6,10 +6,12 @@ JSON object: the caller's own day and time words, and the date it reads off the 
 calendar in its prompt. That date is weighed against the rules' reading of the same
 utterance (`crosscheck`): a day both name goes on, any other day is asked about, so a
 model can lead to a day the rules cannot read but never books one on its own. Times are
-read by the rules from the model's time words. A timeout, an API error or a malformed
-answer falls back to the rule engine for that turn, logged once. Like the rules, the
-model is only sent the first `bounds.MAX_UNDERSTOOD_CHARS` of a line: a 100 KB line
-costs a normal prompt, not 25,000 tokens.
+read by the rules from the model's time words. The service, the person asked for and
+the visit's reason are the rules' reading: they are the business's own configured words,
+matched exactly. A timeout, an API error or a malformed answer falls back to the rule
+engine for that turn, logged once. Like the rules, the model is only sent the first
+`bounds.MAX_UNDERSTOOD_CHARS` of a line: a 100 KB line costs a normal prompt, not 25,000
+tokens.
 """
 
 from __future__ import annotations
@@ -115,6 +117,8 @@ class LLMUnderstander:
         when = _with_times(
             when, self._times(heard, ruled, expecting=expecting, now=now, region=region), now
         )
+        # services and people are the business's own words, which the rules match exactly
+        when = replace(when, service=ruled.when.service, staff=ruled.when.staff)
         phone, invalid = (None, False)
         if heard.phone_words:
             phone, invalid = find_phone(heard.phone_words, region=region, expecting_phone=True)
@@ -133,6 +137,7 @@ class LLMUnderstander:
             name=name,
             correction=heard.correction,
             more=heard.more,
+            reason=ruled.reason,
         )
 
     def _times(

@@ -1,8 +1,9 @@
 """`RuleUnderstander`: the deterministic, LLM-free `Understander`.
 
 One utterance goes through: phone scan on the raw text (its digits are then hidden from
-the other passes) → normalise → dates/times (`when`) → pick (`choice`) → word cues
-(`intents`) → name (`names`), and the cues are weighed here:
+the other passes) → normalise → dates/times (`when`) → the business's services and staff,
+and the visit's reason (`offerings`) → pick (`choice`) → word cues (`intents`) → name
+(`names`), and the cues are weighed here:
 
 * Intent precedence: see `nodes.understanding.intents`. Also "what can you do Friday?"
   and "anything after 3 next week?" are availability (a help/"anything" phrase plus a
@@ -23,6 +24,7 @@ the other passes) → normalise → dates/times (`when`) → pick (`choice`) →
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from graph.understanding import Expecting, Intent, Understanding, When
@@ -31,6 +33,7 @@ from nodes.understanding.choice import find_choice
 from nodes.understanding.intents import Signals, read_signals
 from nodes.understanding.lexicon import normalize
 from nodes.understanding.names import find_name
+from nodes.understanding.offerings import EMPTY, Vocabulary, find_reason
 from nodes.understanding.phone import scan_phone
 from nodes.understanding.when import resolve_normalized
 
@@ -51,15 +54,26 @@ def _pick_intent(signals: Signals, when: When) -> Intent | None:
 class RuleUnderstander:
     """Keyword and regex understanding; fast (well under 2 ms) and fully deterministic."""
 
+    def __init__(self, vocabulary: Vocabulary = EMPTY) -> None:
+        """Hear the business's services and staff by the words of `vocabulary`."""
+        self.vocabulary = vocabulary
+
     def understand(
         self, text: str, *, expecting: Expecting, now: datetime, region: str
     ) -> Understanding:
         """Parse `text`; `now` is aware and in the business timezone, `region` for phones."""
-        return understand_whole(clip(text), expecting=expecting, now=now, region=region)
+        return understand_whole(
+            clip(text), expecting=expecting, now=now, region=region, vocabulary=self.vocabulary
+        )
 
 
 def understand_whole(
-    text: str, *, expecting: Expecting, now: datetime, region: str
+    text: str,
+    *,
+    expecting: Expecting,
+    now: datetime,
+    region: str,
+    vocabulary: Vocabulary = EMPTY,
 ) -> Understanding:
     """Understand all of `text`, however long: `RuleUnderstander` clips it first.
 
@@ -69,6 +83,13 @@ def understand_whole(
     masked = blank_spans(text, scan.spans)
     norm = normalize(masked)
     when = resolve_normalized(norm, now=now, expecting=expecting, region=region)
+    service, service_spans = vocabulary.service_in(norm)
+    staff, staff_spans = vocabulary.staff_in(norm, asked_name=expecting == "name")
+    if service is not None or staff is not None:
+        when = replace(when, service=service, staff=staff)
+    reason = None
+    if expecting not in ("phone", "name"):
+        reason = find_reason(blank_spans(norm, [*service_spans, *staff_spans]), vocabulary)
     choice, _ = find_choice(norm, expecting=expecting)
     signals = read_signals(norm, expecting)
     name, cued = find_name(masked, asked=expecting == "name")
@@ -97,4 +118,5 @@ def understand_whole(
         name=name,
         correction=correction,
         more=signals.more,
+        reason=reason,
     )

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from langgraph.runtime import Runtime
 
-from business.calendar import BusinessCalendar
+from business.calendar import MAIN, BusinessCalendar
 from graph.context import CallContext
 from graph.state import CallState, Pending, Task
 from nodes import phrases
@@ -28,7 +28,7 @@ def test_an_exact_free_wish_goes_straight_to_read_back(
     """A wish for a free exact time becomes the pending booking without a list of offers."""
     sam.task = task("book", wish={"day": "2026-11-30", "at": "10:00"})
     update = search(sam, runtime=runtime)
-    assert _task(update.get("task"))["pending"] == Pending(kind="book", slot=MONDAY_10)
+    assert _task(update.get("task"))["pending"] == Pending(kind="book", slot=MONDAY_10, staff=MAIN)
     assert "speech" not in update  # confirm reads it back
 
 

@@ -1,0 +1,76 @@
+"""How the receptionist says what is booked and with whom: services, people and offers.
+
+A business with nothing configured has one service and one calendar, and none of this is
+said: "book you for Thursday at 2 PM?" as before. With services, the read-back says what
+("a haircut"); with staff, with whom ("with Maria"); offers name the person of each slot
+when they differ, or once when they are all with one person.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from business.calendar import BusinessCalendar
+from business.slot_query import ANYONE
+from business.spoken import say_date, say_options, say_slots, say_time
+
+
+def service_words(cal: BusinessCalendar, service_id: str | None) -> str:
+    """Say a configured service with its article ("a haircut"); "" for the default one
+    of a business that configured none."""
+    if not cal.services:
+        return ""
+    name = cal.service(service_id).name
+    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
+
+
+def person_name(cal: BusinessCalendar, staff_id: str | None) -> str:
+    """Return a person's spoken name; "" for anyone, or a business with no staff."""
+    if not cal.staff or staff_id in (None, ANYONE):
+        return ""
+    person = cal.person(staff_id)
+    return person.name if person is not None else ""
+
+
+def say_what(cal: BusinessCalendar, service_id: str | None, staff_id: str | None) -> str:
+    """Say what and with whom ("a haircut with Maria"); "" when neither is configured."""
+    what, who = service_words(cal, service_id), person_name(cal, staff_id)
+    if what and who:
+        return f"{what} with {who}"
+    return what or (f"an appointment with {who}" if who else "")
+
+
+def say_duration(minutes: int) -> str:
+    """Say a length of time: "30 minutes", "an hour", "an hour and a half", "2 hours"."""
+    hours, rest = divmod(minutes, 60)
+    if hours == 0:
+        return f"{minutes} minutes"
+    lead = "an hour" if hours == 1 else f"{hours} hours"
+    if rest == 0:
+        return lead
+    if rest == 30 and hours == 1:
+        return "an hour and a half"
+    return f"{lead} and {rest} minutes"
+
+
+def say_offers(
+    cal: BusinessCalendar, offers: Sequence[tuple[datetime, str]], *, today: date
+) -> str:
+    """Say offered slots with whom: "Tuesday, December 8th at 1:30 PM with Maria or 2 PM
+    with Alex"; one person is named once ("... at 9 or 9:30 AM, with Maria")."""
+    slots = [start for start, _ in offers]
+    names = [person_name(cal, who) for _, who in offers]
+    if not any(names):
+        return say_slots(slots, today=today)
+    if len(set(names)) == 1:
+        return f"{say_slots(slots, today=today)}, with {names[0]}"
+    by_day: dict[date, list[str]] = {}
+    for start, name in zip(slots, names, strict=True):
+        by_day.setdefault(start.date(), []).append(f"{say_time(start)} with {name}")
+    if len(by_day) == 1:
+        ((day, said),) = by_day.items()
+        return f"{say_date(day, today=today)} at {say_options(said)}"
+    # as in say_slots: day groups take ", or", the times within one a plain "or"
+    groups = [f"{say_date(day, today=today)} at {' or '.join(t)}" for day, t in by_day.items()]
+    return f"{', '.join(groups[:-1])}, or {groups[-1]}"
