@@ -8,7 +8,7 @@ from business.calendar import BusinessCalendar
 from business.spoken import say_options, say_slot
 from graph.context import CallContext
 from graph.state import Booked
-from nodes.offering import say_what
+from nodes.offering import say_what, what_when
 
 
 def upcoming(ctx: CallContext, user_id: str) -> list[Booked]:
@@ -54,4 +54,4 @@ def say_appointments(
 def _say_one(item: Booked, today: date, cal: BusinessCalendar | None) -> str:
     when = say_slot(datetime.fromisoformat(item["start"]), today=today)
     what = say_what(cal, item.get("service"), item.get("staff")) if cal is not None else ""
-    return f"{what} on {when}" if what else when
+    return what_when(what, when)

@@ -8,7 +8,7 @@ from graph.context import CallContext
 from graph.state import CallState, Outcome, Update
 from nodes import phrases
 from nodes.guard import expect
-from nodes.offering import say_what
+from nodes.offering import say_what, what_when
 from nodes.writes import booking_of, claim, done, said_slot
 
 
@@ -39,5 +39,5 @@ def book(state: CallState, *, runtime: Runtime[CallContext]) -> Update:
     said = said_slot(ctx, pending)
     if described := say_what(ctx.calendar, what.service_id, what.staff):
         outcome["service"], outcome["staff"] = what.service.id, what.staff
-        said = f"{described} on {said}"
+        said = what_when(described, said)
     return done(state, outcome, phrases.booked(said))

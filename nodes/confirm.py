@@ -11,7 +11,7 @@ from graph.context import CallContext
 from graph.state import CallState, Pending, Update
 from nodes import phrases
 from nodes.guard import expect
-from nodes.offering import person_name, say_what
+from nodes.offering import person_name, say_what, what_when
 from nodes.writes import booking_of
 
 
@@ -45,7 +45,7 @@ def confirm(state: CallState, *, runtime: Runtime[CallContext]) -> Update:
         pending["staff"] = what.staff
         slot = _say(pending["slot"], today)
         if described := say_what(ctx.calendar, what.service_id, what.staff):
-            slot = f"{described} on {slot}"
+            slot = what_when(described, slot)
         question = phrases.confirm_book(slot)
     pending["said"] = question
     return {

@@ -62,12 +62,17 @@ def at_offer(state: CallState, reading: Understanding) -> Update | None:
     offers = state.task["offers"]
     if reading.choice is not None and -len(offers) <= reading.choice < len(offers):
         return choose(state, offers[reading.choice])
-    if reading.when.at is not None and reading.when.earliest is None:
+    staffed = state.task.get("staffed", {})
+    said = reading.when
+    if (said.at is not None and said.earliest is None) or (said.staff and not said.has_day):
+        # "the 1 o'clock", "Alex at 1 is fine", "the one with Alex": a pick by time and/or
+        # person among the offers; a person alone only when one offer is with them
         picked = [
             slot
             for slot in offers
-            if same_time(slot, reading.when.at.isoformat(timespec="minutes"))
-            and (reading.when.day is None or slot[:10] == reading.when.day.isoformat())
+            if (said.at is None or same_time(slot, said.at.isoformat(timespec="minutes")))
+            and (said.day is None or slot[:10] == said.day.isoformat())
+            and (not said.staff or staffed.get(slot) == said.staff)
         ]
         if len(picked) == 1:
             return choose(state, picked[0])

@@ -26,16 +26,17 @@ def greet(state: CallState, *, runtime: Runtime[CallContext]) -> Update:
     ctx = runtime.context
     ctx.store.start_conversation(conversation_id=state.call_id, started_at=ctx.now())
     phone = normalize_phone(state.caller_id, region=ctx.region) if state.caller_id else None
+    hello = phrases.greet_new_call(ctx.calendar.name)
     if phone:
         # the network vouches for a caller ID: that caller is trusted with the account
         return {
-            "speech": [phrases.GREET_NEW_CALL],
+            "speech": [hello],
             "phone": phone,
             "identity": "caller_id",
             "act": "phone",
         }
     return {
-        "speech": [phrases.GREET_NEW_CALL, phrases.ASK_PHONE],
+        "speech": [hello, phrases.ASK_PHONE],
         "stage": "ask_phone",
         "question": phrases.ASK_PHONE,
     }

@@ -41,6 +41,13 @@ def say_what(cal: BusinessCalendar, service_id: str | None, staff_id: str | None
     return what or (f"an appointment with {who}" if who else "")
 
 
+def what_when(what: str, when: str) -> str:
+    """Join what is booked and when: "a haircut on Tuesday, ...", "a haircut tomorrow, ..."."""
+    if not what:
+        return when
+    return f"{what} {when}" if when.startswith(("today", "tomorrow")) else f"{what} on {when}"
+
+
 def say_duration(minutes: int) -> str:
     """Say a length of time: "30 minutes", "an hour", "an hour and a half", "2 hours"."""
     hours, rest = divmod(minutes, 60)
@@ -65,12 +72,20 @@ def say_offers(
         return say_slots(slots, today=today)
     if len(set(names)) == 1:
         return f"{say_slots(slots, today=today)}, with {names[0]}"
-    by_day: dict[date, list[str]] = {}
+    by_day: dict[date, list[tuple[str, list[str]]]] = {}
     for start, name in zip(slots, names, strict=True):
-        by_day.setdefault(start.date(), []).append(f"{say_time(start)} with {name}")
-    if len(by_day) == 1:
-        ((day, said),) = by_day.items()
-        return f"{say_date(day, today=today)} at {say_options(said)}"
+        runs = by_day.setdefault(start.date(), [])
+        if runs and runs[-1][0] == name:  # "12:30 or 1 PM with Maria", not her name twice
+            runs[-1][1].append(say_time(start))
+        else:
+            runs.append((name, [say_time(start)]))
+    said = {
+        day: [f"{' or '.join(times)} with {name}" for name, times in runs]
+        for day, runs in by_day.items()
+    }
+    if len(said) == 1:
+        ((day, only),) = said.items()
+        return f"{say_date(day, today=today)} at {say_options(only)}"
     # as in say_slots: day groups take ", or", the times within one a plain "or"
-    groups = [f"{say_date(day, today=today)} at {' or '.join(t)}" for day, t in by_day.items()]
+    groups = [f"{say_date(day, today=today)} at {' or '.join(r)}" for day, r in said.items()]
     return f"{', '.join(groups[:-1])}, or {groups[-1]}"

@@ -3,6 +3,15 @@
 from __future__ import annotations
 
 GREET_NEW_CALL = "Thanks for calling. I can book, move or cancel appointments."
+
+
+def greet_new_call(business: str) -> str:
+    """Open a call, naming the business when it has a name."""
+    if not business:
+        return GREET_NEW_CALL
+    return f"Thanks for calling {business}. I can book, move or cancel appointments."
+
+
 ASK_PHONE = "What's the phone number on your account?"
 ASK_PHONE_FIRST = "Sure. First, what's your phone number?"
 BAD_PHONE = (

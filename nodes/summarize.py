@@ -11,7 +11,7 @@ from business.calendar import BusinessCalendar
 from business.spoken import say_slot
 from graph.context import CallContext
 from graph.state import CallState, Update
-from nodes.offering import say_what
+from nodes.offering import say_what, what_when
 from nodes.turn import record, reply_line
 from store.privacy import mask_phones
 
@@ -47,7 +47,7 @@ def summary_of(state: CallState, cal: BusinessCalendar | None = None) -> str:
         if what and o["kind"] == "rescheduled":
             when = f"{when} ({what})"
         elif what:
-            when = f"{what} on {when}"
+            when = what_when(what, when)
         parts.append(f"{_VERBS[o['kind']]} {when}")
     done = "; ".join(parts) if parts else "made no changes"
     number = f"phone {state.phone}" if state.phone else "number unknown"

@@ -143,7 +143,7 @@ def play(case: dict[str, Any], *, graph: CallGraph, engine: Engine) -> Call:
         date.fromisoformat(expected["date"]), time.fromisoformat(expected["time"]), tzinfo=tz
     )
     call = Call(id=case["id"], goal=goal, own_words=in_own_words(case["user_turns"]))
-    understander, name = engine_for(engine)
+    understander, name = engine_for(engine, ALWAYS_OPEN)
     store = SqliteStore(":memory:")
     try:
         user = store.create_user(phone=PHONE, name="Sam Lee")

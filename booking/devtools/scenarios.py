@@ -31,8 +31,10 @@ from booking.devtools.scenario_checks import (
 from booking.devtools.scripted_llm import ScriptedEngine
 from booking.settings import parse_hours
 from business.calendar import BusinessCalendar
+from business.config import BusinessFileError, parse_business
 from graph.conversation import Conversation
 from graph.understanding import Understander
+from nodes.understanding.offerings import Vocabulary
 from nodes.understanding.rules import RuleUnderstander
 from store.errors import StoreUnavailable
 from store.port import Store
@@ -101,9 +103,17 @@ def scenario_files(paths: Iterable[str]) -> Iterator[Path]:
             yield path
 
 
-def calendar_of(spec: dict[str, Any]) -> BusinessCalendar:
-    """Build the scenario's calendar; unspecified fields keep the defaults."""
+def calendar_of(
+    spec: dict[str, Any], business: Any = None, *, source: str = ""
+) -> BusinessCalendar:
+    """Build the scenario's calendar; unspecified fields keep the defaults.
+
+    `business` is a business file's content inline (services, staff, hours ...), checked
+    as the file would be; `spec` (the `calendar:` overrides) then applies on top of it.
+    """
     cal = BusinessCalendar()
+    if business is not None:
+        cal = parse_business(yaml.safe_dump(business), source=f"{source} business")
     changes: dict[str, Any] = {}
     for key in ("timezone", "slot_minutes", "min_lead_minutes", "horizon_days", "max_upcoming"):
         if key in spec:
@@ -118,11 +128,12 @@ def calendar_of(spec: dict[str, Any]) -> BusinessCalendar:
 Engine = Literal["rules", "scripted-llm"]
 
 
-def engine_for(engine: Engine) -> tuple[Understander, str]:
+def engine_for(engine: Engine, calendar: BusinessCalendar) -> tuple[Understander, str]:
     """Return the understanding engine a scenario runs with, and its name."""
+    vocabulary = Vocabulary.of(calendar)
     if engine == "scripted-llm":
-        return ScriptedEngine(), "scripted-llm"
-    return RuleUnderstander(), "rules"
+        return ScriptedEngine(vocabulary), "scripted-llm"
+    return RuleUnderstander(vocabulary), "rules"
 
 
 def run_scenario(path: Path, *, workdir: Path, engine: Engine = "rules") -> Result:
@@ -131,10 +142,10 @@ def run_scenario(path: Path, *, workdir: Path, engine: Engine = "rules") -> Resu
     try:
         spec = load(path)
         result.name = str(spec.get("name", path.stem))
-        calendar = calendar_of(spec.get("calendar", {}))
+        calendar = calendar_of(spec.get("calendar", {}), spec.get("business"), source=path.name)
         now = local_instant(spec["now"], calendar)
         db = workdir / f"{path.stem}.db"
-        understander, name = engine_for(engine)
+        understander, name = engine_for(engine, calendar)
         with open_receptionist(
             db, calendar=calendar, clock=fixed_clock(now), understander=understander, engine=name
         ) as receptionist:
@@ -144,7 +155,7 @@ def run_scenario(path: Path, *, workdir: Path, engine: Engine = "rules") -> Resu
             call = receptionist.conversation(f"scenario-{path.stem}")
             play(call, spec, dropping, calendar, result)
             check_final(call, receptionist.store, spec, calendar, db=db)
-    except (ScenarioFailed, yaml.YAMLError) as failure:
+    except (ScenarioFailed, BusinessFileError, yaml.YAMLError) as failure:
         result.failure = str(failure)
     except Exception:  # a crash is a failed scenario, with the traceback to fix it
         result.failure = traceback.format_exc(limit=6)
@@ -165,10 +176,15 @@ def _book(store: Store, appt: dict[str, Any], calendar: BusinessCalendar, *, key
     user = store.find_user_by_phone(str(appt["phone"])) or store.create_user(
         phone=str(appt["phone"])
     )
+    service = calendar.service(appt.get("service"))
     booked = store.book(
         user_id=user.id,
         start=local_instant(appt["start"], calendar),
-        duration_min=calendar.slot_minutes,
+        duration_min=service.duration_min,
+        buffer_min=service.buffer_min,
+        service=service.id if calendar.services else None,
+        staff=str(appt.get("staff") or calendar.people[0].id),
+        notes=appt.get("notes"),
         idempotency_key=key,
     )
     if appt.get("status") == "cancelled":

@@ -25,6 +25,7 @@ from langchain_core.messages import AIMessage, BaseMessage
 from graph.understanding import Expecting, Understanding, When
 from nodes.understanding.bounds import clip
 from nodes.understanding.llm import LLMUnderstander
+from nodes.understanding.offerings import EMPTY, Vocabulary
 from nodes.understanding.rules import RuleUnderstander
 
 
@@ -85,9 +86,9 @@ class ScriptedChatModel:
 class ScriptedEngine:
     """The LLM engine on the scripted model, which it tells what each turn is about."""
 
-    def __init__(self) -> None:
+    def __init__(self, vocabulary: Vocabulary = EMPTY) -> None:
         self.model = ScriptedChatModel()
-        self.engine = LLMUnderstander(self.model)
+        self.engine = LLMUnderstander(self.model, rules=RuleUnderstander(vocabulary))
 
     def understand(
         self, text: str, *, expecting: Expecting, now: datetime, region: str
