@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import Any
 
@@ -13,7 +14,10 @@ from graph.context import CallContext
 from graph.state import CallState, Update
 from nodes.offering import say_what, what_when
 from nodes.turn import record, reply_line
+from store.errors import StoreError
 from store.privacy import mask_phones
+
+log = logging.getLogger(__name__)
 
 _VERBS = {"booked": "booked", "cancelled": "cancelled", "rescheduled": "moved an appointment to"}
 
@@ -105,4 +109,18 @@ def summarize(state: CallState, *, runtime: Runtime[CallContext]) -> Update:
         preferences_mentioned=list(state.preferences),
         cost_breakdown=cost_breakdown(state, ctx),
     )
+    if ctx.calendar.auto_complete:
+        _close_past(ctx, now)
     return {"stage": "ended"}
+
+
+def _close_past(ctx: CallContext, now: datetime) -> None:
+    """Mark appointments that are over completed, as the business asked (`auto_complete`).
+
+    Housekeeping after the caller has gone: a store that fails here costs nothing of the
+    call (the next call's end, or `booking appointments close-past`, catches up).
+    """
+    try:
+        ctx.store.complete_past(before=now)
+    except StoreError as error:
+        log.warning("could not close past appointments: %s", type(error).__name__)
