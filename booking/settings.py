@@ -2,42 +2,31 @@
 
 from __future__ import annotations
 
-import re
-from datetime import date, time
+from datetime import date
 from functools import lru_cache
+from typing import Any
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, PrivateAttr, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from business.calendar import BusinessCalendar
+from business.config import load_business
+from business.config_hours import parse_hours
 from graph.context import Prices
 from tokens.strength import WeakSecret, weak_secret_sentence
 
-_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_HOURS = re.compile(r"^\s*(\w{3})(?:-(\w{3}))?\s+(\d{1,2}:\d{2})-(\d{1,2}:\d{2})\s*$")
-
-
-def parse_hours(spec: str) -> dict[int, tuple[time, time]]:
-    """Parse "mon-fri 09:00-16:00; sat 10:00-13:00" into weekday → (open, close)."""
-    hours: dict[int, tuple[time, time]] = {}
-    for part in filter(None, (p.strip() for p in spec.split(";"))):
-        match = _HOURS.match(part.lower())
-        if not match or match[1] not in _DAYS or (match[2] and match[2] not in _DAYS):
-            raise ValueError(
-                f"cannot read opening hours {part!r}; write e.g. 'mon-fri 09:00-16:00'"
-            )
-        first = _DAYS.index(match[1])
-        last = _DAYS.index(match[2]) if match[2] else first
-        opens, closes = time.fromisoformat(match[3].zfill(5)), time.fromisoformat(match[4].zfill(5))
-        if opens >= closes:
-            raise ValueError(f"opening time must be before closing time in {part!r}")
-        for day in range(first, last + 1):
-            hours[day] = (opens, closes)
-    return hours
+__all__ = ["Settings", "get_settings", "parse_hours"]
 
 
 class Settings(BaseSettings):
-    """Every knob of the embedded agent; see .env.example for each one explained."""
+    """Every knob of the embedded agent; see .env.example for each one explained.
+
+    With `BUSINESS_FILE` set, the business file describes the calendar and these are
+    ignored: BUSINESS_TIMEZONE, BUSINESS_HOURS, SLOT_MINUTES, CLOSURES, MIN_LEAD_MINUTES,
+    HORIZON_DAYS, MAX_UPCOMING_PER_CALLER. The file is read once, when the settings are
+    made, so a broken one stops the process at start-up with `BusinessFileError`: one
+    sentence naming the line.
+    """
 
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
@@ -58,6 +47,9 @@ class Settings(BaseSettings):
     supabase_key: SecretStr | None = None
     checkpoint_retention_days: int = 30
     """`booking checkpoints prune` keeps only the final checkpoint of calls older than this."""
+    business_file: str | None = None
+    """The business file (YAML, see `business.example.yaml`); when set, the seven calendar
+    settings below are ignored (the class docstring names them)."""
     business_timezone: str = "America/Los_Angeles"
     business_hours: str = "mon-fri 09:00-16:00"
     slot_minutes: int = 30
@@ -83,6 +75,9 @@ class Settings(BaseSettings):
     llm_price_input_per_mtok: float = 0.15
     llm_price_output_per_mtok: float = 0.60
 
+    _calendar: BusinessCalendar | None = PrivateAttr(default=None)
+    """BUSINESS_FILE's calendar, read once when the settings are made."""
+
     @field_validator("analysts_secret")
     @classmethod
     def _analysts_secret_strong(cls, value: SecretStr | None) -> SecretStr | None:
@@ -106,6 +101,19 @@ class Settings(BaseSettings):
         parse_hours(value)
         return value
 
+    @field_validator("business_file", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: Any) -> Any:
+        # `BUSINESS_FILE=` as .env.example leaves it means no file, not the current folder.
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @model_validator(mode="after")
+    def _business_file_read(self) -> Settings:
+        # Read now, not at the first call: a broken file stops start-up, and is read once.
+        if self.business_file is not None:
+            self._calendar = load_business(self.business_file)
+        return self
+
     def prices(self) -> Prices:
         """Return the configured token prices."""
         return Prices(
@@ -114,7 +122,9 @@ class Settings(BaseSettings):
         )
 
     def calendar(self) -> BusinessCalendar:
-        """Return the business calendar these settings describe."""
+        """Return the business calendar: BUSINESS_FILE's, else the environment's."""
+        if self._calendar is not None:
+            return self._calendar
         closures = frozenset(
             date.fromisoformat(d.strip()) for d in self.closures.split(",") if d.strip()
         )

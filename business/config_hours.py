@@ -86,17 +86,19 @@ def parse_hours(spec: str) -> dict[int, Window]:
 
 
 def describe_hours(hours: Mapping[int, Window]) -> str:
-    """Write a week as "mon-thu 08:00-17:00, fri 08:00-14:00" (runs of equal days joined)."""
-    runs: list[tuple[int, int, Window]] = []
+    """Write a week as "mon-thu 08:00-17:00; fri 08:00-14:00" (days of equal hours joined)."""
+    by_window: dict[Window, list[tuple[int, int]]] = {}
     for day in sorted(hours):
-        if runs and runs[-1][1] == day - 1 and runs[-1][2] == hours[day]:
-            runs[-1] = (runs[-1][0], day, hours[day])
+        runs = by_window.setdefault(hours[day], [])
+        if runs and runs[-1][1] == day - 1:
+            runs[-1] = (runs[-1][0], day)
         else:
-            runs.append((day, day, hours[day]))
+            runs.append((day, day))
     return (
-        ", ".join(
-            f"{DAYS[first]}{'-' + DAYS[last] if last > first else ''} {window_text(window)}"
-            for first, last, window in runs
+        "; ".join(
+            ", ".join(DAYS[a] if a == b else f"{DAYS[a]}-{DAYS[b]}" for a, b in runs)
+            + f" {window_text(window)}"
+            for window, runs in by_window.items()
         )
         or "closed every day"
     )

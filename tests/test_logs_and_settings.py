@@ -1,4 +1,7 @@
-"""Logs mask phone numbers, in a LiveKit job too; settings describe the business calendar."""
+"""Logs mask phone numbers, in a LiveKit job too; settings describe the business calendar.
+
+The calendar comes from the environment, or from BUSINESS_FILE, which then wins.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ import logging
 from collections.abc import Iterator
 from datetime import date, time
 from importlib import metadata
+from pathlib import Path
 
 import pytest
 from livekit.agents.cli.log import JsonFormatter
@@ -15,6 +19,8 @@ import voice_bridge
 from booking.cli import main
 from booking.logs import APP_LOGGERS, MaskPhones, configure
 from booking.settings import Settings, get_settings, parse_hours
+from business.calendar import BusinessCalendar
+from business.config import load_business
 from store.privacy import mask_phones
 from tests.voice.jobs import ROOM_SID, job_context, job_process_logging
 
@@ -106,7 +112,9 @@ def test_opening_hours_are_read_per_weekday() -> None:
     assert 6 not in hours
 
 
-@pytest.mark.parametrize("spec", ["mon-fri 9-16", "funday 09:00-10:00", "mon 16:00-09:00"])
+@pytest.mark.parametrize(
+    "spec", ["mon-fri 9-16", "funday 09:00-10:00", "mon 16:00-09:00", "sat-mon 09:00-12:00"]
+)
 def test_unreadable_hours_are_refused(spec: str) -> None:
     """A typo in the opening hours fails loudly instead of closing the business."""
     with pytest.raises(ValueError):
@@ -124,6 +132,54 @@ def test_settings_build_the_calendar(monkeypatch: pytest.MonkeyPatch) -> None:
     assert cal.opening(date(2026, 12, 1)) == (time(10), time(18))  # a Tuesday
     assert cal.opening(date(2026, 11, 30)) is None  # a Monday
     assert cal.opening(date(2026, 12, 25)) is None
+
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "business.example.yaml"
+
+
+def test_without_a_business_file_the_environment_is_the_calendar(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An empty BUSINESS_FILE is none: the single calendar of the environment, no services."""
+    monkeypatch.setenv("BUSINESS_FILE", "")
+    monkeypatch.setenv("MAX_UPCOMING_PER_CALLER", "2")
+    cal = Settings(_env_file=None).calendar()  # type: ignore[call-arg]  # pydantic-settings init kwarg
+    assert cal == BusinessCalendar(max_upcoming=2, hours=cal.hours)
+    assert cal.hours == {day: (time(9), time(16)) for day in range(5)}
+
+
+def test_a_business_file_wins_over_the_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """With BUSINESS_FILE, the calendar is the file's, read once: BUSINESS_* are ignored."""
+    copy = tmp_path / "business.yaml"
+    copy.write_text(EXAMPLE.read_text())
+    monkeypatch.setenv("BUSINESS_FILE", str(copy))
+    monkeypatch.setenv("BUSINESS_TIMEZONE", "Europe/Paris")
+    monkeypatch.setenv("SLOT_MINUTES", "45")
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]  # pydantic-settings init kwarg
+    copy.unlink()  # read when the settings were made, not at each call
+    assert settings.calendar() == load_business(EXAMPLE)
+    assert settings.calendar().timezone == "America/Los_Angeles"
+    assert settings.calendar().slot_minutes == 30
+
+
+def test_a_broken_business_file_stops_the_cli_with_the_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Any command refuses to start on a broken BUSINESS_FILE: one sentence, exit 1."""
+    broken = tmp_path / "business.yaml"
+    broken.write_text(EXAMPLE.read_text().replace("slot_minutes: 30", "slot_minutes: 0"))
+    monkeypatch.setenv("BUSINESS_FILE", str(broken))
+    get_settings.cache_clear()
+    try:
+        assert main(["threads", "list", "--db", str(tmp_path / "none.db")]) == 1
+    finally:
+        get_settings.cache_clear()
+    line = EXAMPLE.read_text().splitlines().index("slot_minutes: 30") + 1
+    assert capsys.readouterr().err == (
+        f"booking: {broken}, line {line}: slot_minutes: must be greater than 0\n"
+    )
 
 
 def test_a_weak_analysts_secret_stops_the_cli_with_one_line(

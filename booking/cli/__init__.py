@@ -13,11 +13,12 @@ import os
 import sys
 from importlib import metadata
 
-from booking.cli import chat, databases, devtools, threads
+from booking.cli import business, chat, databases, devtools, threads
 from booking.cli.common import database_option
 from booking.extras import MissingExtra
 from booking.logs import configure as configure_logging
 from booking.settings import get_settings
+from business.config import BusinessFileError
 from graph.checkpointer import CheckpointsUnavailable
 from store.errors import StoreUnavailable
 from tokens.strength import WeakSecret
@@ -52,6 +53,7 @@ def parser() -> argparse.ArgumentParser:
     devtools.add_parsers(sub, database)
     databases.add_parsers(sub, database)
     threads.add_parser(sub, database)
+    business.add_parser(sub, database)
     return top
 
 
@@ -70,6 +72,10 @@ def main(argv: list[str] | None = None) -> int:
         # never repeats a secret's value)
         print(f"booking: {error}", file=sys.stderr)
         return 2
+    except BusinessFileError as error:
+        # BUSINESS_FILE is wrong: the sentence names the line (1, as `business check` exits)
+        print(f"booking: {error}", file=sys.stderr)
+        return 1
     except BrokenPipeError:
         # `booking threads show X | head`: the reader left; stop quietly, as Unix tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
