@@ -2,10 +2,11 @@
 
 The embedded default: store (and checkpoints) in one local file. `connection` owns the
 connection, the schema (`schema.sql`, applied on open up to `SCHEMA_VERSION`) and the
-transactions; `callers`, `appointments` and `calls` hold one role of the port each, and
-`rows` maps stored text to domain values.
+transactions (`upgrade` holds what an upgrade does in Python); `callers`, `appointments`,
+`admin` and `calls` hold the roles of the port, and `rows` maps stored text to domain values.
 """
 
+from store.sqlite.admin import SqliteAppointmentAdmin
 from store.sqlite.appointments import SqliteAppointmentBook
 from store.sqlite.callers import SqliteCallers
 from store.sqlite.calls import SqliteCallLog, SqliteCallQueries
@@ -14,5 +15,11 @@ from store.sqlite.connection import SCHEMA_VERSION
 __all__ = ["SCHEMA_VERSION", "SqliteStore"]
 
 
-class SqliteStore(SqliteCallers, SqliteAppointmentBook, SqliteCallLog, SqliteCallQueries):
+class SqliteStore(
+    SqliteCallers,
+    SqliteAppointmentBook,
+    SqliteAppointmentAdmin,
+    SqliteCallLog,
+    SqliteCallQueries,
+):
     """A `Store` on one SQLite file (or ":memory:"), safe to share between threads."""

@@ -1,7 +1,7 @@
-"""The SQLite store's appointment book: booking, listing, cancelling and moving.
+"""The SQLite store's appointment book: busy time, booking, listing, cancelling and moving.
 
-Integrity lives in the schema: a partial unique index on the start of booked appointments
-refuses a double booking, so nothing here checks-then-inserts as its guard. Each write is
+Integrity lives in the schema: triggers refuse a booked row that overlaps another booked
+row of the same person, so nothing here checks-then-inserts as its guard. Each write is
 one `_write` transaction, which is what makes an idempotency-key lookup and the write
 after it atomic, and what rolls a failed move back.
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
+from collections.abc import Collection
 from datetime import datetime
 from typing import Unpack
 
@@ -22,36 +23,55 @@ from store.errors import (
     SlotUnavailable,
 )
 from store.instants import parse, slot, utc
-from store.models import Appointment
+from store.models import MAIN, Appointment, Busy
 from store.port import AppointmentBook, Booking, Move
 from store.sqlite import rows
 from store.sqlite.connection import SqliteConnection
+
+_OVERLAP = "appointments_no_overlap"
+"""The overlap triggers' message starts with this (schema.sql)."""
 
 
 class SqliteAppointmentBook(SqliteConnection, AppointmentBook):
     """`AppointmentBook` on the SQLite file."""
 
     @override
-    def booked_starts(self, start: datetime, end: datetime) -> set[datetime]:
-        sql = "SELECT start_at FROM appointments WHERE status = 'booked' AND start_at >= ?"
+    def busy(
+        self, start: datetime, end: datetime, *, staff: Collection[str] | None = None
+    ) -> list[Busy]:
+        sql = "SELECT staff, start_at, blocked_until FROM appointments WHERE status = 'booked'"
+        sql, args = f"{sql} AND start_at < ? AND blocked_until > ?", [utc(end), utc(start)]
+        if staff is not None:
+            people = list(staff)
+            sql, args = f"{sql} AND staff IN ({', '.join('?' * len(people))})", args + people
         with self._read() as c:
-            found = c.execute(f"{sql} AND start_at < ?", (utc(start), utc(end)))
-            return {parse(r["start_at"]) for r in found.fetchall()}
+            found = c.execute(f"{sql} ORDER BY start_at, staff", args).fetchall()
+        return [Busy(r["staff"], parse(r["start_at"]), parse(r["blocked_until"])) for r in found]
 
     @override
     def book(self, **booking: Unpack[Booking]) -> Appointment:
-        start_at = slot(booking["start"])
+        start_at, staff = slot(booking["start"]), booking.get("staff", MAIN)
         user_id, key = booking["user_id"], booking["idempotency_key"]
         with self._write(durable=True) as c:
             # BEGIN IMMEDIATE holds the write lock, so no concurrent retry can insert this
             # key between the lookup and the insert; no re-check after a failure is needed.
             prior = c.execute(f"{rows.APPT} WHERE idempotency_key = ?", (key,)).fetchone()
             if prior is not None:
-                if prior["user_id"] == user_id and prior["start_at"] == start_at:
+                same = (prior["user_id"], prior["start_at"], prior["staff"])
+                if same == (user_id, start_at, staff):
                     return rows.appointment(prior)
                 raise IdempotencyConflict(f"key {key!r} was used for another booking")
-            length, notes = booking["duration_min"], booking.get("notes")
-            return _insert(c, user_id, start_at, length, key=key, notes=notes)
+            return self._insert(
+                c,
+                user_id=user_id,
+                start=booking["start"],
+                duration_min=booking["duration_min"],
+                buffer_min=booking.get("buffer_min", 0),
+                service=booking.get("service"),
+                staff=staff,
+                notes=booking.get("notes"),
+                key=key,
+            )
 
     @override
     def list_appointments(
@@ -88,19 +108,76 @@ class SqliteAppointmentBook(SqliteConnection, AppointmentBook):
         with self._write(durable=True) as c:
             prior = c.execute(f"{rows.APPT} WHERE idempotency_key = ?", (key,)).fetchone()
             if prior is not None:
+                # A move that named no person kept the old one, which the new row has.
                 same = (prior["user_id"], prior["rescheduled_from"], prior["start_at"])
-                if same == (user_id, appointment_id, new_at):
+                person = move.get("staff", prior["staff"])
+                if same == (user_id, appointment_id, new_at) and prior["staff"] == person:
                     return rows.appointment(prior)
                 raise IdempotencyConflict(f"key {key!r} was used for another request")
-            old = _own(c, user_id, appointment_id)
-            if old["status"] != "booked":
+            old = rows.appointment(_own(c, user_id, appointment_id))
+            if old.status != "booked":
                 raise AppointmentNotActive(f"appointment {appointment_id!r} is not booked")
-            if old["start_at"] == new_at:
-                return rows.appointment(old)
-            c.execute("UPDATE appointments SET status = 'rescheduled' WHERE id = ?", (old["id"],))
-            # A taken slot raises out of this block, so _write rolls the old row back to booked.
-            moved = {"key": key, "notes": old["notes"], "rescheduled_from": old["id"]}
-            return _insert(c, user_id, new_at, old["duration_min"], **moved)
+            staff = move.get("staff", old.staff)
+            if (slot(old.start), old.staff) == (new_at, staff):
+                return old
+            # The old row stops being booked first, so it never blocks its own move (10:00
+            # to 11:00 moved to 10:30); a taken time raises out of this block, and _write
+            # rolls the old row back to booked.
+            c.execute("UPDATE appointments SET status = 'rescheduled' WHERE id = ?", (old.id,))
+            return self._insert(
+                c,
+                user_id=user_id,
+                start=move["new_start"],
+                duration_min=move.get("duration_min", old.duration_min),
+                buffer_min=move.get("buffer_min", old.buffer_min),
+                service=move.get("service", old.service),
+                staff=staff,
+                notes=old.notes,
+                key=key,
+                rescheduled_from=old.id,
+            )
+
+    def _insert(
+        self,
+        c: sqlite3.Connection,
+        *,
+        user_id: str,
+        start: datetime,
+        duration_min: int,
+        buffer_min: int,
+        service: str | None,
+        staff: str,
+        notes: str | None,
+        key: str,
+        rescheduled_from: str | None = None,
+    ) -> Appointment:
+        """Insert a booked row; the overlap triggers turn a taken time into SlotUnavailable."""
+        row = {
+            "id": str(uuid.uuid4()),
+            "user_id": user_id,
+            **rows.span(start, duration_min, buffer_min),
+            **rows.local(start, duration_min, self._zone),
+            "duration_min": duration_min,
+            "buffer_min": buffer_min,
+            "service": service,
+            "staff": staff,
+            "notes": notes,
+            "idempotency_key": key,
+            "rescheduled_from": rescheduled_from,
+        }
+        try:
+            c.execute(
+                f"INSERT INTO appointments ({', '.join(row)})"  # column names are ours
+                f" VALUES ({', '.join(f':{name}' for name in row)})",
+                row,
+            )
+        except sqlite3.IntegrityError as error:
+            if not str(error).startswith(_OVERLAP):
+                raise
+            raise SlotUnavailable(
+                f"{staff!r} is booked between {row['start_at']} and {row['blocked_until']}"
+            ) from None
+        return rows.appointment(c.execute(f"{rows.APPT} WHERE id = ?", (row["id"],)).fetchone())
 
 
 def _own(c: sqlite3.Connection, user_id: str, appointment_id: str) -> sqlite3.Row:
@@ -111,31 +188,3 @@ def _own(c: sqlite3.Connection, user_id: str, appointment_id: str) -> sqlite3.Ro
     if row is None:
         raise AppointmentNotFound(f"no appointment {appointment_id!r} for this caller")
     return row
-
-
-def _insert(
-    c: sqlite3.Connection,
-    user_id: str,
-    start_at: str,
-    duration_min: int,
-    *,
-    key: str,
-    notes: str | None,
-    rescheduled_from: str | None = None,
-) -> Appointment:
-    """Insert a booked row; the partial unique index turns a taken slot into SlotUnavailable."""
-    new_id, at = str(uuid.uuid4()), parse(start_at)
-    row = (new_id, user_id, f"{at:%Y-%m-%d}", f"{at:%H:%M}", start_at, duration_min)
-    try:
-        c.execute(
-            "INSERT INTO appointments (id, user_id, date, time, start_at, duration_min, notes,"
-            " idempotency_key, rescheduled_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (*row, notes, key, rescheduled_from),
-        )
-    except sqlite3.IntegrityError:
-        # Classify the refusal after the fact; the index, not this lookup, was the guard.
-        taken = "SELECT 1 FROM appointments WHERE status = 'booked' AND start_at = ?"
-        if c.execute(taken, (start_at,)).fetchone() is None:
-            raise
-        raise SlotUnavailable(f"the slot at {start_at} is already booked") from None
-    return rows.appointment(c.execute(f"{rows.APPT} WHERE id = ?", (new_id,)).fetchone())

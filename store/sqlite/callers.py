@@ -13,7 +13,7 @@ from store.port import Callers
 from store.sqlite import rows
 from store.sqlite.connection import SqliteConnection
 
-_BY_PHONE = "SELECT * FROM users WHERE phone_number = ?"
+_BY_PHONE = "SELECT * FROM users WHERE contact_number = ?"
 
 
 class SqliteCallers(SqliteConnection, Callers):
@@ -30,8 +30,8 @@ class SqliteCallers(SqliteConnection, Callers):
         e164(phone)
         with self._write() as c:
             c.execute(
-                "INSERT INTO users (id, phone_number, name) VALUES (?, ?, ?)"
-                " ON CONFLICT (phone_number) DO NOTHING",
+                "INSERT INTO users (id, contact_number, name) VALUES (?, ?, ?)"
+                " ON CONFLICT (contact_number) DO NOTHING",
                 (str(uuid.uuid4()), phone, name),
             )
             return rows.user(c.execute(_BY_PHONE, (phone,)).fetchone())

@@ -9,27 +9,35 @@ commit, lock or retry by themselves.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from store.closing import Closing
 from store.errors import StoreUnavailable
-from store.sqlite import rows
+from store.sqlite import rows, upgrade
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """The version `schema.sql` brings a file to (recorded in PRAGMA user_version)."""
 _SCHEMA = Path(__file__).with_name("schema.sql")
+_PART = re.compile(r"^-- version (\d+):.*?(?=^-- version \d+:|\Z)", re.MULTILINE | re.DOTALL)
+"""One part of schema.sql: from its "-- version N:" line to the next part or the end."""
 
 
 class SqliteConnection(Closing):
     """One SQLite file (or ":memory:") and its connection, safe to share between threads."""
 
-    def __init__(self, path: str | Path) -> None:
-        """Open the database at `path`, creating the file and its schema if needed."""
+    def __init__(self, path: str | Path, *, timezone: str = "UTC") -> None:
+        """Open the database at `path`, creating the file and its schema if needed.
+
+        `timezone` is the business's: the rows' local `date`, `time` and `slot` are in it.
+        """
         self._lock = threading.Lock()
+        self._zone = ZoneInfo(timezone)
         with rows.translated():
             self._conn = sqlite3.connect(
                 str(path), timeout=5.0, isolation_level=None, check_same_thread=False
@@ -37,33 +45,49 @@ class SqliteConnection(Closing):
             try:
                 self._conn.row_factory = sqlite3.Row
                 self._conn.execute("PRAGMA busy_timeout = 5000")
-                self._conn.execute("PRAGMA foreign_keys = ON")
                 if str(path) != ":memory:":
                     self._conn.execute("PRAGMA journal_mode = WAL")
                     # A commit survives a killed process either way; only an appointment
                     # write also waits for the disk, against power loss (`_write(durable=)`).
                     self._conn.execute("PRAGMA synchronous = NORMAL")
+                # Foreign keys go on after the upgrade: rebuilding a table needs them off
+                # (the upgrade checks them itself), and the pragma is ignored in a transaction.
                 self._migrate()
+                self._conn.execute("PRAGMA foreign_keys = ON")
             except BaseException:
                 self._conn.close()
                 raise
 
     def _migrate(self) -> None:
-        """Bring the schema up to SCHEMA_VERSION in one transaction."""
+        """Bring the schema up to SCHEMA_VERSION in one transaction.
+
+        The parts of `schema.sql` above the file's version run, then their Python halves
+        (`upgrade.STEPS`), then the foreign keys are checked; anything failing leaves the
+        file as it was.
+        """
         version = self._conn.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             raise StoreUnavailable(f"database schema v{version} is newer than this code")
-        if version < SCHEMA_VERSION:
-            # executescript commits any open transaction first, so BEGIN goes in the script.
-            script = f"BEGIN IMMEDIATE;\n{_SCHEMA.read_text(encoding='utf-8')}\n"
-            try:
-                self._conn.executescript(
-                    f"{script}PRAGMA user_version = {SCHEMA_VERSION};\nCOMMIT;"
-                )
-            except BaseException:
-                if self._conn.in_transaction:
-                    self._conn.execute("ROLLBACK")
-                raise
+        if version == SCHEMA_VERSION:
+            return
+        parts = {int(m[1]): m[0] for m in _PART.finditer(_SCHEMA.read_text(encoding="utf-8"))}
+        later = sorted(number for number in parts if number > version)
+        try:
+            # executescript commits any open transaction first, so BEGIN goes in the script;
+            # it leaves the transaction open for the Python steps.
+            sql = "".join(parts[number] for number in later)
+            self._conn.executescript(f"BEGIN IMMEDIATE;\n{sql}")
+            for number in later:
+                if number in upgrade.STEPS:
+                    upgrade.STEPS[number](self._conn, self._zone)
+            if self._conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
+                raise StoreUnavailable("the schema upgrade would break a foreign key; not applied")
+            self._conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            self._conn.execute("COMMIT")
+        except BaseException:
+            if self._conn.in_transaction:
+                self._conn.execute("ROLLBACK")
+            raise
 
     def close(self) -> None:
         """Close the connection; later calls raise StoreUnavailable."""

@@ -12,7 +12,7 @@ from store.errors import (
     IdempotencyConflict,
     SlotUnavailable,
 )
-from store.models import TranscriptLine, User
+from store.models import MAIN, Appointment, Busy, TranscriptLine, User
 from store.port import Store
 from tests.store.stored import appointment, appointments, transcript
 
@@ -134,16 +134,17 @@ def test_key_reused_by_other_user_conflicts(store: Store, alice: User, bob: User
         book(store, bob)
 
 
-def test_booked_starts_is_half_open_and_booked_only(store: Store, alice: User) -> None:
-    """booked_starts returns UTC starts of booked rows in [start, end) only."""
+def test_busy_is_half_open_and_booked_only(store: Store, alice: User) -> None:
+    """busy returns the UTC spans of booked rows overlapping [start, end) only."""
     book(store, alice, SLOT, "a")
     book(store, alice, LATER, "b")
     gone = book(store, alice, SLOT + timedelta(hours=2), "c")
     store.cancel(user_id=alice.id, appointment_id=gone, idempotency_key="x")
-    starts = store.booked_starts(SLOT, LATER)
-    assert starts == {SLOT}
-    assert all(s.utcoffset() == timedelta(0) for s in starts)
-    assert store.booked_starts(SLOT, SLOT + timedelta(hours=3)) == {SLOT, LATER}
+    taken = store.busy(SLOT, LATER)
+    assert taken == [Busy(MAIN, SLOT, SLOT + timedelta(minutes=30))]
+    assert all(b.start.utcoffset() == b.until.utcoffset() == timedelta(0) for b in taken)
+    assert [b.start for b in store.busy(SLOT, SLOT + timedelta(hours=3))] == [SLOT, LATER]
+    assert store.busy(SLOT + timedelta(minutes=30), LATER) == []  # the first ends, the next starts
 
 
 def test_naive_datetimes_rejected(store: Store, alice: User) -> None:
@@ -152,7 +153,7 @@ def test_naive_datetimes_rejected(store: Store, alice: User) -> None:
     with pytest.raises(ValueError):
         store.book(user_id=alice.id, start=naive, duration_min=30, idempotency_key="k")
     with pytest.raises(ValueError):
-        store.booked_starts(naive, naive + timedelta(hours=1))
+        store.busy(naive, naive + timedelta(hours=1))
     with pytest.raises(ValueError):
         store.start_conversation(conversation_id="c", started_at=naive)
 
@@ -188,7 +189,7 @@ def test_cancel_frees_the_slot(store: Store, alice: User, bob: User) -> None:
     cancelled = store.cancel(user_id=alice.id, appointment_id=appt, idempotency_key="c1")
     assert cancelled.status == "cancelled"
     assert store.list_appointments(alice.id) == []
-    assert store.booked_starts(SLOT, LATER) == set()
+    assert store.busy(SLOT, LATER) == []
     assert store.book(user_id=bob.id, start=SLOT, duration_min=30, idempotency_key="k2")
 
 
@@ -239,7 +240,7 @@ def test_reschedule_moves(store: Store, alice: User) -> None:
     assert (new.duration_min, new.notes, new.user_id) == (45, "n", alice.id)
     assert appointment(store, old.id).status == "rescheduled"
     assert store.list_appointments(alice.id) == [new]
-    assert store.booked_starts(SLOT, LATER + timedelta(hours=1)) == {LATER}
+    assert [b.start for b in store.busy(SLOT, LATER + timedelta(hours=1))] == [LATER]
 
 
 def test_reschedule_into_taken_slot(store: Store, alice: User, bob: User) -> None:
@@ -256,11 +257,16 @@ def test_reschedule_into_taken_slot(store: Store, alice: User, bob: User) -> Non
 def test_reschedule_retry_returns_first_result(store: Store, alice: User) -> None:
     """Retrying a move with the same key returns the appointment the first call created."""
     old = book(store, alice)
-    kwargs = {"user_id": alice.id, "appointment_id": old, "idempotency_key": "r1"}
-    first = store.reschedule(new_start=LATER, **kwargs)
-    assert store.reschedule(new_start=LATER, **kwargs) == first
+
+    def move(start: datetime) -> Appointment:
+        return store.reschedule(
+            user_id=alice.id, appointment_id=old, new_start=start, idempotency_key="r1"
+        )
+
+    first = move(LATER)
+    assert move(LATER) == first
     with pytest.raises(IdempotencyConflict):
-        store.reschedule(new_start=LATER + timedelta(hours=1), **kwargs)
+        move(LATER + timedelta(hours=1))
     assert len(appointments(store, alice.id)) == 2
 
 

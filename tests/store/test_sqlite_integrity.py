@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from store.errors import SlotUnavailable, StoreUnavailable
-from store.models import Appointment, TranscriptLine
+from store.models import MAIN, Appointment, TranscriptLine
 from store.port import Store
 from store.sqlite import SCHEMA_VERSION, SqliteStore
 from tests.store.stored import transcript
@@ -26,35 +26,58 @@ def test_store_satisfies_the_port() -> None:
         store: Store = memory
         user = store.create_user(phone="+15550000001")
         store.book(user_id=user.id, start=SLOT, duration_min=30, idempotency_key="k")
-        assert store.booked_starts(SLOT, SLOT + timedelta(minutes=1)) == {SLOT}
+        assert [b.start for b in store.busy(SLOT, SLOT + timedelta(minutes=1))] == [SLOT]
 
 
-def test_partial_unique_index_refuses_raw_duplicate(tmp_path: Path) -> None:
-    """The database itself refuses a second booked row for a slot, even via plain SQL."""
+def test_overlap_trigger_refuses_raw_overlapping_row(tmp_path: Path) -> None:
+    """The database itself refuses a booked row overlapping another of the same person, even
+    via plain SQL; history rows, other people and rows flagged legacy_overlap pass."""
     path = tmp_path / "s.db"
     with SqliteStore(path) as store:
         user = store.create_user(phone="+15550000001")
         store.book(user_id=user.id, start=SLOT, duration_min=30, idempotency_key="k")
     raw = sqlite3.connect(path)
     try:
-        sql = "SELECT sql FROM sqlite_master WHERE name = 'appointments_one_booking_per_slot'"
-        ddl = raw.execute(sql).fetchone()[0]
-        assert "UNIQUE" in ddl and "status = 'booked'" in ddl
         insert = (
-            "INSERT INTO appointments (id, user_id, date, time, start_at, duration_min, status)"
-            " VALUES (?, ?, '2030-05-06', '08:00', ?, 30, ?)"
+            "INSERT INTO appointments (id, user_id, date, time, slot, start_at, end_at,"
+            " blocked_until, duration_min, staff, status, legacy_overlap)"
+            " VALUES (?, ?, '2030-05-06', '08:15', '08:15-08:45', ?, ?, ?, 30, ?, ?, ?)"
         )
-        start_at = SLOT.isoformat()
-        with pytest.raises(sqlite3.IntegrityError):
-            raw.execute(insert, ("dup", user.id, start_at, "booked"))
-        # A cancelled row for the same slot is history, not a booking, so it is allowed.
-        raw.execute(insert, ("old", user.id, start_at, "cancelled"))
+        at, end = [(SLOT + timedelta(minutes=m)).isoformat() for m in (15, 45)]
+        with pytest.raises(sqlite3.IntegrityError, match="appointments_no_overlap"):
+            raw.execute(insert, ("dup", user.id, at, end, end, "main", "booked", 0))
+        raw.execute(insert, ("old", user.id, at, end, end, "main", "cancelled", 0))
+        raw.execute(insert, ("ana", user.id, at, end, end, "ana", "booked", 0))
+        raw.execute(insert, ("legacy", user.id, at, end, end, "main", "booked", 1))
+        # and a history row cannot be booked again over the live one
+        with pytest.raises(sqlite3.IntegrityError, match="appointments_no_overlap"):
+            raw.execute("UPDATE appointments SET status = 'booked' WHERE id = 'old'")
+    finally:
+        raw.close()
+
+
+def test_a_rows_end_and_buffer_follow_its_start(tmp_path: Path) -> None:
+    """A row whose end or end of buffer is not its start plus its length (and buffer) is
+    refused, so no hand-written row can slip past the overlap guard."""
+    path = tmp_path / "s.db"
+    with SqliteStore(path) as store:
+        user = store.create_user(phone="+15550000001")
+        appt = store.book(user_id=user.id, start=SLOT, duration_min=30, idempotency_key="k")
+    raw = sqlite3.connect(path)
+    try:
+        for change in ("blocked_until = start_at", "duration_min = 60", "start_at = 'soon'"):
+            with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
+                raw.execute(f"UPDATE appointments SET {change} WHERE id = ?", (appt.id,))
+        raw.execute(
+            "UPDATE appointments SET buffer_min = 15, blocked_until = ? WHERE id = ?",
+            ((SLOT + timedelta(minutes=45)).isoformat(), appt.id),
+        )
     finally:
         raw.close()
 
 
 def test_unknown_status_refused(tmp_path: Path) -> None:
-    """The status column only accepts booked, cancelled and rescheduled."""
+    """The status column accepts the five statuses of the port and nothing else."""
     with SqliteStore(tmp_path / "s.db") as store:
         user = store.create_user(phone="+15550000001")
         appt = store.book(user_id=user.id, start=SLOT, duration_min=30, idempotency_key="k")
@@ -62,14 +85,22 @@ def test_unknown_status_refused(tmp_path: Path) -> None:
     try:
         with pytest.raises(sqlite3.IntegrityError):
             raw.execute("UPDATE appointments SET status = 'maybe' WHERE id = ?", (appt.id,))
+        raw.execute("UPDATE appointments SET status = 'no_show' WHERE id = ?", (appt.id,))
     finally:
         raw.close()
 
 
-@pytest.mark.parametrize("shared", [True, False], ids=["one-store", "store-per-thread"])
-def test_concurrent_bookings_of_one_slot(tmp_path: Path, shared: bool) -> None:
-    """Twenty threads booking one slot at once yield one booking and nineteen SlotUnavailable."""
-    path, n = tmp_path / "s.db", 20
+Attempt = Callable[[Store, str], Appointment]
+"""One booking a thread tries, given its store and its caller's id."""
+
+
+def race(path: Path, attempts: list[Attempt], *, shared: bool) -> list[Appointment]:
+    """Run every attempt in its own thread, all at once, each for its own caller.
+
+    `shared`: the threads share one store (one connection behind its lock); else each
+    opens its own, as separate processes would, and the file's lock alone orders them.
+    """
+    n = len(attempts)
     stores = [SqliteStore(path)] if shared else [SqliteStore(path) for _ in range(n)]
     users = [stores[0].create_user(phone=f"+1555000{i:04d}") for i in range(n)]
     barrier = threading.Barrier(n)
@@ -79,9 +110,7 @@ def test_concurrent_bookings_of_one_slot(tmp_path: Path, shared: bool) -> None:
         store = stores[0 if shared else i]
         barrier.wait()
         try:
-            outcomes.append(
-                store.book(user_id=users[i].id, start=SLOT, duration_min=30, idempotency_key=str(i))
-            )
+            outcomes.append(attempts[i](store, users[i].id))
         except Exception as exc:  # collected and asserted on below
             outcomes.append(exc)
 
@@ -92,13 +121,56 @@ def test_concurrent_bookings_of_one_slot(tmp_path: Path, shared: bool) -> None:
         thread.join()
     for store in stores:
         store.close()
-
-    booked = [o for o in outcomes if isinstance(o, Appointment)]
-    assert len(booked) == 1
-    assert all(isinstance(o, SlotUnavailable) for o in outcomes if o not in booked)
     assert len(outcomes) == n
+    booked = [o for o in outcomes if isinstance(o, Appointment)]
+    assert all(isinstance(o, SlotUnavailable) for o in outcomes if o not in booked)
+    return booked
+
+
+def booking(start: datetime, minutes: int, *, staff: str = MAIN, key: str) -> Attempt:
+    """Return an attempt to book `start` for `minutes` of `staff`'s time."""
+
+    def book(store: Store, user_id: str) -> Appointment:
+        return store.book(
+            user_id=user_id, start=start, duration_min=minutes, staff=staff, idempotency_key=key
+        )
+
+    return book
+
+
+@pytest.mark.parametrize("shared", [True, False], ids=["one-store", "store-per-thread"])
+def test_concurrent_bookings_of_one_slot(tmp_path: Path, shared: bool) -> None:
+    """Twenty threads booking one slot at once yield one booking and nineteen SlotUnavailable."""
+    path = tmp_path / "s.db"
+    booked = race(path, [booking(SLOT, 30, key=str(i)) for i in range(20)], shared=shared)
+    assert len(booked) == 1
     with SqliteStore(path) as store:
-        assert store.booked_starts(SLOT, SLOT + timedelta(hours=1)) == {SLOT}
+        assert [b.start for b in store.busy(SLOT, SLOT + timedelta(hours=1))] == [SLOT]
+
+
+@pytest.mark.parametrize("shared", [True, False], ids=["one-store", "store-per-thread"])
+def test_concurrent_overlapping_bookings(tmp_path: Path, shared: bool) -> None:
+    """Fifty threads booking overlapping lengths of two people's time book one per window each.
+
+    Each person has five one-hour windows; in each, five threads try to book 40 minutes
+    starting 0, 5, ..., 20 minutes in: any two of a window overlap, no two windows do.
+    """
+    path, windows = tmp_path / "s.db", [SLOT + timedelta(hours=h) for h in range(5)]
+    attempts = [
+        booking(window + timedelta(minutes=5 * i), 40, staff=person, key=f"{person}{h}.{i}")
+        for person in ("ana", "ben")
+        for h, window in enumerate(windows)
+        for i in range(5)
+    ]
+    booked = race(path, attempts, shared=shared)
+    assert sorted((a.staff, a.start.hour) for a in booked) == [
+        (person, window.hour) for person in ("ana", "ben") for window in windows
+    ]
+    with SqliteStore(path) as store:
+        taken = store.busy(SLOT, SLOT + timedelta(hours=5))
+    assert sorted((b.staff, b.start, b.until) for b in taken) == sorted(
+        (a.staff, a.start, a.end) for a in booked
+    )
 
 
 def test_data_persists_across_reopen(tmp_path: Path) -> None:
@@ -205,7 +277,7 @@ def test_unknown_references_refused_without_writing(tmp_path: Path) -> None:
     with SqliteStore(tmp_path / "s.db") as store:
         with pytest.raises(ValueError):
             store.book(user_id="ghost", start=SLOT, duration_min=30, idempotency_key="k")
-        assert store.booked_starts(SLOT, SLOT + timedelta(hours=1)) == set()
+        assert store.busy(SLOT, SLOT + timedelta(hours=1)) == []
         line = TranscriptLine(0, "caller", "hi", SLOT)
         with pytest.raises(ValueError):
             store.append_turn(conversation_id="ghost", lines=[line])
