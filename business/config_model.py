@@ -39,6 +39,11 @@ def _text(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
+def _one_or_many(value: Any) -> Any:
+    """Take `staff: Sam` as `staff: [Sam]`: one item needs no list."""
+    return [value] if isinstance(value, str) else value
+
+
 def _slug(value: str) -> str:
     if not _SLUG.match(value):
         raise ValueError(
@@ -84,7 +89,11 @@ Days = Annotated[str, BeforeValidator(_text), AfterValidator(_days)]
 WindowText = Annotated[str, BeforeValidator(_window)]
 Hours = dict[Days, WindowText]
 """{"mon-fri": "09:00-17:00", "sat": "10:00-14:00"}: a day not named is closed."""
-Dates = list[Annotated[tuple[date, ...], BeforeValidator(_run_of_days)]]
+Dates = Annotated[
+    list[Annotated[tuple[date, ...], BeforeValidator(_run_of_days)]],
+    BeforeValidator(_one_or_many),
+]
+Names = Annotated[list[Text], BeforeValidator(_one_or_many)]
 Minutes = Annotated[int, Field(gt=0, le=24 * 60)]
 
 
@@ -135,8 +144,8 @@ class ServiceEntry(_Entry):
     duration: Minutes
     buffer: Annotated[int, Field(ge=0, le=24 * 60)] = 0
     price: Annotated[float, Field(ge=0)] | None = None
-    staff: list[Text] | None = None
-    aliases: list[Text] = []
+    staff: Names | None = None
+    aliases: Names = []
 
 
 class StaffEntry(_Entry):
@@ -147,13 +156,13 @@ class StaffEntry(_Entry):
     hours: Hours | None = None
     days_off: Dates = []
     kind: Literal["person", "room"] = "person"
-    aliases: list[Text] = []
+    aliases: Names = []
 
 
 class BusinessFile(_Entry):
     """The whole file; keys left out take the defaults of `BusinessCalendar`."""
 
-    name: str = ""
+    name: Text = ""
     timezone: Text
     hours: Hours
     slot_minutes: Minutes = 30
