@@ -139,6 +139,21 @@ def test_yaml_11_surprises_do_not_reach_the_calendar() -> None:
     assert cal.hours[0] == (time(9), time(17))
 
 
+def test_one_item_needs_no_list_and_a_state_may_be_named() -> None:
+    """`staff: Maria`, `days_off: 2026-12-01 to 2026-12-03` and `subdivision: California` do."""
+    cal = parse_business(
+        "timezone: America/Los_Angeles\nhours: {mon-fri: 09:00-17:00}\nclosures: 2026-12-25\n"
+        "holidays: {country: us, subdivision: California}\n"
+        "services:\n  - name: cut\n    duration: 30\n    staff: Maria\n    aliases: trim\n"
+        "staff:\n  - name: Maria\n    days_off: 2026-12-01 to 2026-12-03\n",
+        source="b.yaml",
+    )
+    assert cal.closures == {date(2026, 12, 25)}
+    assert (cal.holiday_country, cal.holiday_subdivision) == ("US", "CA")
+    assert cal.services[0].staff == ("maria",) and cal.services[0].aliases == ("trim",)
+    assert cal.staff[0].days_off == {date(2026, 12, d) for d in (1, 2, 3)}
+
+
 BASE = 'timezone: America/New_York\nhours:\n  mon-fri: "09:00-17:00"\n'
 """Three valid lines; each case below adds to it from line 4."""
 
