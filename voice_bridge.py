@@ -44,6 +44,7 @@ from booking.compose import Receptionist, SharedReceptionist, open_configured
 from booking.databases import Database
 from booking.logs import configure_job as configure_logging
 from booking.settings import Settings, get_settings
+from business.config import BusinessFileError
 from graph.checkpointer import CheckpointsUnavailable
 from store.errors import StoreUnavailable
 from tokens.strength import WeakSecret
@@ -205,7 +206,7 @@ def main() -> None:
     try:
         if SERVING.intersection(sys.argv[1:2]):
             check_database()
-    except (WeakSecret, MissingExtra) as error:  # a setting to fix or an extra to install
+    except (WeakSecret, MissingExtra, BusinessFileError) as error:  # a setting or an extra
         raise SystemExit(f"voice_bridge.py: {error}") from None
     voice = get_voice_settings()
     server = build_server(voice)

@@ -78,10 +78,10 @@ def postgres_database(url: str | None) -> Iterator[str]:
         yield url
     finally:
         with psycopg.connect(url, autocommit=True) as c, c.transaction():
-            mine = "SELECT id FROM users WHERE phone_number LIKE %s"
+            mine = "SELECT id FROM users WHERE contact_number LIKE %s"
             like = (f"{PHONE_PREFIX}%",)
             c.execute(f"DELETE FROM appointments WHERE user_id IN ({mine})", like)
-            c.execute("DELETE FROM users WHERE phone_number LIKE %s", like)
+            c.execute("DELETE FROM users WHERE contact_number LIKE %s", like)
 
 
 def main(argv: list[str] | None = None) -> int:

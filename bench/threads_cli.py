@@ -46,7 +46,7 @@ SQLITE_FILL = """
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < :calls)
 INSERT INTO conversations (id, user_id, started_at, ended_at, outcome, summary)
 SELECT 'call-' || i,
-       (SELECT id FROM users WHERE phone_number = printf('+1212555%04d', i % 1000)),
+       (SELECT id FROM users WHERE contact_number = printf('+1212555%04d', i % 1000)),
        strftime('%Y-%m-%dT%H:%M:%S+00:00', '2026-11-25 18:00:00', printf('-%d minutes', i)),
        CASE WHEN i % 6 = 5 THEN NULL ELSE
        strftime('%Y-%m-%dT%H:%M:%S+00:00', '2026-11-25 18:02:00', printf('-%d minutes', i)) END,
@@ -62,12 +62,12 @@ FROM conversations c, conversation_turns t
 WHERE c.id LIKE 'call-%' AND t.conversation_id = 'template'
 """
 PG_FILL = """
-INSERT INTO users (phone_number, name)
+INSERT INTO users (contact_number, name)
 SELECT '+1212555' || lpad(i::text, 4, '0'), 'Caller ' || i FROM generate_series(0, 999) i
 ON CONFLICT DO NOTHING;
 INSERT INTO conversations (thread_id, user_id, started_at, ended_at, outcome, summary)
 SELECT 'call-' || i,
-       (SELECT id FROM users WHERE phone_number = '+1212555' || lpad(mod(i, 1000)::text, 4, '0')),
+       (SELECT id FROM users WHERE contact_number = '+1212555' || lpad(mod(i, 1000)::text, 4, '0')),
        timestamptz '2026-11-25 18:00:00+00' - i * interval '1 minute',
        CASE WHEN mod(i, 6) = 5 THEN NULL
             ELSE timestamptz '2026-11-25 18:02:00+00' - i * interval '1 minute' END,
@@ -94,7 +94,7 @@ def fill(backend: Database, calls: int) -> None:
 
     with sqlite3.connect(str(backend.sqlite_path)) as conn:
         conn.executemany(
-            "INSERT INTO users (id, phone_number, name, created_at) VALUES (?, ?, ?, ?)",
+            "INSERT INTO users (id, contact_number, name, created_at) VALUES (?, ?, ?, ?)",
             [
                 (f"user-{i}", f"+1212555{i:04d}", f"Caller {i}", "2026-11-01T00:00:00+00:00")
                 for i in range(1000)

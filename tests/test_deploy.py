@@ -403,3 +403,24 @@ def test_the_worker_without_livekit_fails_with_a_sentence(tmp_path: Path) -> Non
     assert "Traceback" not in done.stdout + done.stderr
     last = done.stderr.strip().splitlines()[-1]
     assert last.startswith("voice_bridge.py: ") and livekit in last, last
+
+
+def test_the_worker_with_a_broken_business_file_fails_with_its_line(tmp_path: Path) -> None:
+    """A business file with a mistake stops the worker before it registers: one sentence
+    naming the file's line, no traceback."""
+    broken = tmp_path / "business.yaml"
+    broken.write_text(
+        'timezone: America/Los_Angeles\nhours: {mon-fri: "09:00-17:00"}\nslot_minute: 30\n'
+    )
+    bin_ = Path(sys.executable).parent
+    env = {
+        "PATH": f"{bin_}{os.pathsep}{os.environ['PATH']}",
+        "HOME": str(tmp_path),
+        "BUSINESS_FILE": str(broken),
+        "BOOKING_DB": str(tmp_path / "booking.db"),
+    }
+    done = run([sys.executable, str(ROOT / "voice_bridge.py"), "start"], env=env, cwd=tmp_path)
+    assert done.returncode != 0
+    assert "Traceback" not in done.stdout + done.stderr
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith("voice_bridge.py: ") and "line 3" in last and "slot_minute" in last, last

@@ -44,4 +44,4 @@ def instant(text: str) -> datetime:
 
 def locale_of(settings: Settings) -> Locale:
     """Return how the analysts' views read numbers and days: the settings' region and zone."""
-    return Locale(region=settings.phone_region, timezone=settings.business_timezone)
+    return Locale(region=settings.phone_region, timezone=settings.calendar().timezone)
