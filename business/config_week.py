@@ -8,10 +8,11 @@ person's working window and the starts a booking of one service could take in it
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, time
 
 from business.calendar import BusinessCalendar, Service, Staff
 from business.config_hours import Window
+from business.slot_rules import slot_starts
 
 
 @dataclass(frozen=True)
@@ -44,13 +45,9 @@ def person_day(
         return PersonDay(day, None, off=_why_off(cal, person, day))
     if service is None:
         return PersonDay(day, window)
-    step, length = timedelta(minutes=cal.slot_minutes), timedelta(minutes=service.duration_min)
-    start, close = (datetime.combine(day, t) for t in window)
-    starts = []
-    while start + length <= close:
-        starts.append(start.time())
-        start += step
-    return PersonDay(day, window, tuple(starts))
+    # the very grid slot search offers from (a spring-forward gap included)
+    starts = tuple(s.time() for s in slot_starts(cal, day, person, service))
+    return PersonDay(day, window, starts)
 
 
 def _why_off(cal: BusinessCalendar, person: Staff, day: date) -> str:
