@@ -14,8 +14,14 @@ when the pool is short of them (a restart, an outage; `store.postgres.pool`). So
 the number of calls it runs: calls beyond it queue for a connection.
 
 On Postgres, `booking db migrate` (`Database.migrate`) makes the store's schema and the
-checkpoint tables; opening checks them (the voice worker refuses a database behind, other
-doors still create missing checkpoint tables).
+checkpoint tables, and adopts a database made with the original agent's SQL (its rows
+kept, their local dates and times read in the business timezone, callers' numbers
+rewritten as E.164 in PHONE_REGION where they can be); opening checks them (the voice
+worker refuses a database behind, other doors still create missing checkpoint tables).
+
+Every store is opened with the business timezone (`timezone`, from the calendar), in which
+it fills the appointments' local `date`, `time` and `slot` columns that the original
+schema's dashboards read.
 
 Postgres and Supabase are optional extras (`booking.extras`): their drivers are imported
 when chosen, so the core install runs on SQLite, and a missing one is a sentence.
@@ -25,7 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -39,6 +45,7 @@ from store.port import Store
 from store.sqlite import SqliteStore
 
 if TYPE_CHECKING:
+    from store.postgres.migrate import Migrated
     from store.postgres.pool import PoolTimeouts
 
 
@@ -56,6 +63,11 @@ class Database:
     """Connections each Postgres pool keeps open when idle (`DATABASE_POOL_MIN`)."""
     pool_max: int = 10
     """Connections each Postgres pool may hold (`DATABASE_POOL_MAX`)."""
+    timezone: str = "UTC"
+    """The business's IANA zone: the stored appointments' local date, time and slot."""
+    phone_region: str = "US"
+    """Where callers' numbers without a country code are from (`PHONE_REGION`), for
+    rewriting an original database's numbers as E.164 when it is migrated."""
 
     def __repr__(self) -> str:
         """Name the kind of database without any connection string or key."""
@@ -85,6 +97,8 @@ class Database:
             timeouts=timeouts,
             pool_min=settings.database_pool_min,
             pool_max=settings.database_pool_max,
+            timezone=settings.calendar().timezone,
+            phone_region=settings.phone_region,
         )
 
     @property
@@ -122,6 +136,7 @@ class Database:
 
             store = PostgresStore(
                 self.database_url,
+                timezone=self.timezone,
                 timeouts=self.timeouts,
                 min_size=self.pool_min,
                 max_size=self.pool_max,
@@ -130,9 +145,9 @@ class Database:
             with needs("supabase", "SUPABASE_URL (the Supabase API)"):
                 from store.supabase import SupabaseStore  # noqa: PLC0415 (above)
 
-            store = SupabaseStore(self.supabase_url, self.supabase_key)
+            store = SupabaseStore(self.supabase_url, self.supabase_key, timezone=self.timezone)
         else:
-            store = SqliteStore(self.sqlite_path)
+            store = SqliteStore(self.sqlite_path, timezone=self.timezone)
         try:
             yield store
         finally:
@@ -162,21 +177,22 @@ class Database:
             with sqlite_checkpointer(self.sqlite_path) as sqlite_saver:
                 yield sqlite_saver
 
-    def migrate(self) -> list[str]:
+    def migrate(self) -> Migrated | None:
         """Bring Postgres up to date (the store's migrations, the checkpoint tables); say what.
 
-        The checkpoint tables are LangGraph's (`PostgresSaver.setup()`). SQLite needs none.
+        The checkpoint tables are LangGraph's (`PostgresSaver.setup()`), and count as one
+        more version applied. SQLite needs none: None.
         """
         if not self.database_url:
-            return []
+            return None
         with needs("postgres", "booking db migrate"):
             from graph.postgres_checkpointer import migrate_checkpoints  # noqa: PLC0415
             from store.postgres.migrate import migrate  # noqa: PLC0415
 
-        applied = migrate(self.database_url)
+        done = migrate(self.database_url, timezone=self.timezone, region=self.phone_region)
         if migrate_checkpoints(self.database_url, timeouts=self.timeouts):
-            applied.append("checkpoint tables")
-        return applied
+            done = replace(done, applied=(*done.applied, "checkpoint tables"))
+        return done
 
     def pending_migrations(self) -> list[str]:
         """Return what `booking db migrate` would apply (none on SQLite), changing nothing.

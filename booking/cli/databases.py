@@ -49,17 +49,30 @@ def prune_command(args: argparse.Namespace, settings: Settings) -> int:
 def run_migrate(database: Database) -> int:
     """Apply pending Postgres migrations and set up the checkpoint tables (safe to run twice).
 
-    SQLite needs none: the file creates its schema when it opens.
+    SQLite needs none: the file creates its schema when it opens. What an original
+    database's adoption changed, or could not, is said after the versions applied.
     """
-    if database.database_url is None:
+    done = database.migrate()
+    if done is None:
         print(
             "No DATABASE_URL: the SQLite store creates its schema when it opens; nothing to do."
             " For a Supabase project, run this with its direct connection string as DATABASE_URL.",
             file=sys.stderr,
         )
         return 0
-    applied = database.migrate()
-    print(f"applied: {', '.join(applied)}" if applied else "schema is up to date")
+    print(f"applied: {', '.join(done.applied)}" if done.applied else "schema is up to date")
+    if done.numbers_rewritten:
+        print(f"caller numbers rewritten as E.164: {done.numbers_rewritten}")
+    if done.numbers_kept:
+        print(
+            f"caller numbers kept as they were, not E.164 (unreadable in PHONE_REGION, or"
+            f" another caller's): {done.numbers_kept}; callers are found by E.164 numbers only"
+        )
+    if done.overlaps_flagged:
+        print(
+            f"overlapping bookings flagged legacy_overlap (kept booked, the later-made of"
+            f" each overlap): {done.overlaps_flagged}"
+        )
     return 0
 
 

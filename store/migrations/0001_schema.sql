@@ -1,18 +1,20 @@
 -- The original agent's schema (users, appointments, conversations; uuid keys) plus what
 -- integrity needs. Safe to run twice: every statement is IF NOT EXISTS or replaceable.
+-- A database made with the original SQL has these tables already: 0000 gave them the
+-- columns this file indexes and references. 0006 brings every path to one shape.
 
 CREATE TABLE IF NOT EXISTS users (
-    id           uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-    phone_number text NOT NULL UNIQUE CHECK (phone_number ~ '^\+[1-9][0-9]{1,14}$'),
-    name         text,
-    created_at   timestamptz NOT NULL DEFAULT now(),
-    updated_at   timestamptz NOT NULL DEFAULT now()
+    id             uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    contact_number text NOT NULL UNIQUE CHECK (contact_number ~ '^\+[1-9][0-9]{1,14}$'),
+    name           text,
+    created_at     timestamptz NOT NULL DEFAULT now(),
+    updated_at     timestamptz NOT NULL DEFAULT now()
 );
 
 CREATE TABLE IF NOT EXISTS appointments (
     id               uuid PRIMARY KEY DEFAULT gen_random_uuid(),
     user_id          uuid NOT NULL REFERENCES users (id),
-    date             date NOT NULL,          -- the original columns, in UTC
+    date             date NOT NULL,          -- the original columns (local since 0006)
     time             time NOT NULL,
     start_at         timestamptz NOT NULL,   -- the unambiguous instant
     duration_min     integer NOT NULL CHECK (duration_min > 0),
@@ -26,9 +28,9 @@ CREATE TABLE IF NOT EXISTS appointments (
     updated_at       timestamptz NOT NULL DEFAULT now()
 );
 
--- The database itself refuses a second booking of a slot (never check-then-insert).
-CREATE UNIQUE INDEX IF NOT EXISTS appointments_one_booking_per_slot
-    ON appointments (start_at) WHERE status = 'booked';
+-- The database itself refuses a double booking (never check-then-insert): since 0006 an
+-- exclusion constraint per person; a database that ran this file before had a unique index
+-- on the start of booked rows here, which 0006 drops.
 CREATE INDEX IF NOT EXISTS appointments_by_user_start ON appointments (user_id, start_at);
 
 CREATE TABLE IF NOT EXISTS conversations (

@@ -39,11 +39,11 @@ BEGIN
        AND EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'auth') THEN
         DROP POLICY IF EXISTS users_read_own ON users;
         CREATE POLICY users_read_own ON users FOR SELECT TO authenticated
-            USING (phone_number = '+' || ltrim(auth.jwt() ->> 'phone', '+'));
+            USING (contact_number = '+' || ltrim(auth.jwt() ->> 'phone', '+'));
         DROP POLICY IF EXISTS appointments_read_own ON appointments;
         CREATE POLICY appointments_read_own ON appointments FOR SELECT TO authenticated
             USING (user_id IN (SELECT id FROM users
-                               WHERE phone_number = '+' || ltrim(auth.jwt() ->> 'phone', '+')));
+                               WHERE contact_number = '+' || ltrim(auth.jwt() ->> 'phone', '+')));
     END IF;
 END
 $$;

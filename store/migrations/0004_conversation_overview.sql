@@ -6,7 +6,7 @@ CREATE INDEX IF NOT EXISTS conversations_by_start ON conversations (started_at);
 -- security_invoker: the view reads with the caller's rights, so row-level security on
 -- the tables below applies to it as well (a plain view would read as its owner).
 CREATE OR REPLACE VIEW conversation_overview WITH (security_invoker = true) AS
-SELECT c.thread_id, c.started_at, c.ended_at, c.outcome, u.phone_number,
+SELECT c.thread_id, c.started_at, c.ended_at, c.outcome, u.contact_number,
        (SELECT count(*) FROM conversation_turns t
          WHERE t.thread_id = c.thread_id AND t.role = 'caller')::integer AS caller_turns,
        (SELECT max(t.at) FROM conversation_turns t WHERE t.thread_id = c.thread_id) AS last_at

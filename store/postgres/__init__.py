@@ -1,13 +1,14 @@
 """Postgres backend of the `Store` port: psycopg 3 on a checked connection pool.
 
-Integrity lives in the database (`store/migrations`, applied by `migrate.py`): the partial
-unique index refuses a double booking, and booking, cancelling and moving are each one
-call of a SQL function, as in the Supabase store. `connection` owns the pool (`pool`, which
-the Postgres checkpoints share) and the schema check; `callers`, `appointments` and `calls`
-hold one role of the port each, and `rows` maps columns to domain values and driver
-errors to `store.errors`.
+Integrity lives in the database (`store/migrations`, applied by `migrate.py`): an exclusion
+constraint keeps each person to one booking at a time, and booking, cancelling, moving and
+closing are each one call of a SQL function, as in the Supabase store. `connection` owns
+the pool (`pool`, which the Postgres checkpoints share), the schema check and the business
+timezone; `callers`, `appointments`, `admin` and `calls` hold one role of the port each,
+and `rows` maps columns to domain values and driver errors to `store.errors`.
 """
 
+from store.postgres.admin import PostgresAppointmentAdmin
 from store.postgres.appointments import PostgresAppointmentBook
 from store.postgres.callers import PostgresCallers
 from store.postgres.calls import PostgresCallLog, PostgresCallQueries
@@ -15,5 +16,11 @@ from store.postgres.calls import PostgresCallLog, PostgresCallQueries
 __all__ = ["PostgresStore"]
 
 
-class PostgresStore(PostgresCallers, PostgresAppointmentBook, PostgresCallLog, PostgresCallQueries):
+class PostgresStore(
+    PostgresCallers,
+    PostgresAppointmentBook,
+    PostgresAppointmentAdmin,
+    PostgresCallLog,
+    PostgresCallQueries,
+):
     """A `Store` on a Postgres database, safe to share between threads (one pool)."""

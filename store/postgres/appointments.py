@@ -1,22 +1,24 @@
 """The Postgres store's appointment book: reads here, writes through the SQL functions.
 
 Booking, cancelling and moving each call one function of
-`migrations/0002_write_functions.sql` (one statement, so one transaction): the partial
-unique index, the idempotency keys and the release-and-take of a move are enforced in the
-database, identically for this store and the Supabase one, with no check-then-insert in
-Python. Their SQLSTATEs become domain errors in `rows.translated`.
+`migrations/0006_services_and_staff.sql` (one statement, so one transaction): the
+exclusion constraint that keeps each person to one booking at a time, the idempotency keys
+and the release-and-take of a move are enforced in the database, identically for this
+store and the Supabase one, with no check-then-insert in Python. The functions fill the
+rows' local date, time and slot in the store's timezone. Their SQLSTATEs become domain
+errors in `rows.translated`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Unpack
 
-from psycopg.rows import DictRow
 from typing_extensions import override
 
 from store.instants import aware
-from store.models import Appointment
+from store.models import MAIN, Appointment, Busy
 from store.port import AppointmentBook, Booking, Move
 from store.postgres import rows
 from store.postgres.connection import PostgresConnection
@@ -26,26 +28,44 @@ class PostgresAppointmentBook(PostgresConnection, AppointmentBook):
     """`AppointmentBook` on the Postgres database."""
 
     @override
-    def booked_starts(self, start: datetime, end: datetime) -> set[datetime]:
+    def busy(
+        self, start: datetime, end: datetime, *, staff: Collection[str] | None = None
+    ) -> list[Busy]:
+        # blocked_until > start first: its index reaches only time still running at `start`
+        sql = (
+            "SELECT staff, start_at, blocked_until FROM appointments WHERE status = 'booked'"
+            " AND blocked_until > %s AND start_at < %s"
+        )
+        args: list[object] = [aware(start), aware(end)]
+        if staff is not None:
+            sql += " AND staff = ANY(%s)"
+            args.append([staff] if isinstance(staff, str) else list(staff))
         with self._conn() as c:
-            found = c.execute(
-                "SELECT start_at FROM appointments"
-                " WHERE status = 'booked' AND start_at >= %s AND start_at < %s",
-                (aware(start), aware(end)),
-            ).fetchall()
-        return {rows.dt(r["start_at"]) for r in found}
+            found = c.execute(f"{sql} ORDER BY start_at, staff", args).fetchall()
+        return [rows.busy(r) for r in found]
+
+    def booked_starts(self, start: datetime, end: datetime) -> set[datetime]:
+        """Return the starts of booked appointments in [start, end) (slot search before `busy`)."""
+        return {b.start for b in self.busy(start, end) if b.start >= aware(start)}
 
     @override
     def book(self, **booking: Unpack[Booking]) -> Appointment:
         # The function drops sub-second parts of the start, as the SQLite store does.
-        return self._call(
-            "SELECT * FROM book_appointment(%s::uuid, %s::timestamptz, %s::integer, %s, %s)",
+        return self._appointment(
+            "SELECT * FROM book_appointment(p_user_id => %s::uuid,"
+            " p_start => %s::timestamptz, p_duration_min => %s::integer, p_key => %s,"
+            " p_timezone => %s, p_notes => %s, p_service => %s, p_staff => %s,"
+            " p_buffer_min => %s::integer)",
             (
                 rows.key(booking["user_id"]),
                 aware(booking["start"]),
                 booking["duration_min"],
                 booking["idempotency_key"],
+                self._timezone,
                 booking.get("notes"),
+                booking.get("service"),
+                booking.get("staff", MAIN),
+                booking.get("buffer_min", 0),
             ),
         )
 
@@ -64,28 +84,29 @@ class PostgresAppointmentBook(PostgresConnection, AppointmentBook):
 
     @override
     def cancel(self, *, user_id: str, appointment_id: str, idempotency_key: str) -> Appointment:
-        return self._call(
+        return self._appointment(
             "SELECT * FROM cancel_appointment(%s::uuid, %s::uuid, %s)",
             (rows.key(user_id), rows.key(appointment_id), idempotency_key),
         )
 
     @override
     def reschedule(self, **move: Unpack[Move]) -> Appointment:
-        # One statement: a taken slot fails all of it, so the old appointment stays booked.
-        return self._call(
-            "SELECT * FROM reschedule_appointment(%s::uuid, %s::uuid, %s::timestamptz, %s)",
+        # One statement: a taken time fails all of it, so the old appointment stays booked.
+        return self._appointment(
+            "SELECT * FROM reschedule_appointment(p_user_id => %s::uuid,"
+            " p_appointment_id => %s::uuid, p_new_start => %s::timestamptz, p_key => %s,"
+            " p_timezone => %s, p_staff => %s, p_duration_min => %s::integer,"
+            " p_buffer_min => %s::integer, p_service => %s, p_set_service => %s)",
             (
                 rows.key(move["user_id"]),
                 rows.key(move["appointment_id"]),
                 aware(move["new_start"]),
                 move["idempotency_key"],
+                self._timezone,
+                move.get("staff"),
+                move.get("duration_min"),
+                move.get("buffer_min"),
+                move.get("service"),
+                "service" in move,
             ),
         )
-
-    def _call(self, call: str, args: tuple[object, ...]) -> Appointment:
-        """Run one write function and return the appointment row it answers with."""
-        with self._conn() as c:
-            row: DictRow | None = c.execute(call, args).fetchone()
-        if row is None:  # pragma: no cover - every path of those functions returns or raises
-            raise RuntimeError("a write function returned no row")
-        return rows.appointment(row)

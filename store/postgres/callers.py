@@ -16,7 +16,7 @@ from store.port import Callers
 from store.postgres import rows
 from store.postgres.connection import PostgresConnection
 
-_BY_PHONE = "SELECT * FROM users WHERE phone_number = %s"
+_BY_PHONE = "SELECT * FROM users WHERE contact_number = %s"
 
 
 class PostgresCallers(PostgresConnection, Callers):
@@ -33,8 +33,8 @@ class PostgresCallers(PostgresConnection, Callers):
         e164(phone)
         with self._conn() as c:
             made = c.execute(
-                "INSERT INTO users (phone_number, name) VALUES (%s, %s)"
-                " ON CONFLICT (phone_number) DO NOTHING RETURNING *",
+                "INSERT INTO users (contact_number, name) VALUES (%s, %s)"
+                " ON CONFLICT (contact_number) DO NOTHING RETURNING *",
                 (phone, name),
             ).fetchone()
             # DO NOTHING returns no row for an existing number; a fresh statement sees that

@@ -136,7 +136,7 @@ class PostgresCallQueries(PostgresConnection, CallQueries):
                 " AND (%(before)s::timestamptz IS NULL OR started_at < %(before)s)"
                 " AND (%(outcome)s::text IS NULL OR outcome = %(outcome)s)"
                 " AND (NOT %(open_only)s OR ended_at IS NULL)"
-                " AND (%(phone)s::text IS NULL OR phone_number = %(phone)s)"
+                " AND (%(phone)s::text IS NULL OR contact_number = %(phone)s)"
                 " ORDER BY started_at DESC, thread_id LIMIT %(limit)s",
                 {
                     "since": None if since is None else aware(since),
@@ -154,7 +154,7 @@ class PostgresCallQueries(PostgresConnection, CallQueries):
                 ended_at=_maybe_dt(r["ended_at"]),
                 last_at=_maybe_dt(r["last_at"]),
                 outcome=r["outcome"],
-                phone=r["phone_number"],
+                phone=r["contact_number"],
                 caller_turns=r["caller_turns"],
             )
             for r in found

@@ -1,7 +1,7 @@
 """Row mapping for the Postgres store: columns ↔ domain values, and driver-error translation.
 
-The SQL functions of `migrations/0002_write_functions.sql` signal domain errors with their
-own SQLSTATEs; `translated` is the one place those (and driver failures) become
+The SQL functions of `migrations/0006_services_and_staff.sql` signal domain errors with
+their own SQLSTATEs; `translated` is the one place those (and driver failures) become
 `store.errors`.
 """
 
@@ -18,14 +18,24 @@ import psycopg
 from psycopg import errors as pgerr
 from psycopg.conninfo import conninfo_to_dict
 
-from store.errors import SQLSTATE_ERRORS, StoreUnavailable, WriteUnknown
-from store.models import Appointment, TranscriptLine, User
+from store.errors import (
+    SQLSTATE_ERRORS,
+    SlotUnavailable,
+    StoreError,
+    StoreUnavailable,
+    WriteUnknown,
+)
+from store.models import Appointment, Busy, TranscriptLine, User
 
 Row = dict[str, Any]
 
 APPT = (
-    "SELECT id, user_id, start_at, duration_min, status, notes, rescheduled_from FROM appointments"
+    "SELECT id, user_id, start_at, duration_min, status, notes, rescheduled_from, service,"
+    " staff, buffer_min FROM appointments"
 )
+ERRORS: dict[str, type[StoreError]] = SQLSTATE_ERRORS | {"23P01": SlotUnavailable}
+"""The SQLSTATEs the write functions raise on purpose; 23P01 (exclusion_violation) is the
+person's time taken, which the functions raise since 0006 where 0002's raised 23505."""
 NO_ROW = "00000000-0000-0000-0000-000000000000"
 """Stands in for an id that is not a uuid: gen_random_uuid() never makes it, so such an id
 behaves exactly like an unknown one (the SQLite store, with text ids, just finds nothing)."""
@@ -50,7 +60,7 @@ def key(value: str) -> str:
 
 def user(row: Row) -> User:
     """Build a User from a users row."""
-    return User(str(row["id"]), row["phone_number"], row["name"], dt(row["created_at"]))
+    return User(str(row["id"]), row["contact_number"], row["name"], dt(row["created_at"]))
 
 
 def appointment(row: Row) -> Appointment:
@@ -64,7 +74,15 @@ def appointment(row: Row) -> Appointment:
         status=row["status"],
         notes=row["notes"],
         rescheduled_from=None if moved is None else str(moved),
+        service=row["service"],
+        staff=row["staff"],
+        buffer_min=row["buffer_min"],
     )
+
+
+def busy(row: Row) -> Busy:
+    """Build a Busy from a booked row's staff, start_at and blocked_until."""
+    return Busy(row["staff"], dt(row["start_at"]), dt(row["blocked_until"]))
 
 
 def line(row: Row) -> TranscriptLine:
@@ -95,8 +113,8 @@ def translated(conninfo: str) -> Iterator[None]:
         yield
     except psycopg.Error as exc:
         state = exc.sqlstate or ""
-        if state in SQLSTATE_ERRORS:
-            raise SQLSTATE_ERRORS[state](exc.diag.message_primary or str(exc)) from None
+        if state in ERRORS:
+            raise ERRORS[state](exc.diag.message_primary or str(exc)) from None
         if state in _NO_SCHEMA:
             raise StoreUnavailable(f"{MIGRATE_HINT} ({exc.diag.message_primary})") from None
         if isinstance(exc, pgerr.IntegrityError | pgerr.DataError):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 from postgrest import SyncRPCFilterRequestBuilder, SyncSelectRequestBuilder
@@ -55,17 +56,21 @@ class SupabaseApi(Closing):
         url: str,
         key: str,
         *,
+        timezone: str = "UTC",
         client: Client | None = None,
         timeout: float = 5.0,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         """Connect with `url` and a service-role `key`, or use `client` as given.
 
-        Without a `client` the store builds one with `connect` (a `transport`, if given,
+        `timezone` is the business's IANA zone, in which the write functions fill the rows'
+        local date, time and slot (an unknown one raises ZoneInfoNotFoundError). Without a
+        `client` the store builds one with `connect` (a `transport`, if given,
         carries its HTTP) and closes it in `close`. A `client` passed in keeps its own
         HTTP session and timeout, and this store never closes it.
         """
-        self._key = key
+        ZoneInfo(timezone)  # an unknown zone fails here, not at the first booking
+        self._key, self._timezone = key, timezone
         self._own: httpx.Client | None = None
         if client is None:
             client, self._own = connect(url, key, timeout=timeout, transport=transport)
@@ -92,6 +97,10 @@ class SupabaseApi(Closing):
 
     def _rpc(self, fn: str, params: dict[str, Any]) -> Appointment:
         """Call one of the write functions and return the appointment it answers with."""
+        return rows.appointment(rows.record(self._call(fn, params)))
+
+    def _call(self, fn: str, params: dict[str, Any]) -> object:
+        """Call a SQL function and return its decoded JSON answer."""
         call: SyncRPCFilterRequestBuilder = self._db.rpc(fn, params)
         with rows.translated(self._key):
-            return rows.appointment(rows.record(call.retry(False).execute().data))
+            return call.retry(False).execute().data

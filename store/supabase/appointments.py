@@ -1,13 +1,16 @@
 """The Supabase store's appointment book: reads through the table API, writes through rpc().
 
 Every write that must be atomic (book, cancel, reschedule) is one call of a SQL function
-from `migrations/0002_write_functions.sql`, so the partial unique index and the functions'
-own transactions refuse a double booking or half a move; nothing here checks-then-writes.
-Ids that are not uuids are refused before any request, as the id columns would refuse them.
+from `migrations/0006_services_and_staff.sql` (cancel's from 0002), so the exclusion
+constraint and the functions' own transactions refuse a double booking or half a move;
+nothing here checks-then-writes. The functions fill the rows' local date, time and slot in
+the store's timezone. Ids that are not uuids are refused before any request, as the id
+columns would refuse them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Unpack
 
@@ -16,7 +19,7 @@ from typing_extensions import override
 
 from store.errors import AppointmentNotFound
 from store.instants import slot, utc
-from store.models import Appointment
+from store.models import MAIN, Appointment, Busy
 from store.port import AppointmentBook, Booking, Move
 from store.supabase import rows
 from store.supabase.api import SupabaseApi
@@ -26,19 +29,26 @@ class SupabaseAppointmentBook(SupabaseApi, AppointmentBook):
     """`AppointmentBook` through the Supabase API."""
 
     @override
-    def booked_starts(self, start: datetime, end: datetime) -> set[datetime]:
+    def busy(
+        self, start: datetime, end: datetime, *, staff: Collection[str] | None = None
+    ) -> list[Busy]:
         lo, hi = utc(start), utc(end)
-        found = self._all(
-            lambda: (
-                self._db.table("appointments")
-                .select("start_at")
-                .eq("status", "booked")
-                .gte("start_at", lo)
-                .lt("start_at", hi)
-                .order("start_at")
-            )
-        )
-        return {rows.dt(r["start_at"]) for r in found}
+        people = None if staff is None else [staff] if isinstance(staff, str) else list(staff)
+        if people == []:
+            return []
+
+        def query() -> SyncSelectRequestBuilder:
+            q = self._db.table("appointments").select(rows.BUSY_COLS).eq("status", "booked")
+            q = q.gt("blocked_until", lo).lt("start_at", hi)
+            if people is not None:
+                q = q.in_("staff", people)
+            return q.order("start_at").order("staff")
+
+        return [rows.busy(r) for r in self._all(query)]
+
+    def booked_starts(self, start: datetime, end: datetime) -> set[datetime]:
+        """Return the starts of booked appointments in [start, end) (slot search before `busy`)."""
+        return {b.start for b in self.busy(start, end) if b.start >= start}
 
     @override
     def book(self, **booking: Unpack[Booking]) -> Appointment:
@@ -52,7 +62,11 @@ class SupabaseAppointmentBook(SupabaseApi, AppointmentBook):
                 "p_start": start_at,
                 "p_duration_min": booking["duration_min"],
                 "p_key": booking["idempotency_key"],
+                "p_timezone": self._timezone,
                 "p_notes": booking.get("notes"),
+                "p_service": booking.get("service"),
+                "p_staff": booking.get("staff", MAIN),
+                "p_buffer_min": booking.get("buffer_min", 0),
             },
         )
 
@@ -88,6 +102,7 @@ class SupabaseAppointmentBook(SupabaseApi, AppointmentBook):
         user_id, appointment_id = move["user_id"], move["appointment_id"]
         if rows.as_uuid(user_id) is None or rows.as_uuid(appointment_id) is None:
             raise AppointmentNotFound(f"no appointment {appointment_id!r} for this caller")
+        # What the move leaves out (None) stays the old appointment's.
         return self._rpc(
             "reschedule_appointment",
             {
@@ -95,5 +110,11 @@ class SupabaseAppointmentBook(SupabaseApi, AppointmentBook):
                 "p_appointment_id": appointment_id,
                 "p_new_start": new_at,
                 "p_key": move["idempotency_key"],
+                "p_timezone": self._timezone,
+                "p_staff": move.get("staff"),
+                "p_duration_min": move.get("duration_min"),
+                "p_buffer_min": move.get("buffer_min"),
+                "p_service": move.get("service"),
+                "p_set_service": "service" in move,
             },
         )

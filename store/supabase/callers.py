@@ -22,13 +22,13 @@ class SupabaseCallers(SupabaseApi, Callers):
     @override
     def find_user_by_phone(self, phone: str) -> User | None:
         users = self._db.table("users")
-        found = self._rows(users.select(rows.USER_COLS).eq("phone_number", phone))
+        found = self._rows(users.select(rows.USER_COLS).eq("contact_number", phone))
         return rows.user(found[0]) if found else None
 
     @override
     def create_user(self, *, phone: str, name: str | None = None) -> User:
         e164(phone)
-        insert = self._db.table("users").insert({"phone_number": phone, "name": name})
+        insert = self._db.table("users").insert({"contact_number": phone, "name": name})
         with rows.translated(self._key):
             try:
                 made = rows.rows(insert.retry(False).execute().data)

@@ -133,7 +133,7 @@ class SupabaseCallQueries(SupabaseApi, CallQueries):
             if where.get("open_only"):
                 found = found.is_("ended_at", "null")
             if phone is not None:
-                found = found.eq("phone_number", phone)
+                found = found.eq("contact_number", phone)
             return found.order("started_at", desc=True).order("thread_id")
 
         if limit is None:

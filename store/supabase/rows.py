@@ -17,18 +17,31 @@ from typing import Any
 import httpx
 from postgrest import APIError
 
-from store.errors import SQLSTATE_ERRORS, StoreUnavailable, WriteUnknown
+from store.errors import (
+    SQLSTATE_ERRORS,
+    SlotUnavailable,
+    StoreError,
+    StoreUnavailable,
+    WriteUnknown,
+)
 from store.instants import parse, utc
-from store.models import Appointment, CallOverview, CallRecord, TranscriptLine, User
+from store.models import Appointment, Busy, CallOverview, CallRecord, TranscriptLine, User
 
-USER_COLS = "id,phone_number,name,created_at"
-APPT_COLS = "id,user_id,start_at,duration_min,status,notes,rescheduled_from"
+USER_COLS = "id,contact_number,name,created_at"
+APPT_COLS = (
+    "id,user_id,start_at,duration_min,status,notes,rescheduled_from,service,staff,buffer_min"
+)
+BUSY_COLS = "staff,start_at,blocked_until"
 TURN_COLS = "idx,role,text,at,interrupted"
-OVERVIEW_COLS = "thread_id,started_at,ended_at,outcome,phone_number,caller_turns,last_at"
+OVERVIEW_COLS = "thread_id,started_at,ended_at,outcome,contact_number,caller_turns,last_at"
 CONV_COLS = (
     "thread_id,user_id,started_at,ended_at,outcome,summary,appointments_discussed,"
     "preferences_mentioned,transcript,cost_breakdown"
 )
+
+ERRORS: dict[str, type[StoreError]] = SQLSTATE_ERRORS | {"23P01": SlotUnavailable}
+"""The SQLSTATEs the write functions raise on purpose; 23P01 (exclusion_violation) is the
+person's time taken, which the functions raise since migration 0006."""
 
 
 def dt(value: object) -> datetime:
@@ -66,7 +79,7 @@ def record(data: object) -> dict[str, Any]:
 
 def user(row: dict[str, Any]) -> User:
     """Build a User from a users row."""
-    return User(str(row["id"]), row["phone_number"], row["name"], dt(row["created_at"]))
+    return User(str(row["id"]), row["contact_number"], row["name"], dt(row["created_at"]))
 
 
 def appointment(row: dict[str, Any]) -> Appointment:
@@ -80,7 +93,15 @@ def appointment(row: dict[str, Any]) -> Appointment:
         status=row["status"],
         notes=row["notes"],
         rescheduled_from=None if moved is None else str(moved),
+        service=row["service"],
+        staff=row["staff"],
+        buffer_min=int(row["buffer_min"]),
     )
+
+
+def busy(row: dict[str, Any]) -> Busy:
+    """Build a Busy from a booked row's staff, start_at and blocked_until."""
+    return Busy(row["staff"], dt(row["start_at"]), dt(row["blocked_until"]))
 
 
 def line(row: dict[str, Any]) -> TranscriptLine:
@@ -128,7 +149,7 @@ def overview(row: dict[str, Any]) -> CallOverview:
         ended_at=None if ended is None else dt(ended),
         last_at=None if last is None else dt(last),
         outcome=row["outcome"],
-        phone=row["phone_number"],
+        phone=row["contact_number"],
         caller_turns=int(row["caller_turns"]),
     )
 
@@ -142,8 +163,8 @@ def from_api_error(exc: APIError, key: str) -> Exception:
     """Translate a PostgREST error payload into a domain error (or ValueError)."""
     code = exc.code or ""
     said = _scrub(f"{code or 'no code'}: {exc.message or 'no message'}", key)
-    if code in SQLSTATE_ERRORS:
-        return SQLSTATE_ERRORS[code](f"refused by the database ({said})")
+    if code in ERRORS:
+        return ERRORS[code](f"refused by the database ({said})")
     if code[:2] in ("22", "23"):
         # Bad data or a constraint the store does not map itself (an unknown user or
         # conversation, a failed CHECK): the caller's mistake, not an outage.

@@ -34,7 +34,7 @@ def test_migrate_creates_the_schema_and_is_safe_to_run_twice() -> None:
     with throwaway_database(migrated=False) as url:
         first = booking("db", "migrate", env={"DATABASE_URL": url})
         assert first.returncode == 0, first.stderr
-        assert first.stdout.startswith("applied: 0001_schema, 0002_write_functions")
+        assert first.stdout.startswith("applied: 0000_original_schema, 0001_schema, 0002_")
         second = booking("db", "migrate", env={"DATABASE_URL": url})
         assert (second.returncode, second.stdout.strip()) == (0, "schema is up to date")
         assert url.split("@")[0] not in first.stderr + second.stderr  # no credentials echoed

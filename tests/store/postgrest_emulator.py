@@ -4,14 +4,14 @@ It emulates only the part of PostgREST (as Supabase serves it under /rest/v1) th
 `store.supabase.SupabaseStore` uses, and refuses the rest with a PostgREST-style 400:
 
 - GET /rest/v1/<table>?select=a,b&col=<op>.<value>&order=a.asc,b.desc&limit=N&offset=N,
-  with the operators eq, neq, gt, gte, lt, lte and is (null/true/false);
+  with the operators eq, neq, gt, gte, lt, lte, is (null/true/false) and in.(a,"b c");
 - POST /rest/v1/<table> with a JSON object or array: a plain insert, or with
   Prefer resolution=ignore-duplicates / merge-duplicates (and ?on_conflict=a,b, default
   the primary key) an INSERT ... ON CONFLICT DO NOTHING / DO UPDATE; Prefer
   return=representation (201 and the rows, ?select= narrowing them) or return=minimal;
 - PATCH /rest/v1/<table>?<filters> with a JSON object, returning like POST (200 / 204);
 - POST /rest/v1/rpc/<function> with named arguments as a JSON object, answering the one
-  composite row the function returns as a JSON object.
+  composite row the function returns as a JSON object, a scalar as a bare JSON value.
 
 The SQL functions it calls are the real ones from store/migrations, run in the real
 database, and every request runs in its own transaction as PostgREST's does, so the
@@ -38,13 +38,15 @@ from psycopg.pq import TransactionStatus
 
 TABLES: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {
     "users": (
-        frozenset({"id", "phone_number", "name", "created_at", "updated_at"}),
+        frozenset({"id", "contact_number", "name", "created_at", "updated_at"}),
         ("id",),
     ),
     "appointments": (
         frozenset(
-            {"id", "user_id", "date", "time", "start_at", "duration_min", "status", "notes"}
-            | {"idempotency_key", "cancel_key", "rescheduled_from", "created_at", "updated_at"}
+            {"id", "user_id", "date", "time", "slot", "start_at", "end_at", "blocked_until"}
+            | {"duration_min", "buffer_min", "service", "staff", "status", "notes"}
+            | {"idempotency_key", "cancel_key", "rescheduled_from", "legacy_overlap"}
+            | {"created_at", "updated_at"}
         ),
         ("id",),
     ),
@@ -62,7 +64,7 @@ TABLES: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {
     ),
     "identity_checks": (frozenset({"id", "user_id", "at", "passed"}), ("id",)),
     "conversation_overview": (  # a view: the adapter only reads it
-        frozenset({"thread_id", "started_at", "ended_at", "outcome", "phone_number"})
+        frozenset({"thread_id", "started_at", "ended_at", "outcome", "contact_number"})
         | {"caller_turns", "last_at"},
         ("thread_id",),
     ),
@@ -70,9 +72,17 @@ TABLES: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {
 """Table -> (columns, primary key): what the adapter may name."""
 
 FUNCTIONS: dict[str, frozenset[str]] = {
-    "book_appointment": frozenset({"p_user_id", "p_start", "p_duration_min", "p_key", "p_notes"}),
+    "book_appointment": frozenset(
+        {"p_user_id", "p_start", "p_duration_min", "p_key", "p_timezone", "p_notes"}
+        | {"p_service", "p_staff", "p_buffer_min"}
+    ),
     "cancel_appointment": frozenset({"p_user_id", "p_appointment_id", "p_key"}),
-    "reschedule_appointment": frozenset({"p_user_id", "p_appointment_id", "p_new_start", "p_key"}),
+    "reschedule_appointment": frozenset(
+        {"p_user_id", "p_appointment_id", "p_new_start", "p_key", "p_timezone"}
+        | {"p_staff", "p_duration_min", "p_buffer_min", "p_service", "p_set_service"}
+    ),
+    "close_appointment": frozenset({"p_appointment_id", "p_status", "p_now"}),
+    "complete_past": frozenset({"p_before"}),
 }
 """Function -> its parameter names: the rpc() calls the adapter may make."""
 
@@ -362,7 +372,7 @@ def _filters(params: httpx.QueryParams) -> list[tuple[str, str, str]]:
         if key in _RESERVED:
             continue
         op, dot, value = raw.partition(".")
-        if not dot or (op not in _OPS and op != "is"):
+        if not dot or (op not in _OPS and op not in ("is", "in")):
             raise Refused(400, "PGRST100", f'"failed to parse filter ({raw})"')
         found.append((key, op, value))
     return found
@@ -377,14 +387,39 @@ def _where(table: str, params: httpx.QueryParams) -> sql.Composable:
             if value not in _IS:
                 raise Refused(400, "PGRST100", f'"failed to parse filter (is.{value})"')
             conds.append(sql.SQL("{} IS {}").format(col, sql.SQL(_IS[value])))
+        elif op == "in":  # compared as text, as the values arrive
+            conds.append(sql.SQL("{}::text = ANY(%s)").format(col))
         else:
             conds.append(sql.SQL("{} {} %s").format(col, sql.SQL(_OPS[op])))
     return sql.SQL(" AND ").join(conds)
 
 
-def _filter_args(params: httpx.QueryParams) -> list[str]:
+def _filter_args(params: httpx.QueryParams) -> list[str | list[str]]:
     """Return the filter values to bind, in the order `_where` placed them."""
-    return [value for _, op, value in _filters(params) if op != "is"]
+    return [
+        _listed(value) if op == "in" else value for _, op, value in _filters(params) if op != "is"
+    ]
+
+
+def _listed(value: str) -> list[str]:
+    """Parse an in.() list: `(a,"b,c")`, double quotes around values with reserved characters
+    and backslashes escaping within them, as postgrest-py writes it."""
+    if not (value.startswith("(") and value.endswith(")")):
+        raise Refused(400, "PGRST100", f'"failed to parse filter (in.{value})"')
+    items: list[str] = []
+    word, quoted, escaped = "", False, False
+    for char in value[1:-1]:
+        if escaped:
+            word, escaped = word + char, False
+        elif char == "\\" and quoted:
+            escaped = True
+        elif char == '"':
+            quoted = not quoted
+        elif char == "," and not quoted:
+            items, word = [*items, word], ""
+        else:
+            word += char
+    return [*items, word] if value != "()" else []
 
 
 def _order(table: str, spec: str) -> sql.Composable:

@@ -14,6 +14,8 @@ URL = "http://supabase.test"
 KEY = "test-service-role-key"
 
 
-def open_store(database_url: str) -> SupabaseStore:
-    """Return a store over the migrated database at `database_url`; closing it frees all."""
-    return SupabaseStore(URL, KEY, transport=PostgrestEmulator(database_url, key=KEY))
+def open_store(database_url: str, *, timezone: str = "UTC") -> SupabaseStore:
+    """Return a store over the migrated database at `database_url`, in the business timezone
+    `timezone`; closing it frees all."""
+    emulator = PostgrestEmulator(database_url, key=KEY)
+    return SupabaseStore(URL, KEY, timezone=timezone, transport=emulator)

@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import suppress
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any, TypeVar
@@ -20,7 +21,7 @@ from store.models import Appointment, User
 from store.port import Store
 from store.postgres import PostgresStore
 from store.postgres import pool as pool_module
-from store.postgres.migrate import migrate, pending, versions
+from store.postgres.migrate import Migrated, migrate, pending, versions
 from tests.pg import throwaway_database
 from tests.store.stored import appointment, appointments
 
@@ -74,6 +75,19 @@ def users(store: Store, n: int) -> list[User]:
     return [store.create_user(phone=f"+1555100{i:04d}") for i in range(n)]
 
 
+def starts(store: Store, day: datetime, *, staff: str | None = None) -> list[datetime]:
+    """Return the starts of the booked appointments of the day from `day` on."""
+    people = None if staff is None else [staff]
+    return [b.start for b in store.busy(day, day + timedelta(days=1), staff=people)]
+
+
+def overlap(a: Appointment, b: Appointment) -> bool:
+    """Return True when two appointments of one person take some of the same time."""
+    return a.start < b.end + timedelta(minutes=b.buffer_min) and b.start < a.end + timedelta(
+        minutes=a.buffer_min
+    )
+
+
 # migrations ---------------------------------------------------------------------------
 
 
@@ -82,7 +96,7 @@ def test_store_satisfies_the_port(pg: PostgresStore) -> None:
     store: Store = pg
     user = store.create_user(phone="+15550000001")
     store.book(user_id=user.id, start=SLOT, duration_min=30, idempotency_key="k")
-    assert store.booked_starts(SLOT, SLOT + timedelta(minutes=1)) == {SLOT}
+    assert starts(store, SLOT) == [SLOT]
 
 
 def test_connections_give_up_on_a_silent_network(pg: PostgresStore) -> None:
@@ -95,23 +109,26 @@ def test_connections_give_up_on_a_silent_network(pg: PostgresStore) -> None:
 
 
 def test_migrations_apply_once_and_create_the_schema() -> None:
-    """A first migrate applies every file, a second applies none; tables, index, functions exist."""
+    """A first migrate applies every file, a second applies none; tables, constraint and
+    functions exist, one of each write function."""
     with throwaway_database(migrated=False) as url:
         assert pending(url) == versions()
-        assert migrate(url) == versions()
-        assert migrate(url) == []
+        assert migrate(url).applied == tuple(versions())
+        assert migrate(url) == Migrated()
         assert pending(url) == []
         with raw(url) as c:
             for table in ("users", "appointments", "conversations", "conversation_turns"):
                 assert c.execute("SELECT to_regclass(%s)", (table,)).fetchone() == (table,)
             ddl = c.execute(
-                "SELECT indexdef FROM pg_indexes WHERE indexname = %s",
-                ("appointments_one_booking_per_slot",),
+                "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = %s",
+                ("appointments_one_person_at_a_time",),
             ).fetchone()
             assert ddl is not None
-            assert "UNIQUE" in ddl[0] and "WHERE (status = 'booked'::text)" in ddl[0]
-            names = {r[0] for r in c.execute("SELECT proname FROM pg_proc")}
-            assert {"book_appointment", "cancel_appointment", "reschedule_appointment"} <= names
+            assert ddl[0].startswith("EXCLUDE USING gist (staff WITH =, tstzrange(start_at,")
+            assert "WHERE (((status = 'booked'::text) AND (NOT legacy_overlap)))" in ddl[0]
+            names = [r[0] for r in c.execute("SELECT proname FROM pg_proc")]
+            for name in ("book_appointment", "cancel_appointment", "reschedule_appointment"):
+                assert names.count(name) == 1, name
             recorded = [r[0] for r in c.execute("SELECT version FROM schema_migrations")]
             assert sorted(recorded) == versions()
 
@@ -120,9 +137,21 @@ def test_concurrent_migrations_apply_each_file_once() -> None:
     """Two processes migrating at once apply every file exactly once between them."""
     with throwaway_database(migrated=False) as url:
         first, second = at_once([lambda: migrate(url), lambda: migrate(url)])
-        assert isinstance(first, list) and isinstance(second, list)
-        assert sorted(first + second) == versions()
+        assert isinstance(first, Migrated) and isinstance(second, Migrated)
+        assert sorted(first.applied + second.applied) == versions()
         assert pending(url) == []
+
+
+def test_a_failing_migration_leaves_the_database_as_it_was() -> None:
+    """Every pending file runs in one transaction: one that fails undoes those before it."""
+    with throwaway_database(migrated=False) as url:
+        with raw(url) as c:  # a table in the way of 0005's index, as a hand-made one would be
+            c.execute("CREATE TABLE identity_checks (id integer)")
+        with pytest.raises(pgerr.UndefinedColumn):
+            migrate(url)
+        assert pending(url) == versions()
+        with raw(url) as c:
+            assert c.execute("SELECT to_regclass('users')").fetchone() == (None,)
 
 
 def test_missing_schema_names_the_migrate_command() -> None:
@@ -137,19 +166,27 @@ def test_missing_schema_names_the_migrate_command() -> None:
 # schema integrity ---------------------------------------------------------------------
 
 
-def test_partial_unique_index_refuses_raw_duplicate(pg: PostgresStore, postgres_url: str) -> None:
-    """The database itself refuses a second booked row for a slot, even via plain SQL."""
+def test_exclusion_constraint_refuses_raw_overlap(pg: PostgresStore, postgres_url: str) -> None:
+    """The database itself refuses a booked row over a person's booked time and buffer, even
+    via plain SQL; another person, or a cancelled row, is fine."""
     user = pg.create_user(phone="+15550000001")
-    pg.book(user_id=user.id, start=SLOT, duration_min=30, idempotency_key="k")
+    pg.book(user_id=user.id, start=SLOT, duration_min=30, idempotency_key="k", buffer_min=10)
     insert = (
-        "INSERT INTO appointments (user_id, date, time, start_at, duration_min, status)"
-        " VALUES (%s, '2030-05-06', '08:00', %s, 30, %s)"
+        "INSERT INTO appointments (user_id, date, time, slot, start_at, duration_min, status,"
+        " staff) VALUES (%s, '2030-05-06', '08:35', '08:35-09:05', %s, 30, %s, %s)"
     )
+    in_buffer = SLOT + timedelta(minutes=35)
     with raw(postgres_url) as c:
-        with pytest.raises(pgerr.UniqueViolation):
-            c.execute(insert, (user.id, SLOT, "booked"))
-        # A cancelled row for the same slot is history, not a booking, so it is allowed.
-        c.execute(insert, (user.id, SLOT, "cancelled"))
+        with pytest.raises(pgerr.ExclusionViolation):
+            c.execute(insert, (user.id, in_buffer, "booked", "main"))
+        # A cancelled row is history, not a booking; another person's time is their own.
+        c.execute(insert, (user.id, in_buffer, "cancelled", "main"))
+        c.execute(insert, (user.id, in_buffer, "booked", "raj"))
+        # The trigger keeps the span: the buffer counts from the end the row says.
+        row = c.execute(
+            "SELECT end_at, blocked_until FROM appointments WHERE staff = 'raj'"
+        ).fetchone()
+        assert row == (in_buffer + timedelta(minutes=30), in_buffer + timedelta(minutes=30))
 
 
 def test_updated_at_moves_on_update(pg: PostgresStore, postgres_url: str) -> None:
@@ -194,8 +231,62 @@ def test_fifty_concurrent_bookings_of_one_slot(wide: PostgresStore) -> None:
     won = [o for o in outcomes if isinstance(o, Appointment)]
     assert len(won) == 1
     assert all(isinstance(o, SlotUnavailable) for o in outcomes if o is not won[0])
-    assert wide.booked_starts(SLOT, SLOT + timedelta(minutes=1)) == {SLOT}
+    assert starts(wide, SLOT) == [SLOT]
     assert sum(len(appointments(wide, u.id)) for u in callers) == 1
+
+
+def test_fifty_concurrent_overlapping_bookings_of_one_person(wide: PostgresStore) -> None:
+    """Fifty callers booking one person at once, at starts 7 minutes apart for 30 minutes
+    and a 5-minute buffer: the bookings made never overlap, and every refused one overlaps
+    one made (none is refused for nothing)."""
+    callers = users(wide, 50)
+    outcomes = at_once(
+        [
+            partial(
+                wide.book,
+                user_id=u.id,
+                start=SLOT + timedelta(minutes=7 * i),
+                duration_min=30,
+                buffer_min=5,
+                staff="maria",
+                idempotency_key=u.id,
+            )
+            for i, u in enumerate(callers)
+        ]
+    )
+    won = [o for o in outcomes if isinstance(o, Appointment)]
+    lost = [i for i, o in enumerate(outcomes) if not isinstance(o, Appointment)]
+    assert all(isinstance(outcomes[i], SlotUnavailable) for i in lost), outcomes
+    assert won
+    assert not any(overlap(a, b) for a in won for b in won if a is not b)
+    for i in lost:
+        wished = Appointment("", "", SLOT + timedelta(minutes=7 * i), 30, "booked", buffer_min=5)
+        assert any(overlap(wished, w) for w in won), i
+    assert starts(wide, SLOT, staff="maria") == sorted(w.start for w in won)
+
+
+def test_fifty_concurrent_bookings_of_two_people_at_one_time(wide: PostgresStore) -> None:
+    """Fifty callers booking one time at once, half with each of two people: each person is
+    booked exactly once."""
+    callers = users(wide, 50)
+    people = ("maria", "raj")
+    outcomes = at_once(
+        [
+            partial(
+                wide.book,
+                user_id=u.id,
+                start=SLOT,
+                duration_min=30,
+                staff=people[i % 2],
+                idempotency_key=u.id,
+            )
+            for i, u in enumerate(callers)
+        ]
+    )
+    won = [o for o in outcomes if isinstance(o, Appointment)]
+    assert sorted(w.staff for w in won) == ["maria", "raj"]
+    assert all(isinstance(o, SlotUnavailable) for o in outcomes if o not in won)
+    assert [b.staff for b in wide.busy(SLOT, SLOT + timedelta(minutes=1))] == ["maria", "raj"]
 
 
 def test_fifty_concurrent_retries_of_one_booking(wide: PostgresStore) -> None:
@@ -265,8 +356,48 @@ def test_concurrent_moves_into_one_slot(wide: PostgresStore) -> None:
         ]
         assert isinstance(error, SlotUnavailable)
         assert appointment(wide, loser.id).status == "booked"
-        day = wide.booked_starts(target, target + timedelta(hours=3))
-        assert day == {target, loser.start}
+        assert starts(wide, target) == sorted([target, loser.start])
+
+
+def test_fifty_concurrent_moves_onto_one_person(wide: PostgresStore) -> None:
+    """Fifty callers moving their booking with another person onto one person at once, 7
+    minutes apart: the moves made never overlap, each refused one overlaps a move made, and
+    every refused caller keeps the booking they had."""
+    callers = users(wide, 50)
+    olds = [
+        wide.book(
+            user_id=u.id,
+            start=SLOT + timedelta(days=1, minutes=30 * i),
+            duration_min=30,
+            staff="raj",
+            idempotency_key=f"b{u.id}",
+        )
+        for i, u in enumerate(callers)
+    ]
+    outcomes = at_once(
+        [
+            partial(
+                wide.reschedule,
+                user_id=old.user_id,
+                appointment_id=old.id,
+                new_start=SLOT + timedelta(minutes=7 * i),
+                staff="maria",
+                idempotency_key=f"m{old.id}",
+            )
+            for i, old in enumerate(olds)
+        ]
+    )
+    won = [o for o in outcomes if isinstance(o, Appointment)]
+    assert won and all(w.staff == "maria" and w.duration_min == 30 for w in won)
+    assert not any(overlap(a, b) for a in won for b in won if a is not b)
+    for i, (old, outcome) in enumerate(zip(olds, outcomes, strict=True)):
+        if isinstance(outcome, Appointment):
+            assert appointment(wide, old.id).status == "rescheduled"
+            continue
+        assert isinstance(outcome, SlotUnavailable), outcome
+        assert appointment(wide, old.id).status == "booked"
+        wished = replace(old, start=SLOT + timedelta(minutes=7 * i), staff="maria")
+        assert any(overlap(wished, w) for w in won), i
 
 
 def test_concurrent_retries_of_one_move(wide: PostgresStore) -> None:
@@ -323,7 +454,8 @@ def test_rls_hides_rows_from_other_roles(pg: PostgresStore, postgres_url: str) -
             with pytest.raises(pgerr.InsufficientPrivilege), c.transaction():
                 c.execute("SET LOCAL ROLE booking_rls_probe")
                 c.execute(
-                    "SELECT book_appointment(%s, %s, 30, 'x')", (user.id, SLOT + timedelta(days=1))
+                    "SELECT book_appointment(%s, %s, 30, 'x', 'UTC')",
+                    (user.id, SLOT + timedelta(days=1)),
                 )
         finally:
             c.execute("DROP OWNED BY booking_rls_probe")

@@ -22,7 +22,7 @@ RENAMED = {
     ("conversations", "id"): "thread_id",
     ("conversation_turns", "conversation_id"): "thread_id",
     ("conversation_overview", "id"): "thread_id",
-    ("conversation_overview", "phone"): "phone_number",
+    ("conversation_overview", "phone"): "contact_number",
 }
 """SQLite column -> the Postgres column holding the same value. Postgres keeps the original
 schema's names (`conversations.id` is its uuid, the graph's thread id is `thread_id`)."""

@@ -23,7 +23,7 @@ from store.errors import (
     SlotUnavailable,
     StoreUnavailable,
 )
-from store.models import TranscriptLine
+from store.models import Busy, TranscriptLine
 from store.supabase import SupabaseStore
 from tests.store.postgrest_emulator import PostgrestEmulator
 from tests.store.stored import appointment, appointments
@@ -42,19 +42,17 @@ APPT = {
     "status": "booked",
     "notes": "cut",
     "rescheduled_from": None,
+    "service": "haircut",
+    "staff": "maria",
+    "buffer_min": 10,
 }
 USER = {
     "id": UID,
-    "phone_number": "+15550000001",
+    "contact_number": "+15550000001",
     "name": "Al",
     "created_at": "2030-01-01T00:00:00+00:00",
 }
-SLOT_TAKEN = {
-    "code": "23505",
-    "details": "Key (start_at)=(2030-05-06 08:00:00+00) already exists.",
-    "hint": None,
-    "message": 'duplicate key value violates unique constraint "appointments_one_booking_per_slot"',
-}
+SLOT_TAKEN = {"code": "23P01", "details": None, "hint": None, "message": "time already booked"}
 Answer = httpx.Response | Exception
 
 
@@ -75,9 +73,10 @@ class Recorder:
 
 
 def recorded(*answers: Answer) -> tuple[SupabaseStore, list[httpx.Request]]:
-    """Return a store whose HTTP goes to a Recorder, and the list it records into."""
+    """Return a store (in Berlin) whose HTTP goes to a Recorder, and the list it records into."""
     rec = Recorder(*answers)
-    return SupabaseStore(URL, KEY, transport=httpx.MockTransport(rec)), rec.requests
+    transport = httpx.MockTransport(rec)
+    return SupabaseStore(URL, KEY, timezone="Europe/Berlin", transport=transport), rec.requests
 
 
 def body(request: httpx.Request) -> Any:
@@ -98,11 +97,26 @@ def ok(payload: Any, status: int = 200) -> httpx.Response:
     [
         (
             lambda s: s.book(
-                user_id=UID, start=SLOT, duration_min=30, idempotency_key="k1", notes="cut"
+                user_id=UID,
+                start=SLOT,
+                duration_min=30,
+                idempotency_key="k1",
+                notes="cut",
+                service="haircut",
+                staff="maria",
+                buffer_min=10,
             ),
             "book_appointment",
             {"p_user_id": UID, "p_start": "2030-05-06T08:00:00+00:00", "p_duration_min": 30}
-            | {"p_key": "k1", "p_notes": "cut"},
+            | {"p_key": "k1", "p_timezone": "Europe/Berlin", "p_notes": "cut"}
+            | {"p_service": "haircut", "p_staff": "maria", "p_buffer_min": 10},
+        ),
+        (
+            lambda s: s.book(user_id=UID, start=SLOT, duration_min=30, idempotency_key="k1"),
+            "book_appointment",
+            {"p_user_id": UID, "p_start": "2030-05-06T08:00:00+00:00", "p_duration_min": 30}
+            | {"p_key": "k1", "p_timezone": "Europe/Berlin", "p_notes": None}
+            | {"p_service": None, "p_staff": "main", "p_buffer_min": 0},
         ),
         (
             lambda s: s.cancel(user_id=UID, appointment_id=AID, idempotency_key="c1"),
@@ -115,14 +129,40 @@ def ok(payload: Any, status: int = 200) -> httpx.Response:
             ),
             "reschedule_appointment",
             {"p_user_id": UID, "p_appointment_id": AID}
-            | {"p_new_start": "2030-05-06T08:00:00+00:00", "p_key": "r1"},
+            | {"p_new_start": "2030-05-06T08:00:00+00:00", "p_key": "r1"}
+            | {"p_timezone": "Europe/Berlin", "p_staff": None, "p_duration_min": None}
+            | {"p_buffer_min": None, "p_service": None, "p_set_service": False},
+        ),
+        (
+            lambda s: s.reschedule(
+                user_id=UID,
+                appointment_id=AID,
+                new_start=SLOT,
+                idempotency_key="r1",
+                service=None,
+                staff="raj",
+                duration_min=60,
+                buffer_min=0,
+            ),
+            "reschedule_appointment",
+            {"p_user_id": UID, "p_appointment_id": AID}
+            | {"p_new_start": "2030-05-06T08:00:00+00:00", "p_key": "r1"}
+            | {"p_timezone": "Europe/Berlin", "p_staff": "raj", "p_duration_min": 60}
+            | {"p_buffer_min": 0, "p_service": None, "p_set_service": True},
+        ),
+        (
+            lambda s: s.close_appointment(AID, "no_show", now=SLOT),
+            "close_appointment",
+            {"p_appointment_id": AID, "p_status": "no_show"}
+            | {"p_now": "2030-05-06T08:00:00.250000+00:00"},
         ),
     ],
 )
 def test_atomic_writes_are_one_rpc_each(
     call: Callable[[SupabaseStore], Any], fn: str, params: dict[str, Any]
 ) -> None:
-    """book/cancel/reschedule each POST exactly one rpc with UTC, whole-second arguments."""
+    """book/cancel/reschedule/close each POST exactly one rpc with UTC arguments (whole
+    seconds for a start) and the store's business timezone; the row comes back whole."""
     store, sent = recorded(ok(APPT))
     appt = call(store)
     assert [(r.method, str(r.url)) for r in sent] == [("POST", f"{REST}/rpc/{fn}")]
@@ -131,42 +171,65 @@ def test_atomic_writes_are_one_rpc_each(
     assert sent[0].headers["authorization"] == f"Bearer {KEY}"
     assert appt.start == datetime(2030, 5, 6, 8, tzinfo=UTC)
     assert appt.start.utcoffset() == timedelta(0)
+    assert (appt.service, appt.staff, appt.buffer_min) == ("haircut", "maria", 10)
 
 
 def test_find_user_by_phone_encodes_the_plus() -> None:
-    """find_user_by_phone GETs users filtered on phone_number=eq.%2B... and maps the row."""
+    """find_user_by_phone GETs users filtered on contact_number=eq.%2B... and maps the row."""
     store, sent = recorded(ok([USER]))
     user = store.find_user_by_phone("+15550000001")
     assert sent[0].method == "GET"
     assert sent[0].url.path == "/rest/v1/users"
-    assert b"phone_number=eq.%2B15550000001" in sent[0].url.query
-    assert sent[0].url.params["select"] == "id,phone_number,name,created_at"
+    assert b"contact_number=eq.%2B15550000001" in sent[0].url.query
+    assert sent[0].url.params["select"] == "id,contact_number,name,created_at"
     assert user is not None
     assert (user.id, user.name, user.created_at.tzinfo) == (UID, "Al", UTC)
 
 
-def test_booked_starts_query_and_paging() -> None:
-    """booked_starts filters booked rows in [start, end) and pages past 1000 rows."""
-    page = [{"start_at": f"2030-05-06T08:00:{i % 60:02d}+00:00"} for i in range(1000)]
-    store, sent = recorded(ok(page), ok([{"start_at": "2030-05-07T08:00:00+00:00"}]))
-    starts = store.booked_starts(SLOT, SLOT + timedelta(hours=1))
+def test_busy_query_and_paging() -> None:
+    """busy filters booked time still running after start and begun before end, of the
+    people asked for, and pages past 1000 rows."""
+    row = {"staff": "maria", "blocked_until": "2030-05-06T09:00:00+00:00"}
+    page = [row | {"start_at": f"2030-05-06T08:00:{i % 60:02d}+00:00"} for i in range(1000)]
+    last = row | {"start_at": "2030-05-06T08:30:00+00:00"}
+    store, sent = recorded(ok(page), ok([last]))
+    busy = store.busy(SLOT, SLOT + timedelta(hours=1), staff=["maria", "dr. o'neil, jr"])
     assert len(sent) == 2
     assert sent[0].url.params.multi_items() == [
-        ("select", "start_at"),
+        ("select", "staff,start_at,blocked_until"),
         ("status", "eq.booked"),
-        ("start_at", "gte.2030-05-06T08:00:00.250000+00:00"),
+        ("blocked_until", "gt.2030-05-06T08:00:00.250000+00:00"),
         ("start_at", "lt.2030-05-06T09:00:00.250000+00:00"),
-        ("order", "start_at.asc"),
+        ("staff", 'in.(maria,"dr. o\'neil, jr")'),
+        ("order", "start_at.asc,staff.asc"),
         ("offset", "0"),
         ("limit", "1000"),
     ]
     assert sent[1].url.params["offset"] == "1000"
-    assert len(starts) == 61
+    assert len(busy) == 1001
+    assert busy[-1] == Busy(
+        "maria", datetime(2030, 5, 6, 8, 30, tzinfo=UTC), datetime(2030, 5, 6, 9, tzinfo=UTC)
+    )
+
+
+def test_busy_of_nobody_asks_nothing() -> None:
+    """busy with an empty list of people is empty without a request."""
+    store, sent = recorded(ok([]))
+    assert store.busy(SLOT, SLOT + timedelta(hours=1), staff=[]) == []
+    assert sent == []
+
+
+def test_complete_past_answers_the_count() -> None:
+    """complete_past is one rpc whose bare number is the count of appointments closed."""
+    store, sent = recorded(ok(3))
+    assert store.complete_past(before=SLOT) == 3
+    assert body(sent[0]) == {"p_before": "2030-05-06T08:00:00.250000+00:00"}
+    assert sent[0].url.path == "/rest/v1/rpc/complete_past"
 
 
 def test_create_user_with_taken_phone_returns_existing() -> None:
     """A 23505 on inserting the user means the number exists: the store reads that user."""
-    taken = {"code": "23505", "details": "Key (phone_number)=(+15550000001) already exists."}
+    taken = {"code": "23505", "details": "Key (contact_number)=(+15550000001) already exists."}
     store, sent = recorded(
         httpx.Response(409, json=taken | {"hint": None, "message": "dup"}), ok([USER])
     )
@@ -175,7 +238,7 @@ def test_create_user_with_taken_phone_returns_existing() -> None:
         ("POST", "/rest/v1/users"),
         ("GET", "/rest/v1/users"),
     ]
-    assert body(sent[0]) == {"phone_number": "+15550000001", "name": "Someone Else"}
+    assert body(sent[0]) == {"contact_number": "+15550000001", "name": "Someone Else"}
     assert user.name == "Al"
 
 
@@ -334,6 +397,29 @@ def test_emulated_book_double_book_and_atomic_reschedule(emulated: SupabaseStore
     assert appointment(emulated, mine.id).status == "rescheduled"
 
 
+def test_emulated_people_are_booked_apart(emulated: SupabaseStore) -> None:
+    """Through real SQL: two people at one time are both booked, and busy of one of them
+    (a name with reserved characters) is theirs only, buffer included."""
+    alice = emulated.create_user(phone="+15550000001", name="Alice")
+    bob = emulated.create_user(phone="+15550000002", name="Bob")
+    people = ('Dr. "Raj", DDS', "maria")
+    for user, person in zip((alice, bob), people, strict=True):
+        emulated.book(
+            user_id=user.id,
+            start=SLOT,
+            duration_min=30,
+            buffer_min=15,
+            staff=person,
+            idempotency_key=user.id,
+        )
+    start = SLOT.replace(microsecond=0)
+    hour = SLOT + timedelta(hours=1)
+    assert emulated.busy(SLOT, hour, staff=[people[0]]) == [
+        Busy(people[0], start, start + timedelta(minutes=45))
+    ]
+    assert [b.staff for b in emulated.busy(SLOT, hour)] == sorted(people)
+
+
 def test_emulator_answers_like_postgrest(clean_postgres_url: str) -> None:
     """The emulator answers with PostgREST's statuses and error bodies, within its allow-list."""
     emulator = PostgrestEmulator(clean_postgres_url, key=KEY)
@@ -343,9 +429,9 @@ def test_emulator_answers_like_postgrest(clean_postgres_url: str) -> None:
         missing = http.post("/rpc/cancel_appointment", json=args)
         assert missing.status_code == 400
         assert missing.json() == _payload("BK404", "appointment not found")
-        made = http.post("/users", json={"phone_number": "+15550000001"})
+        made = http.post("/users", json={"contact_number": "+15550000001"})
         assert made.status_code == 201
-        again = http.post("/users", json={"phone_number": "+15550000001"})
+        again = http.post("/users", json={"contact_number": "+15550000001"})
         assert (again.status_code, again.json()["code"]) == (409, "23505")
         assert http.get("/users?select=password").status_code == 400
         assert http.post("/rpc/pg_sleep", json={"seconds": 1}).status_code == 404
