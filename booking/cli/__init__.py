@@ -13,7 +13,7 @@ import os
 import sys
 from importlib import metadata
 
-from booking.cli import business, chat, databases, devtools, threads
+from booking.cli import appointments, business, chat, databases, devtools, threads
 from booking.cli.common import database_option
 from booking.extras import MissingExtra
 from booking.logs import configure as configure_logging
@@ -54,6 +54,7 @@ def parser() -> argparse.ArgumentParser:
     databases.add_parsers(sub, database)
     threads.add_parser(sub, database)
     business.add_parser(sub, database)
+    appointments.add_parser(sub, database)
     return top
 
 
