@@ -3,8 +3,8 @@
 Every write runs in one BEGIN IMMEDIATE transaction, which takes the file's write lock up
 front: a lookup (say, of an idempotency key) and the write that follows it are atomic even
 against other processes, and a failing write rolls back entirely. The role classes
-(`callers`, `appointments`, `calls`) run their SQL inside `_read` and `_write` and never
-commit, lock or retry by themselves.
+(`callers`, `appointments`, `admin`, `calls`) run their SQL inside `_read` and `_write`
+and never commit, lock or retry by themselves.
 """
 
 from __future__ import annotations
@@ -63,21 +63,22 @@ class SqliteConnection(Closing):
 
         The parts of `schema.sql` above the file's version run, then their Python halves
         (`upgrade.STEPS`), then the foreign keys are checked; anything failing leaves the
-        file as it was.
+        file as it was. The version is read again under the write lock, so of several
+        processes opening an old file at once one upgrades it and the others find it done.
         """
-        version = self._conn.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            raise StoreUnavailable(f"database schema v{version} is newer than this code")
-        if version == SCHEMA_VERSION:
+        if self._version() == SCHEMA_VERSION:
             return
-        parts = {int(m[1]): m[0] for m in _PART.finditer(_SCHEMA.read_text(encoding="utf-8"))}
-        later = sorted(number for number in parts if number > version)
+        # Statement by statement: executescript would commit the transaction first.
+        self._conn.execute("BEGIN IMMEDIATE")
         try:
-            # executescript commits any open transaction first, so BEGIN goes in the script;
-            # it leaves the transaction open for the Python steps.
-            sql = "".join(parts[number] for number in later)
-            self._conn.executescript(f"BEGIN IMMEDIATE;\n{sql}")
-            for number in later:
+            version = self._version()
+            if version > SCHEMA_VERSION:
+                raise StoreUnavailable(f"database schema v{version} is newer than this code")
+            text = _SCHEMA.read_text(encoding="utf-8")
+            parts = {int(m[1]): m[0] for m in _PART.finditer(text)}
+            for number in sorted(n for n in parts if n > version):
+                for statement in _statements(parts[number]):
+                    self._conn.execute(statement)
                 if number in upgrade.STEPS:
                     upgrade.STEPS[number](self._conn, self._zone)
             if self._conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
@@ -88,6 +89,11 @@ class SqliteConnection(Closing):
             if self._conn.in_transaction:
                 self._conn.execute("ROLLBACK")
             raise
+
+    def _version(self) -> int:
+        """Return the schema version the file records."""
+        version: int = self._conn.execute("PRAGMA user_version").fetchone()[0]
+        return version
 
     def close(self) -> None:
         """Close the connection; later calls raise StoreUnavailable."""
@@ -123,3 +129,15 @@ class SqliteConnection(Closing):
             finally:
                 if durable:
                     self._conn.execute("PRAGMA synchronous = NORMAL")
+
+
+def _statements(script: str) -> Iterator[str]:
+    """Yield the statements of a script one by one (a trigger's body stays whole)."""
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            yield statement
+            statement = ""
+    if any(line.strip() and not line.lstrip().startswith("--") for line in statement.splitlines()):
+        raise ValueError(f"schema.sql: a statement lacks its semicolon: {statement.strip()!r}")

@@ -4,8 +4,8 @@
 -- text, which sorts chronologically as text.
 --
 -- The script is a history, one part per version, each headed "-- version N:". A file below
--- SCHEMA_VERSION runs, in one transaction, the parts above its own version (a new file is
--- version 0: all of them), then what connection.py does in Python for the same versions.
+-- SCHEMA_VERSION runs, in one transaction, each part above its own version (a new file is
+-- version 0: all of them), each followed by what its version does in Python (upgrade.py).
 -- So a new file is made exactly as an old one is upgraded, and ends in the same shape.
 
 -- version 3: users, appointments and calls (v1), the call list (v2), identity checks (v3).
@@ -123,7 +123,7 @@ CREATE TABLE appointments_v4 (
     status           TEXT NOT NULL DEFAULT 'booked'
                      CHECK (status IN ('booked', 'cancelled', 'rescheduled', 'completed', 'no_show')),
     legacy_overlap   INTEGER NOT NULL DEFAULT 0         -- 1: overlapped an earlier booking before
-                     CHECK (legacy_overlap IN (0, 1)),  -- the guard existed; kept, not guarded
+                     CHECK (legacy_overlap IN (0, 1)),  -- the guard existed; kept, not checked
     notes            TEXT,
     idempotency_key  TEXT UNIQUE,                       -- key of the book/reschedule that made the row
     cancel_key       TEXT UNIQUE,                       -- key of the cancel that ended the row
@@ -137,8 +137,9 @@ CREATE TABLE appointments_v4 (
                IS strftime('%Y-%m-%dT%H:%M:%S+00:00', end_at, '+' || buffer_min || ' minutes'))
 );
 
--- A v3 row had no buffer and was of the single calendar; slot is labelled with date and
--- time by connection.py, in the same transaction, and overlaps among old rows flagged.
+-- A v3 row had no buffer and was of the single calendar. Its date, time and slot are
+-- written in local time right after this script, in the same transaction, and overlaps
+-- among old rows flagged (upgrade.py).
 INSERT INTO appointments_v4 (
     id, user_id, date, time, slot, start_at, end_at, blocked_until, duration_min, status,
     notes, idempotency_key, cancel_key, rescheduled_from, created_at, updated_at

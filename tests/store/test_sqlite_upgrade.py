@@ -9,6 +9,7 @@ drops that table and all it had.
 from __future__ import annotations
 
 import sqlite3
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -213,3 +214,28 @@ def test_a_failed_upgrade_leaves_the_file_as_it_was(tmp_path: Path) -> None:
             "SELECT count(*) FROM users WHERE phone_number LIKE '+1%'"
         ).fetchone() == (2,)
         assert db.execute("SELECT count(*) FROM appointments").fetchone() == (6,)
+
+
+def test_stores_opening_a_v3_file_at_once_upgrade_it_once(tmp_path: Path) -> None:
+    """Several processes opening one v3 file together (workers after a deploy) all open it,
+    and its rows are upgraded once."""
+    path, n = v3_file(tmp_path / "old.db"), 8
+    barrier = threading.Barrier(n)
+    outcomes: list[Exception | None] = []
+
+    def open_it() -> None:
+        barrier.wait()
+        try:
+            SqliteStore(path, timezone=ZONE).close()
+            outcomes.append(None)
+        except Exception as exc:  # collected and asserted on below
+            outcomes.append(exc)
+
+    threads = [threading.Thread(target=open_it) for _ in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes == [None] * n
+    with SqliteStore(path, timezone=ZONE) as store:
+        assert [a.id for a in store.list_appointments("sam")] == ["a", "now"]
