@@ -11,7 +11,8 @@ When none of these works it raises `PostgresNotAvailable` saying what is missing
 Postgres tests never skip, so CI cannot go green without running them (`tests/servers.py`).
 
 `private_server()` gives a test a server of its own (`PrivateServer`) to stop and start,
-for outage tests; `create_database()` makes a (migrated) database on any server.
+for outage tests; `create_database()` makes a (migrated) database on any server; `shape()`
+describes what a database's schema is made of, to compare two that should be alike.
 """
 
 from __future__ import annotations
@@ -81,6 +82,39 @@ def throwaway_database(*, migrated: bool = True) -> Iterator[str]:
         with psycopg.connect(server, autocommit=True) as admin:
             drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
             admin.execute(drop.format(sql.Identifier(name)))
+
+
+Shape = dict[str, set[tuple[str, ...]]]
+"""What a schema is made of, by kind: columns, constraints, triggers, functions, views."""
+
+
+def shape(url: str) -> Shape:
+    """Return the public schema's columns (type, nullable), constraints (kind), triggers,
+    views and functions, extensions' own objects left out.
+
+    `character varying` reads as `text`: the original schema's VARCHAR columns hold what
+    ours hold as text. Defaults and constraints' definitions are left out too: they differ
+    in spelling alone (uuid_generate_v4() for gen_random_uuid(), a cast to text), or in
+    what the original chose (ON DELETE CASCADE), which an adopted database keeps.
+    """
+    queries = {
+        "columns": "SELECT table_name, column_name,"
+        " replace(data_type, 'character varying', 'text'), is_nullable"
+        " FROM information_schema.columns WHERE table_schema = 'public'",
+        "constraints": "SELECT conrelid::regclass::text, conname, contype::text"
+        " FROM pg_constraint WHERE connamespace = 'public'::regnamespace AND conrelid <> 0",
+        "triggers": "SELECT tgrelid::regclass::text, tgname, tgenabled::text FROM pg_trigger"
+        " WHERE NOT tgisinternal",
+        "views": "SELECT viewname, definition FROM pg_views WHERE schemaname = 'public'",
+        "functions": "SELECT proname, pg_get_function_identity_arguments(p.oid) FROM pg_proc p"
+        " WHERE pronamespace = 'public'::regnamespace AND NOT EXISTS (SELECT 1 FROM pg_depend d"
+        " WHERE d.objid = p.oid AND d.deptype = 'e')",
+    }
+    with psycopg.connect(url) as conn:
+        return {
+            kind: {tuple(map(str, row)) for row in conn.execute(query.encode())}
+            for kind, query in queries.items()
+        }
 
 
 def truncate(url: str) -> None:
