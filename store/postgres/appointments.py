@@ -44,10 +44,6 @@ class PostgresAppointmentBook(PostgresConnection, AppointmentBook):
             found = c.execute(f"{sql} ORDER BY start_at, staff", args).fetchall()
         return [rows.busy(r) for r in found]
 
-    def booked_starts(self, start: datetime, end: datetime) -> set[datetime]:
-        """Return the starts of booked appointments in [start, end) (slot search before `busy`)."""
-        return {b.start for b in self.busy(start, end) if b.start >= aware(start)}
-
     @override
     def book(self, **booking: Unpack[Booking]) -> Appointment:
         # The function drops sub-second parts of the start, as the SQLite store does.

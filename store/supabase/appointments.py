@@ -46,10 +46,6 @@ class SupabaseAppointmentBook(SupabaseApi, AppointmentBook):
 
         return [rows.busy(r) for r in self._all(query)]
 
-    def booked_starts(self, start: datetime, end: datetime) -> set[datetime]:
-        """Return the starts of booked appointments in [start, end) (slot search before `busy`)."""
-        return {b.start for b in self.busy(start, end) if b.start >= start}
-
     @override
     def book(self, **booking: Unpack[Booking]) -> Appointment:
         start_at, user_id = slot(booking["start"]), booking["user_id"]
