@@ -14,7 +14,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Required, TypedDict, Unpack
@@ -146,6 +146,8 @@ def open_receptionist(
     """
     if not isinstance(database, Database):
         database = Database(sqlite_path=database)
+    # the rows' local date, time and slot columns are in the business's zone, whoever opens
+    database = replace(database, timezone=parts["calendar"].timezone)
     with database.open_store() as store, database.open_checkpointer(create=create) as saver:
         yield compose(store, saver, clock=clock, **parts)
 
