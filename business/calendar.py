@@ -104,7 +104,8 @@ class BusinessCalendar:
     name: str = ""
     """The business's name, as the receptionist says it; empty: not said."""
     auto_complete: bool = False
-    """Mark booked appointments `completed` once they are over (`booking appointments close`)."""
+    """Mark booked appointments `completed` once they are over: after each call, and with
+    `booking appointments close-past`."""
 
     @cached_property
     def tz(self) -> ZoneInfo:
