@@ -17,9 +17,8 @@ from langgraph.types import StateSnapshot
 from analysts.source import Locale
 from graph.conversation import CallGraph
 from graph.state import CallState
-from nodes.greet import normalize_phone
 from nodes.summarize import outcome_of
-from store.models import CallOverview, CallRecord
+from store.models import CallOverview, CallRecord, as_e164
 from store.port import Store
 from store.privacy import mask_phones, masked
 
@@ -269,7 +268,7 @@ def list_calls(
     locale = locale or Locale()
     phone = None
     if caller is not None:
-        phone = normalize_phone(caller, region=locale.region)
+        phone = as_e164(caller, region=locale.region)
         if phone is None:
             return []
     zone = locale.zone

@@ -1,7 +1,7 @@
 """Domain errors raised by every store backend.
 
     StoreError
-    ├── SlotUnavailable        the slot is already booked (the database refused it)
+    ├── SlotUnavailable        the person's time is already booked (the database refused it)
     ├── AppointmentNotFound    no such appointment for this caller (also: someone else's)
     ├── AppointmentNotActive   the appointment is cancelled or already moved
     ├── IdempotencyConflict    an idempotency key was reused for a different request
@@ -49,10 +49,12 @@ class WriteUnknown(StoreUnavailable):
 
 SQLSTATE_ERRORS: dict[str, type[StoreError]] = {
     "23505": SlotUnavailable,
+    "23P01": SlotUnavailable,
     "BK404": AppointmentNotFound,
     "BK409": IdempotencyConflict,
     "BK410": AppointmentNotActive,
 }
-"""The SQLSTATEs the write functions of `migrations/0002_write_functions.sql` raise on
-purpose, as the Postgres store (from psycopg) and the Supabase store (from PostgREST's
-error body) both translate them."""
+"""The SQLSTATEs the write functions (`migrations/0006_services_and_staff.sql`, which
+replaced 0002's) raise on purpose, as the Postgres store (from psycopg) and the Supabase
+store (from PostgREST's error body) both translate them. 23P01 (exclusion_violation) is a
+person's time taken; 23505 (a unique index) was a slot taken before 0006."""

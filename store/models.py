@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
+import phonenumbers
+
 MAIN = "main"
 """The single calendar of a business with no staff configured (also `business.calendar.MAIN`)."""
 
@@ -104,6 +106,18 @@ class CallOverview:
     """The identified caller's number (E.164), or None if they were never identified."""
     caller_turns: int
     """Caller utterances stored for the call."""
+
+
+def as_e164(raw: str, *, region: str) -> str | None:
+    """Return a number as E.164 if `phonenumbers` reads it as a valid one in `region`, else
+    None: caller ID, a number read out, or an original database's "(415) 555-0123"."""
+    try:
+        number = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def e164(phone: str) -> str:

@@ -29,12 +29,12 @@ from importlib.resources import files
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import phonenumbers
 import psycopg
 from psycopg import errors as pgerr
 from psycopg.rows import tuple_row
 
 from store.errors import StoreUnavailable
+from store.models import as_e164
 from store.postgres.rows import redacted
 
 LOCK_KEY = 0x626F6F6B_696E6701
@@ -143,7 +143,7 @@ def _adopt_numbers(conn: psycopg.Connection[Any], region: str) -> tuple[int, int
     ).fetchall()
     rewritten = 0
     for user_id, raw in found:
-        number = _e164(raw, region)
+        number = as_e164(raw, region=region)
         if number is None:
             continue
         try:
@@ -161,17 +161,6 @@ def _adopt_numbers(conn: psycopg.Connection[Any], region: str) -> tuple[int, int
     if rewritten == len(found) and check is not None and not check[0]:
         conn.execute("ALTER TABLE users VALIDATE CONSTRAINT users_contact_number_check")
     return rewritten, len(found) - rewritten
-
-
-def _e164(raw: str, region: str) -> str | None:
-    """Return a number as E.164 if `phonenumbers` reads it as a valid one, else None."""
-    try:
-        number = phonenumbers.parse(raw, region)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def _lock(conn: psycopg.Connection[Any]) -> None:

@@ -20,8 +20,6 @@ from psycopg.conninfo import conninfo_to_dict
 
 from store.errors import (
     SQLSTATE_ERRORS,
-    SlotUnavailable,
-    StoreError,
     StoreUnavailable,
     WriteUnknown,
 )
@@ -33,9 +31,6 @@ APPT = (
     "SELECT id, user_id, start_at, duration_min, status, notes, rescheduled_from, service,"
     " staff, buffer_min FROM appointments"
 )
-ERRORS: dict[str, type[StoreError]] = SQLSTATE_ERRORS | {"23P01": SlotUnavailable}
-"""The SQLSTATEs the write functions raise on purpose; 23P01 (exclusion_violation) is the
-person's time taken, which the functions raise since 0006 where 0002's raised 23505."""
 NO_ROW = "00000000-0000-0000-0000-000000000000"
 """Stands in for an id that is not a uuid: gen_random_uuid() never makes it, so such an id
 behaves exactly like an unknown one (the SQLite store, with text ids, just finds nothing)."""
@@ -113,8 +108,8 @@ def translated(conninfo: str) -> Iterator[None]:
         yield
     except psycopg.Error as exc:
         state = exc.sqlstate or ""
-        if state in ERRORS:
-            raise ERRORS[state](exc.diag.message_primary or str(exc)) from None
+        if state in SQLSTATE_ERRORS:
+            raise SQLSTATE_ERRORS[state](exc.diag.message_primary or str(exc)) from None
         if state in _NO_SCHEMA:
             raise StoreUnavailable(f"{MIGRATE_HINT} ({exc.diag.message_primary})") from None
         if isinstance(exc, pgerr.IntegrityError | pgerr.DataError):

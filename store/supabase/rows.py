@@ -19,8 +19,6 @@ from postgrest import APIError
 
 from store.errors import (
     SQLSTATE_ERRORS,
-    SlotUnavailable,
-    StoreError,
     StoreUnavailable,
     WriteUnknown,
 )
@@ -38,10 +36,6 @@ CONV_COLS = (
     "thread_id,user_id,started_at,ended_at,outcome,summary,appointments_discussed,"
     "preferences_mentioned,transcript,cost_breakdown"
 )
-
-ERRORS: dict[str, type[StoreError]] = SQLSTATE_ERRORS | {"23P01": SlotUnavailable}
-"""The SQLSTATEs the write functions raise on purpose; 23P01 (exclusion_violation) is the
-person's time taken, which the functions raise since migration 0006."""
 
 
 def dt(value: object) -> datetime:
@@ -163,8 +157,8 @@ def from_api_error(exc: APIError, key: str) -> Exception:
     """Translate a PostgREST error payload into a domain error (or ValueError)."""
     code = exc.code or ""
     said = _scrub(f"{code or 'no code'}: {exc.message or 'no message'}", key)
-    if code in ERRORS:
-        return ERRORS[code](f"refused by the database ({said})")
+    if code in SQLSTATE_ERRORS:
+        return SQLSTATE_ERRORS[code](f"refused by the database ({said})")
     if code[:2] in ("22", "23"):
         # Bad data or a constraint the store does not map itself (an unknown user or
         # conversation, a failed CHECK): the caller's mistake, not an outage.
