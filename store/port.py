@@ -100,6 +100,13 @@ class Callers(Protocol):
         """Return the user with this E.164 number, or None."""
         ...
 
+    def users_by_id(self, user_ids: Collection[str]) -> dict[str, User]:
+        """Return the users with these ids, keyed by id; an unknown id is left out.
+
+        For the business's list of appointments, which shows whose each one is.
+        """
+        ...
+
     def create_user(self, *, phone: str, name: str | None = None) -> User:
         """Create a user; if the number exists already, return that user unchanged.
 

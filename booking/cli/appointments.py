@@ -10,35 +10,21 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Collection
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any, Protocol, TextIO, get_args, runtime_checkable
+from typing import Any, TextIO, get_args
 
 from booking.cli.common import db_of
 from booking.databases import Database
 from booking.settings import Settings
 from business.calendar import BusinessCalendar
 from store.errors import AppointmentNotActive, AppointmentNotFound
-from store.models import Appointment, AppointmentStatus, User
+from store.models import Appointment, AppointmentStatus
 from store.port import Store
 from store.privacy import mask_phones
 
 NO_END = datetime(9999, 1, 1, tzinfo=UTC)
 """The end of a listing without --to."""
-
-
-@runtime_checkable
-class CallerLookup(Protocol):
-    """A store that finds callers by id, so the list can show their numbers.
-
-    `store.port.Callers` has no such lookup: only the SQLite store has one, and on the other
-    backends the caller column says so.
-    """
-
-    def users_by_id(self, user_ids: Collection[str]) -> dict[str, User]:
-        """Return the users with these ids, keyed by id."""
-        ...
 
 
 def add_parser(sub: Any, database: argparse.ArgumentParser) -> None:
@@ -147,7 +133,5 @@ def _midnight(day: date, calendar: BusinessCalendar) -> datetime:
 
 def _phones(store: Store, listed: list[Appointment]) -> dict[str, str]:
     """Return each listed caller's masked number, where the store can look callers up."""
-    if not isinstance(store, CallerLookup):
-        return {}
     users = store.users_by_id({a.user_id for a in listed})
     return {user_id: mask_phones(user.phone) for user_id, user in users.items()}

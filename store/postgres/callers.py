@@ -6,6 +6,7 @@ Each method is one statement on an autocommit connection (so one transaction), e
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 from typing_extensions import override
@@ -27,6 +28,13 @@ class PostgresCallers(PostgresConnection, Callers):
         with self._conn() as c:
             row = c.execute(_BY_PHONE, (phone,)).fetchone()
         return None if row is None else rows.user(row)
+
+    @override
+    def users_by_id(self, user_ids: Collection[str]) -> dict[str, User]:
+        keys = sorted({rows.key(i) for i in user_ids})
+        with self._conn() as c:
+            found = c.execute("SELECT * FROM users WHERE id = ANY(%s::uuid[])", (keys,)).fetchall()
+        return {str(r["id"]): rows.user(r) for r in found}
 
     @override
     def create_user(self, *, phone: str, name: str | None = None) -> User:

@@ -38,12 +38,8 @@ class SqliteCallers(SqliteConnection, Callers):
             )
             return rows.user(c.execute(_BY_PHONE, (phone,)).fetchone())
 
+    @override
     def users_by_id(self, user_ids: Collection[str]) -> dict[str, User]:
-        """Return the users with these ids, keyed by id; an unknown id is left out.
-
-        For the business's list of appointments, which shows each caller's number;
-        `store.port.Callers` has no lookup by id, so only this backend offers one.
-        """
         with self._read() as c:
             found = c.execute(
                 "SELECT * FROM users WHERE id IN (SELECT value FROM json_each(?))",

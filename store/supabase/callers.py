@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -24,6 +25,15 @@ class SupabaseCallers(SupabaseApi, Callers):
         users = self._db.table("users")
         found = self._rows(users.select(rows.USER_COLS).eq("contact_number", phone))
         return rows.user(found[0]) if found else None
+
+    @override
+    def users_by_id(self, user_ids: Collection[str]) -> dict[str, User]:
+        keys = sorted(i for i in set(user_ids) if rows.as_uuid(i) is not None)
+        if not keys:
+            return {}
+        users = self._db.table("users")
+        found = self._rows(users.select(rows.USER_COLS).in_("id", keys))
+        return {str(r["id"]): rows.user(r) for r in found}
 
     @override
     def create_user(self, *, phone: str, name: str | None = None) -> User:

@@ -50,6 +50,16 @@ def test_create_user_is_idempotent_on_phone(store: Store, alice: User) -> None:
     assert again == alice
 
 
+def test_users_are_found_by_id_and_an_unknown_id_is_left_out(
+    store: Store, alice: User, bob: User
+) -> None:
+    found = store.users_by_id(
+        {alice.id, bob.id, "not-an-id", "00000000-0000-4000-8000-000000000000"}
+    )
+    assert {i: u.phone for i, u in found.items()} == {alice.id: alice.phone, bob.id: bob.phone}
+    assert store.users_by_id(set()) == {}
+
+
 def test_set_user_name(store: Store) -> None:
     """Setting the name returns the updated user and persists it."""
     user = store.create_user(phone="+15550000009")
