@@ -1,8 +1,10 @@
-"""The `booking` command: chat, threads, db, checkpoints, scenarios, eval-dst, eval-calls.
+"""The `booking` command: chat, threads, db, checkpoints, business, appointments, scenarios,
+eval-dst, eval-calls.
 
 One module per command group: `chat`, `threads` (+ `forks` for replay, forks and serve),
-`databases` (db migrate, checkpoints prune) and `devtools` (scenarios, eval-dst,
-eval-calls). Each adds its parsers and sets `command(args, settings)`, which this module
+`databases` (db migrate, checkpoints prune), `business` (check the business file),
+`appointments` (the business's list, closing past ones) and `devtools` (scenarios,
+eval-dst, eval-calls). Each adds its parsers and sets `command(args, settings)`, which this module
 runs. `--db PATH` is taken before the command and after any of its words alike.
 """
 
