@@ -44,7 +44,7 @@ def confirm(state: CallState, *, runtime: Runtime[CallContext]) -> Update:
         what = booking_of(ctx, state, pending)
         pending["staff"] = what.staff
         slot = _say(pending["slot"], today)
-        if described := say_what(ctx.calendar, what.service_id, what.staff):
+        if described := say_what(ctx.calendar, what.service_id, what.staff, length=True):
             slot = what_when(described, slot)
         question = phrases.confirm_book(slot)
     pending["said"] = question

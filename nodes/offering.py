@@ -16,13 +16,29 @@ from business.slot_query import ANYONE
 from business.spoken import say_date, say_options, say_slots, say_time
 
 
-def service_words(cal: BusinessCalendar, service_id: str | None) -> str:
-    """Say a configured service with its article ("a haircut"); "" for the default one
-    of a business that configured none."""
+def service_words(cal: BusinessCalendar, service_id: str | None, *, length: bool = False) -> str:
+    """Say a configured service with its article ("a haircut"), and with `length` how long
+    it is ("a 90-minute cut and colour"); "" for the default one of a business that
+    configured none."""
     if not cal.services:
         return ""
-    name = cal.service(service_id).name
-    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
+    service = cal.service(service_id)
+    words = f"{_length(service.duration_min)} {service.name}" if length else service.name
+    return f"{'an' if _vowel_sound(words) else 'a'} {words}"
+
+
+def _length(minutes: int) -> str:
+    """Say a length as an adjective: "30-minute", "one-hour", "two-hour", "90-minute"."""
+    hours = {60: "one-hour", 120: "two-hour", 180: "three-hour"}
+    return hours.get(minutes, f"{minutes}-minute")
+
+
+def _vowel_sound(words: str) -> bool:
+    """Return True when the words start with a vowel sound ("an eye exam", "an 8-minute")."""
+    first = words.split("-", maxsplit=1)[0].split(maxsplit=1)[0].lower() if words.strip() else ""
+    if first.isdigit():  # "an 8-", "an 11-", "an 18-", "an 80-minute"
+        return first.startswith("8") or first in ("11", "18")
+    return first[:1] in "aeiou" and not first.startswith(("one", "uni", "use", "eu"))
 
 
 def person_name(cal: BusinessCalendar, staff_id: str | None) -> str:
@@ -33,9 +49,14 @@ def person_name(cal: BusinessCalendar, staff_id: str | None) -> str:
     return person.name if person is not None else ""
 
 
-def say_what(cal: BusinessCalendar, service_id: str | None, staff_id: str | None) -> str:
-    """Say what and with whom ("a haircut with Maria"); "" when neither is configured."""
-    what, who = service_words(cal, service_id), person_name(cal, staff_id)
+def say_what(
+    cal: BusinessCalendar, service_id: str | None, staff_id: str | None, *, length: bool = False
+) -> str:
+    """Say what and with whom ("a haircut with Maria"); "" when neither is configured.
+
+    `length` says how long the service is, as a read-back does: a caller who had another
+    length in mind hears it before saying yes."""
+    what, who = service_words(cal, service_id, length=length), person_name(cal, staff_id)
     if what and who:
         return f"{what} with {who}"
     return what or (f"an appointment with {who}" if who else "")

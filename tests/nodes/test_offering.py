@@ -69,3 +69,12 @@ def test_offers_with_several_people_name_each_run() -> None:
 )  # fmt: skip
 def test_lengths_are_said_as_people_say_them(minutes: int, said: str) -> None:
     assert say_duration(minutes) == said
+
+
+def test_a_read_back_says_how_long_the_service_is() -> None:
+    assert say_what(SALON, "haircut", "maria", length=True) == "a 30-minute haircut with Maria"
+    assert say_what(SALON, "exam", None, length=True) == "a 45-minute eye exam"
+    long = BusinessCalendar(services=(Service(id="c", name="consult", duration_min=60),
+                                      Service(id="x", name="x-ray", duration_min=80)))  # fmt: skip
+    assert say_what(long, "c", None, length=True) == "a one-hour consult"
+    assert say_what(long, "x", None, length=True) == "an 80-minute x-ray"
