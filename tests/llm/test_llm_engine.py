@@ -11,9 +11,10 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
 from booking.compose import fixed_clock, open_receptionist
-from business.calendar import BusinessCalendar
+from business.calendar import BusinessCalendar, Service, Staff
 from graph.context import Prices
 from nodes.understanding.llm import LLMUnderstander, settled_by_rules
+from nodes.understanding.offerings import Vocabulary
 from nodes.understanding.rules import RuleUnderstander
 from tests.conftest import NOW, SAM
 from tests.llm.answers import heard_json
@@ -142,3 +143,21 @@ def test_rules_cost_nothing(db: Path) -> None:
         stored = agent.store.get_conversation("rules")
     assert stored is not None
     assert stored.cost_breakdown["llm_calls"] == 0 and stored.cost_breakdown["total_usd"] == 0
+
+
+def test_the_service_person_and_reason_are_the_rules_reading_of_the_business_words() -> None:
+    """A model that reports intent and day leaves what is booked, with whom and why to the
+    rules, which match the business's configured words exactly."""
+    salon = BusinessCalendar(
+        services=(Service(id="colour", name="cut and colour", duration_min=90),),
+        staff=(Staff(id="maria", name="Maria"),),
+    )
+    rules = RuleUnderstander(Vocabulary.of(salon))
+    said = "I'd like a cut and colour with Maria on Monday, it's for a wedding"
+    engine = LLMUnderstander(
+        fake(answer(intent="book", day_words="Monday", day="2026-11-30")), rules=rules
+    )
+    heard = engine.understand(said, expecting="request", now=NOW, region="US")
+    assert heard.usage.llm_calls == 1 and not heard.usage.fallback
+    assert (heard.when.service, heard.when.staff, heard.reason) == ("colour", "maria", "a wedding")
+    assert heard.when.day == date(2026, 11, 30)
