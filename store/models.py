@@ -125,3 +125,59 @@ def e164(phone: str) -> str:
     if not E164.fullmatch(phone):
         raise ValueError(f"phone {phone!r} is not E.164 (like +15551234567)")
     return phone
+
+
+NoticeKind = Literal["booked", "moved", "cancelled", "reminder"]
+"""What a notice tells the caller: a write's confirmation, or a reminder before the visit."""
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One message owed to a caller about an appointment: a row of the outbox.
+
+    Written in the same transaction as the write it confirms (a trigger on appointments),
+    so a write that rolled back owes nothing and one that committed always owes it.
+    """
+
+    id: str
+    appointment_id: str
+    kind: NoticeKind
+    due_at: datetime
+    """When it may be sent (a reminder's is its offset before the start)."""
+    attempts: int = 0
+    """Delivery attempts made so far (each channel's, together)."""
+    reminder_minutes: int | None = None
+    """For a reminder: how long before the start it is sent (1440 for 24 h)."""
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One attempt to send a notice on one channel, as recorded."""
+
+    notice_id: str
+    channel: str
+    at: datetime
+    ok: bool
+    detail: str = ""
+    """The provider's message id when sent; the error, without secrets, when not."""
+
+
+@dataclass(frozen=True)
+class Callback:
+    """A callback the business owes a caller: who, their number, what they need, when."""
+
+    id: str
+    conversation_id: str | None
+    """The call it came from."""
+    user_id: str | None
+    phone: str | None
+    """The number to call back (E.164), if known."""
+    name: str | None
+    need: str
+    """What they need, in their words, or why the call was handed over."""
+    reason: Literal["message", "callback_offer", "transfer_failed", "refused"]
+    """How it came about: a message taken, the callback offer accepted, a transfer that
+    failed, or a caller whose spoken number could not be verified."""
+    created_at: datetime
+    done_at: datetime | None = None
+    done_by: str | None = None

@@ -22,8 +22,11 @@ from store.models import (
     Appointment,
     AppointmentStatus,
     Busy,
+    Callback,
     CallOverview,
     CallRecord,
+    Delivery,
+    Notice,
     TranscriptLine,
     User,
 )
@@ -201,6 +204,84 @@ class AppointmentAdmin(Protocol):
 
     def complete_past(self, *, before: datetime) -> int:
         """Mark booked appointments that ended before `before` completed; return how many."""
+        ...
+
+
+class Outbox(Protocol):
+    """Messages owed to callers about their appointments, delivered exactly once per channel.
+
+    Confirmations are written by the database in the transaction of the write they
+    confirm; reminders are added by `schedule_reminders` as they fall due. Several workers
+    may deliver at once: a claimed notice is leased to one of them until `lease_until`.
+    """
+
+    def schedule_reminders(self, *, now: datetime, minutes_before: Sequence[int]) -> int:
+        """Add a reminder notice for each booked appointment that is `m` minutes or less
+        from starting (and not started), once per appointment and offset; return how many.
+
+        An appointment cancelled or moved gets none; one already reminded at that offset
+        gets no second one.
+        """
+        ...
+
+    def claim_notices(
+        self, *, now: datetime, limit: int, lease_until: datetime, worker: str
+    ) -> list[Notice]:
+        """Lease up to `limit` pending notices due by `now` to `worker`, oldest first.
+
+        A notice leased to another worker whose lease has not run out is skipped (Postgres:
+        FOR UPDATE SKIP LOCKED), so two workers never hold the same one.
+        """
+        ...
+
+    def record_delivery(self, delivery: Delivery) -> None:
+        """Record one attempt on one channel (kept for the business and the analysts)."""
+        ...
+
+    def deliveries(self, notice_id: str) -> list[Delivery]:
+        """Return a notice's attempts in order."""
+        ...
+
+    def finish_notice(
+        self, notice_id: str, *, worker: str, outcome: Literal["sent", "failed", "skipped"]
+    ) -> None:
+        """End a notice leased to `worker`: sent, failed for good, or skipped (nothing to
+        send: no channel reaches the caller, or the appointment changed since)."""
+        ...
+
+    def retry_notice(self, notice_id: str, *, worker: str, at: datetime) -> None:
+        """Give a leased notice back to be tried again at `at` (one attempt more)."""
+        ...
+
+
+class Callbacks(Protocol):
+    """Callbacks the business owes callers: requested in calls, listed and closed by staff."""
+
+    def request_callback(
+        self,
+        *,
+        conversation_id: str | None,
+        user_id: str | None,
+        phone: str | None,
+        name: str | None,
+        need: str,
+        reason: Literal["message", "callback_offer", "transfer_failed", "refused"],
+        at: datetime,
+    ) -> Callback:
+        """Record a callback; one per call (a second request of the same call updates it)."""
+        ...
+
+    def list_callbacks(self, *, open_only: bool = True, limit: int | None = None) -> list[Callback]:
+        """Return callbacks, the oldest open first (then the newest done)."""
+        ...
+
+    def callback_of(self, conversation_id: str) -> Callback | None:
+        """Return the callback a call requested, if any."""
+        ...
+
+    def close_callback(self, callback_id: str, *, at: datetime, by: str | None = None) -> Callback:
+        """Mark a callback done; an unknown id raises ValueError, one done already is
+        returned unchanged."""
         ...
 
 
