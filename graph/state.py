@@ -290,6 +290,9 @@ class CallState:
     caller_name: str | None = None
 
     # what they want done
+    about: Booked | None = None
+    """The caller's next appointment, said at the greeting ("I see you're booked Thursday
+    at 2; is this about that?"): "move it", "cancel it" mean it. Cleared by any write."""
     task: Task = field(default_factory=no_task)
     doubt: DayDoubt | None = None
     """An uncertain day asked about and waiting for the answer; cleared once answered or
@@ -357,6 +360,7 @@ class Update(TypedDict, total=False):
     verify_tries: int
     user_id: str | None
     caller_name: str | None
+    about: Booked | None
     task: Task
     doubt: DayDoubt | None
     back_to: BackTo | None

@@ -92,6 +92,26 @@ _NONE = re.compile(
 )
 
 
+_THAT_ONE = re.compile(
+    r"\b(?:it|that(?: one| appointment| booking| visit)?|this(?: one| appointment| booking))\b",
+    re.IGNORECASE,
+)
+
+
+_MOVE_IT = re.compile(r"\b(?:move|shift|push|bump|change) (?:it|that(?: one)?|this one)\b", re.I)
+
+
+def moves_it(text: str) -> bool:
+    """Return True for "move it", "can we shift that one": a move of the one talked about."""
+    return _MOVE_IT.search(text) is not None
+
+
+def means_that_one(text: str) -> bool:
+    """Return True when the caller points at an appointment already talked about ("move it",
+    "cancel that one"); "my appointment" names none in particular."""
+    return _THAT_ONE.search(text) is not None
+
+
 def says_none(text: str) -> bool:
     """Return True when the caller says they have none ("I don't have one", "none")."""
     return bool(_NONE.search(normalize(text)))

@@ -13,7 +13,8 @@ from datetime import datetime
 
 from graph.state import Act, Booked, CallState, Stage, Task, TaskKind, Update, VerifyClaim, Wish
 from graph.understanding import Expecting, Understanding
-from nodes.cues import bounded_name, confirms_mine, says_none
+from nodes import phrases
+from nodes.cues import bounded_name, confirms_mine, means_that_one, moves_it, says_none
 from nodes.dialogue_repair import (
     ambiguous,
     answer_guess,
@@ -85,6 +86,8 @@ def _track(state: CallState, reading: Understanding) -> Update:
             return {"stage": stage, "question": question, **_track(at_question, reading)}
     if (reply := answer_guess(state, reading)) is not None:
         return reply
+    if (reply := _about_that(state, reading)) is not None:
+        return reply
     if (reply := closing(state, reading)) is not None:
         return reply
     if reading.intent == "goodbye":
@@ -117,6 +120,10 @@ def _track(state: CallState, reading: Understanding) -> Update:
         return reply
     if stage == "ask_appointment" and (reply := at_appointment(state, reading)) is not None:
         return reply
+    idle = reading.intent is None and state.task["kind"] is None
+    if state.about is not None and idle and moves_it(reading.text):
+        # "can I move it to Friday?" of the appointment named at the greeting
+        reading = replace(reading, intent="reschedule", correction=False)
     if reading.intent is not None:
         return _new_task(state, reading)
     # "no, can I get a different time?" just after a booking wants that booking moved
@@ -217,12 +224,33 @@ def _new_task(state: CallState, reading: Understanding) -> Update:
                 **task,
                 "kind": kind,
                 "wish": merge_wish(Wish(), when),
-                "target": None,
+                "target": _the_one_meant(state, reading, kind),
                 "already_offered": [],
                 "pending": None,
             },
         }
     return {"act": "unclear"}
+
+
+def _about_that(state: CallState, reading: Understanding) -> Update | None:
+    """A bare yes or no to "is this about that?" after the greeting named the caller's next
+    appointment: yes asks what to do with it, no asks what else (neither ends the call)."""
+    asked = state.stage == "ask_request" and state.question == phrases.ABOUT_THAT
+    if not asked or state.about is None or reading.affirm is None:
+        return None
+    if reading.intent is not None or not reading.when.is_empty() or reading.more:
+        return None  # "yes, move it to Friday" is a request, read as one
+    return {"act": "prompt"}
+
+
+def _the_one_meant(state: CallState, reading: Understanding, kind: TaskKind) -> Booked | None:
+    """The appointment named at the greeting when the caller points at it ("move it",
+    "cancel that one"); else None, and select finds it by day or asks which."""
+    if state.about is None or not means_that_one(reading.text):
+        return None
+    if kind == "cancel" and reading.when.day is not None:
+        return None  # "cancel that one on Friday": the day says which
+    return state.about
 
 
 def _amend_last_write(state: CallState, reading: Understanding) -> Update | None:

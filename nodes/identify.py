@@ -10,6 +10,7 @@ from langgraph.runtime import Runtime
 from graph.context import CallContext
 from graph.state import CallState, Update, no_task
 from nodes import phrases
+from nodes.appointments import say_appointments, upcoming
 from nodes.cues import bounded_name
 from nodes.guard import expect
 from nodes.repair import ask_which_day
@@ -133,6 +134,18 @@ def open_account(
         }
     name = bounded_name(user.name)  # a name stored before names were bounded stays short
     greeting = phrases.welcome_back(name)
+    if state.task["kind"] is None and (mine := upcoming(runtime.context, user.id)):
+        # what matters to a returning caller: their next appointment, and "it" means it
+        ctx = runtime.context
+        said = say_appointments(mine[:1], today=ctx.now().date(), cal=ctx.calendar)
+        return {
+            **update,
+            "caller_name": name,
+            "about": mine[0],
+            "speech": [greeting, phrases.booked_next(said), phrases.ABOUT_THAT],
+            "stage": "ask_request",
+            "question": phrases.ABOUT_THAT,
+        }
     return {**update, "caller_name": name, **_carry_on(state, greeting, runtime=runtime)}
 
 

@@ -50,6 +50,10 @@ VERIFY_LOCKED = (
 )
 WHAT_NAME = "May I have your name?"
 HOW_CAN_I_HELP = "How can I help you today?"
+ABOUT_THAT = "Is this about that?"
+"""Asked after a returning caller hears their next appointment at the greeting."""
+MOVE_OR_CANCEL = "Sure. Would you like to move it or cancel it?"
+WHAT_INSTEAD = "No problem. What can I do for you?"
 ANYTHING_ELSE = "Is there anything else I can help with?"
 CAN_DO = (
     "I can tell you what's free, book an appointment, read out your appointments, "
@@ -124,6 +128,11 @@ REASONS = {
     "no_match": NO_MATCH,
 }
 """Why a wish could not be met, said before the nearest alternatives."""
+
+
+def booked_next(appointment: str) -> str:
+    """Tell a returning caller the appointment they are booked for next."""
+    return f"I see you're booked for {appointment}."
 
 
 def welcome_back(name: str | None) -> str:

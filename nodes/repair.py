@@ -111,6 +111,9 @@ def help_caller(state: CallState) -> Update:
         thanks = state.utterance.lower().startswith("thank")
         said = phrases.WELCOME if thanks else phrases.HELLO
         return {"speech": [said, state.question or phrases.HOW_CAN_I_HELP]}
+    if state.act == "prompt" and state.about is not None and state.question == phrases.ABOUT_THAT:
+        said = phrases.MOVE_OR_CANCEL if state.affirm else phrases.WHAT_INSTEAD
+        return {"speech": [said], "stage": "ask_request", "question": said}
     if state.act == "prompt":
         return {
             "speech": [phrases.PROMPT],

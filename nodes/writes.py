@@ -94,6 +94,8 @@ def done(state: CallState, outcome: Outcome | None, said: str) -> Update:
         "outcomes": outcomes[-MAX_OUTCOMES:],
         "notice": None,
         "wrote": outcome is not None,
+        # "it" no longer means the appointment named at the greeting once one was written
+        "about": None if outcome is not None else state.about,
     }
 
 

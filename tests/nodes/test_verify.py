@@ -50,7 +50,11 @@ def test_the_right_name_and_day_open_the_account(
     update = verify(claimed, runtime=runtime)
     assert update.get("identity") == "verified" and update.get("user_id") == claimed.claimed_id
     assert update.get("claimed_id") is None and update.get("claim") is None
-    assert said(update) == f"Welcome back, Sam Lee. {phrases.HOW_CAN_I_HELP}"
+    # verified, the caller is trusted with the account: their next appointment is said
+    assert said(update) == (
+        "Welcome back, Sam Lee. I see you're booked for Thursday, December 3rd at 9 AM."
+        f" {phrases.ABOUT_THAT}"
+    )
     call = store.get_conversation("c1")
     assert call is not None and call.user_id == claimed.claimed_id
     assert _failures(store, claimed) == 0
