@@ -43,7 +43,7 @@ from graph import apologies as phrases
 from graph.checkpointer import CheckpointsUnavailable, TranslatedSaver, noting_saves
 from graph.context import CallContext
 from graph.history import checkpoint_id, field_of, last_question, unfinished, write_due_since
-from graph.resume import HANGUP, CallerTurn
+from graph.resume import HANGUP, TRANSFER_FAILED, CallerTurn
 from graph.state import CallInput, CallState
 from store.errors import StoreUnavailable
 
@@ -81,6 +81,9 @@ class Said:
     """The step booked, cancelled or moved something: the reply must reach the caller whole."""
     ended: bool = False
     """The call said goodbye (or had ended already): hang up after the reply."""
+    transfer: bool = False
+    """The reply tells the caller they are being put through to a person: once it has been
+    said, the door transfers the call (and calls `transfer_failed()` if it cannot)."""
 
 
 @dataclass
@@ -137,16 +140,21 @@ class Conversation:
         values = self.graph.get_state(self.config).values
         return values if isinstance(values, CallState) else CallState(**values)
 
-    def start(self, *, caller_id: str | None = None) -> str:
+    def start(self, *, caller_id: str | None = None, can_transfer: bool = False) -> str:
         """Open the call and return the greeting; a thread is opened only once.
 
+        `can_transfer`: the door can put this caller through to a person (a phone call
+        with a transfer number set); a caller who asks for one is then transferred.
         Fresh input on a thread with a pending question would silently discard it and
         restart the call, so a started thread refuses: resume it with `say()` instead.
         """
         if self.started():
             raise CallAlreadyStarted(self.thread_id)
+        opening = CallInput(call_id=self.thread_id, caller_id=caller_id)
+        if can_transfer:
+            opening["can_transfer"] = True
         try:
-            return self._run(CallInput(call_id=self.thread_id, caller_id=caller_id)).reply
+            return self._run(opening).reply
         except Exception as error:
             try:
                 saved = bool(self._snapshot().values)
@@ -182,6 +190,24 @@ class Conversation:
             raise CallEnded(self.thread_id)
         durability = self._durability(field_of(snapshot.values, "stage"))
         return self._step(turn, asked=self._retry_from or snapshot.config, durability=durability)
+
+    def transfer_failed(self) -> Said:
+        """Tell the graph the transfer it announced did not go through; return what to say
+        (the caller is offered to leave a message for a callback instead)."""
+        return self.say_event(TRANSFER_FAILED)
+
+    def say_event(self, event: CallerTurn) -> Said:
+        """Resume the graph with a door's event (no words), as `say` does with words."""
+        try:
+            snapshot = self._settled()
+        except OUTAGES as error:
+            self._unreachable(error)
+            return self._ask_again(error)
+        except Exception as error:
+            return self._salvage(error, asked=None)
+        if not snapshot.interrupts:
+            raise CallEnded(self.thread_id)
+        return self._step(Command(resume=event), asked=snapshot.config)
 
     def hang_up(self, *, heard: str | None = None) -> None:
         """Tell the graph the caller is gone so the summary is stored.
@@ -250,7 +276,8 @@ class Conversation:
         wrote = bool(field_of(values, "wrote"))
         if out.interrupts:
             self._waits_at, self._stage = saved.config, str(field_of(values, "stage"))
-            return Said(str(out.interrupts[0].value), wrote=wrote)
+            transfer = self._stage == "transferring"
+            return Said(str(out.interrupts[0].value), wrote=wrote, transfer=transfer)
         return Said(str(field_of(values, "reply") or ""), wrote=wrote, ended=True)
 
     def _step(

@@ -18,19 +18,21 @@ class CallerTurn(TypedDict, total=False):
     """What the caller said."""
     heard: str | None
     """What the caller heard of the last reply before barging in (None: all of it)."""
-    event: Literal["hangup"]
-    """The caller hung up or the line dropped: there are no words."""
+    event: Literal["hangup", "transfer_failed"]
+    """The caller hung up or the line dropped, or the transfer to a person just promised
+    failed: there are no words."""
 
 
 HANGUP = CallerTurn(event="hangup")
+TRANSFER_FAILED = CallerTurn(event="transfer_failed")
 
 
 def caller_turn(value: object) -> CallerTurn:
     """Read a resume value: a door's `CallerTurn`, or a bare string from Studio."""
     if isinstance(value, dict):
         turn = CallerTurn()
-        if value.get("event") == "hangup":
-            turn["event"] = "hangup"
+        if value.get("event") in ("hangup", "transfer_failed"):
+            turn["event"] = value["event"]
         if value.get("heard") is not None:
             turn["heard"] = str(value["heard"])
         turn["text"] = str(value.get("text") or "")

@@ -52,6 +52,7 @@ _BY_ACT: dict[str, TurnNode] = {
     "prompt": "help",
     "chitchat": "help",
     "human": "offer_handoff",
+    "transfer_failed": "offer_handoff",
     "message": "take_message",
     "goodbye": "goodbye",
     "ambiguous": "clarify",

@@ -26,6 +26,7 @@ Stage = Literal[
     "ask_appointment",  # waiting for which of their appointments
     "confirm",  # a write read back, waiting for yes or no
     "take_message",  # waiting for a message to pass on for a callback
+    "transferring",  # the caller is being put through to a person (a phone call's transfer)
     "ended",  # goodbye said; the summary is stored
 ]
 
@@ -63,6 +64,7 @@ Act = Literal[
     "message",  # dictated the message for a callback
     "goodbye",  # ended the call
     "hangup",  # the line dropped or the caller hung up
+    "transfer_failed",  # the transfer to a person did not go through: take a message
     "ambiguous",  # a date that could mean more than one day ("the 31st" in November)
     "check",  # "confirm my appointment on Friday at 10": read it out, or book it if not there
     "resume",  # declined the callback offer: back to the question pending before it
@@ -237,10 +239,12 @@ def add_visits(left: list[Visit], right: list[Visit]) -> list[Visit]:
 
 
 class CallInput(TypedDict):
-    """What a door gives to open a call: Studio shows just these two fields."""
+    """What a door gives to open a call: Studio shows just these fields."""
 
     call_id: str
     caller_id: str | None
+    can_transfer: NotRequired[bool]
+    """The door can put this caller through to a person (a phone call, a number set)."""
 
 
 @dataclass(kw_only=True)
@@ -252,6 +256,9 @@ class CallState:
     """The conversation id (the graph's thread_id), set by the first input."""
     caller_id: str | None = None
     """Phone number from caller ID (SIP or `--phone`), if any, as received."""
+    can_transfer: bool = False
+    """The door can put the caller through to a person: asked for one, they are transferred
+    rather than offered a callback. Cleared when a transfer fails."""
     stage: Stage = "start"
     """Which question is pending; it decides how the next utterance is read."""
     question: str = ""
@@ -342,6 +349,7 @@ class Update(TypedDict, total=False):
     """
 
     call_id: str
+    can_transfer: bool
     caller_id: str | None
     stage: Stage
     question: str

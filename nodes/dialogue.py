@@ -38,6 +38,7 @@ EXPECTING: dict[Stage, Expecting] = {
     "ask_appointment": "appointment_choice",
     "confirm": "yes_no",
     "take_message": "request",
+    "transferring": "request",
     "ended": "request",
 }
 """What kind of answer each pending question expects."""

@@ -89,6 +89,14 @@ HUMAN = (
     "I can take a message and have someone from our team call you back. What should I tell them?"
 )
 WHAT_MESSAGE = "Go ahead: what message should I pass on?"
+TRANSFERRING = "Of course. I'm putting you through to a person now; please hold."
+TRANSFER_AFTER_TROUBLE = (
+    "Sorry, I'm having trouble understanding. I'm putting you through to a person now; please hold."
+)
+TRANSFER_FAILED = (
+    "Sorry, I couldn't put you through just now. I can take a message and have someone "
+    "call you back: what should I pass on?"
+)
 MESSAGE_TAKEN = "Thanks, I've passed that on. Someone will call you back at your number."
 GOODBYE = "Thanks for calling. Goodbye!"
 NO_APPOINTMENTS = "You don't have any upcoming appointments."

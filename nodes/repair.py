@@ -10,6 +10,7 @@ from business.spoken import say_date, say_time
 from graph.context import CallContext
 from graph.state import BackTo, CallState, Update, no_task
 from nodes import phrases
+from nodes.handoff import transferring
 
 
 def repeat(state: CallState) -> Update:
@@ -21,6 +22,8 @@ def clarify(state: CallState, *, runtime: Runtime[CallContext]) -> Update:
     """Ask again in other words; after repeated failures, offer a callback instead."""
     if state.act == "ambiguous":
         return _which_day(state, today=runtime.context.now().date())
+    if state.misunderstood >= runtime.context.max_misunderstandings and state.can_transfer:
+        return transferring(phrases.TRANSFER_AFTER_TROUBLE)  # a person, rather than a callback
     if state.misunderstood >= runtime.context.max_misunderstandings:
         return {
             "speech": [phrases.OFFER_CALLBACK],

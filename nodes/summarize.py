@@ -29,6 +29,8 @@ def outcome_of(state: CallState) -> str:
         return writes[-1]
     if state.message:
         return "handed_off"
+    if state.stage == "transferring":
+        return "transferred"
     if state.act == "hangup":
         return "abandoned"
     return "completed"
@@ -67,7 +69,9 @@ def summary_of(state: CallState, cal: BusinessCalendar | None = None) -> str:
         )
     if state.message:
         text += f" Callback requested, message: {state.message!r}."
-    if state.act == "hangup":
+    if state.stage == "transferring":
+        text += " Put through to a person at their request."
+    elif state.act == "hangup":
         text += " The call ended without a goodbye."
     return mask_phones(text)
 

@@ -119,6 +119,9 @@ def listen(state: CallState, *, runtime: Runtime[CallContext]) -> Update:
     if turn.get("event") == "hangup":
         record(ctx, state, [said])
         return {**update, "act": "hangup"}
+    if turn.get("event") == "transfer_failed":
+        record(ctx, state, [said])
+        return {**update, "act": "transfer_failed", "can_transfer": False}
     text = kept(turn.get("text", ""), call_id=state.call_id)
     answer = TranscriptLine(index=state.line_no, role="caller", text=text, at=ctx.now())
     record(ctx, state, [said, answer])

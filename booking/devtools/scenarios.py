@@ -199,7 +199,8 @@ def play(
     result: Result,
 ) -> None:
     """Play the turns in order, checking each reply as it comes."""
-    reply = call.start(caller_id=spec.get("phone"))
+    # `transfer: true`: a phone call whose door can put the caller through to a person
+    reply = call.start(caller_id=spec.get("phone"), can_transfer=bool(spec.get("transfer")))
     result.transcript.append(f"agent: {reply}")
     for number, turn in enumerate(spec["turns"], start=1):
         where = f"turn {number}"
@@ -213,6 +214,10 @@ def play(
             call.hang_up()
             result.transcript.append("caller hung up")
             continue
+        if turn.get("transfer_fails"):
+            reply = call.transfer_failed().reply
+            result.transcript.append("(the transfer failed)")
+            result.transcript.append(f"agent: {reply}")
         if "caller" in turn:
             before = call.state().usage.get("llm_calls", 0)
             reply = call.say(str(turn["caller"])).reply
