@@ -33,6 +33,7 @@ def test_every_act_routes_to_a_node() -> None:
         "select",
         "deny",
         "list",
+        "transfer_failed",
         "check",
         "repeat",
         "never_mind",

@@ -23,10 +23,11 @@ def test_a_node_update_can_name_every_state_field_with_its_type_and_nothing_else
 
 
 def test_the_graph_takes_only_what_a_door_gives() -> None:
-    """The input schema is the call id and the caller ID, so Studio's form shows two fields."""
+    """The input schema is the call id, the caller ID and whether the door can transfer, so
+    Studio's form shows those three fields."""
     schema = build_graph().compile().get_input_jsonschema()
-    assert set(schema["properties"]) == {"call_id", "caller_id"}
-    assert set(typing.get_type_hints(CallInput)) == {"call_id", "caller_id"}
+    assert set(schema["properties"]) == {"call_id", "caller_id", "can_transfer"}
+    assert set(typing.get_type_hints(CallInput)) == {"call_id", "caller_id", "can_transfer"}
 
 
 def test_dropping_the_task_clears_all_it_gathered_at_once() -> None:
