@@ -1,0 +1,249 @@
+"""The notice worker: reminders scheduled, notices claimed, each sent once per channel.
+
+One round (`Worker.round`): add the reminders now due, lease a batch of notices, and for
+each one load its appointment and caller. A notice about an appointment no longer in the
+state it is about is skipped (a reminder for one cancelled, moved or started); a `booked`
+confirmation for one moved since still goes, the `moved` one follows it. Each configured
+channel that reaches the caller and has no successful delivery recorded for the notice
+yet is tried, and every attempt recorded, so a retry never sends a channel twice. A
+notice then is sent, retried later with exponential backoff, or, after
+NOTIFY_MAX_ATTEMPTS, given up with one ERROR line (the number masked, no secret).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Literal, Protocol
+
+from booking.notify.channels import Channel, Contact, DeliveryFailed, Outgoing
+from business.calendar import BusinessCalendar
+from business.ical import CalendarEvent, event_ics, uid_for
+from business.notices import DEFAULT_TEMPLATES, NoticeKind, Template, compose
+from store.models import Appointment, Delivery, Notice, User
+from store.privacy import mask_phones
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+MAX_CHAIN = 1000
+"""Moves followed back to the first row at most (a loop in the data stops here)."""
+
+
+class NoticeStore(Protocol):
+    """What the worker reads and writes: the outbox (`store.port.Outbox`, each method as
+    documented there), appointments by id, callers by id."""
+
+    def schedule_reminders(self, *, now: datetime, minutes_before: Sequence[int]) -> int: ...
+
+    def claim_notices(
+        self, *, now: datetime, limit: int, lease_until: datetime, worker: str
+    ) -> list[Notice]: ...
+
+    def record_delivery(self, delivery: Delivery) -> None: ...
+
+    def deliveries(self, notice_id: str) -> list[Delivery]: ...
+
+    # `object`: only a False answer is read (the notice was no longer this worker's)
+    def finish_notice(
+        self, notice_id: str, *, worker: str, outcome: Literal["sent", "failed", "skipped"]
+    ) -> object: ...
+
+    def retry_notice(self, notice_id: str, *, worker: str, at: datetime) -> object: ...
+
+    def users_by_id(self, user_ids: Collection[str]) -> dict[str, User]:
+        """As `store.port.Callers.users_by_id`."""
+        ...
+
+    def appointment(self, appointment_id: str) -> Appointment | None:
+        """Return an appointment by id whatever its status, or None (not in the port yet)."""
+        ...
+
+
+def email_of(user: User) -> str | None:
+    """Return the caller's e-mail address; callers have none until the store keeps one."""
+    email = getattr(user, "email", None)
+    return email if isinstance(email, str) and email else None
+
+
+@dataclass(frozen=True)
+class Wording:
+    """How notices are worded and signed, and whose calendar files they carry."""
+
+    calendar: BusinessCalendar
+    business: str
+    templates: dict[NoticeKind, Template] = field(default_factory=lambda: dict(DEFAULT_TEMPLATES))
+    uid_domain: str = "booking-agent"
+    """The right-hand side of every event UID (the sender's domain)."""
+    organizer: str | None = None
+    """The sender's address, the calendar files' ORGANIZER."""
+
+
+@dataclass(frozen=True)
+class Round:
+    """What one round did: notices claimed, and how each ended."""
+
+    scheduled: int = 0
+    claimed: int = 0
+    sent: int = 0
+    skipped: int = 0
+    retried: int = 0
+    failed: int = 0
+
+
+Outcome = Literal["sent", "skipped", "retried", "failed"]
+
+
+@dataclass
+class Worker:
+    """Delivers the outbox's notices on the configured channels."""
+
+    store: NoticeStore
+    channels: Sequence[Channel]
+    wording: Wording
+    clock: Clock
+    name: str
+    """This worker's id in the leases it takes."""
+    reminders: Sequence[int] = (1440, 120)
+    batch: int = 20
+    lease: timedelta = timedelta(minutes=2)
+    max_attempts: int = 5
+    backoff: timedelta = timedelta(minutes=1)
+    backoff_max: timedelta = timedelta(hours=1)
+    email_of: Callable[[User], str | None] = email_of
+    """Where a caller's e-mail address is read (the store keeps none yet)."""
+
+    def round(self) -> Round:
+        """Schedule due reminders, claim one batch, deliver each notice; return the tally."""
+        now = self.clock()
+        scheduled = self.store.schedule_reminders(now=now, minutes_before=self.reminders)
+        claimed = self.store.claim_notices(
+            now=now, limit=self.batch, lease_until=now + self.lease, worker=self.name
+        )
+        ends: dict[Outcome, int] = {"sent": 0, "skipped": 0, "retried": 0, "failed": 0}
+        for notice in claimed:
+            ends[self.deliver(notice)] += 1
+        return Round(scheduled=scheduled, claimed=len(claimed), **ends)
+
+    def drain(self) -> list[Round]:
+        """Run rounds until one claims less than a full batch: everything due is done."""
+        rounds = [self.round()]
+        while rounds[-1].claimed >= self.batch:
+            rounds.append(self.round())
+        return rounds
+
+    def run(self, stop: threading.Event, *, every: float) -> None:
+        """Drain, then wait `every` seconds, until `stop` is set."""
+        while not stop.is_set():
+            try:
+                self.drain()
+            except Exception:  # a database outage: the next round tries again
+                log.exception("notice round failed; trying again in %s s", every)
+            stop.wait(every)
+
+    def deliver(self, notice: Notice) -> Outcome:
+        """Send one leased notice on every channel still owed it; end or retry it."""
+        appointment = self.store.appointment(notice.appointment_id)
+        if appointment is None or not self._still_true(notice, appointment):
+            self._end(notice, "skipped")
+            return "skipped"
+        user = self.store.users_by_id([appointment.user_id]).get(appointment.user_id)
+        contact = None
+        if user is not None:
+            contact = Contact(phone=user.phone, name=user.name, email=self.email_of(user))
+        reaching = [c for c in self.channels if contact is not None and c.reaches(contact)]
+        if contact is None or not reaching:
+            self._end(notice, "skipped")
+            return "skipped"
+        done = {d.channel for d in self.store.deliveries(notice.id) if d.ok}
+        owed = [c for c in reaching if c.name not in done]
+        outgoing = self._outgoing(notice, appointment, contact) if owed else None
+        errors = []
+        for channel in owed:
+            assert outgoing is not None
+            try:
+                detail, ok = channel.send(contact, outgoing), True
+            except DeliveryFailed as failure:
+                detail, ok = str(failure), False
+                errors.append(f"{channel.name}: {failure}")
+            self.store.record_delivery(
+                Delivery(notice.id, channel.name, at=self.clock(), ok=ok, detail=detail)
+            )
+        if not errors:
+            self._end(notice, "sent")
+            return "sent"
+        attempts = notice.attempts + 1
+        if attempts >= self.max_attempts:
+            self._end(notice, "failed")
+            log.error(
+                "notice %s (%s, appointment %s) to %s given up after %d attempts: %s",
+                notice.id,
+                notice.kind,
+                notice.appointment_id,
+                mask_phones(contact.phone),
+                attempts,
+                "; ".join(errors),
+            )
+            return "failed"
+        wait = min(self.backoff * 2 ** (attempts - 1), self.backoff_max)
+        if self.store.retry_notice(notice.id, worker=self.name, at=self.clock() + wait) is False:
+            log.warning("notice %s was taken over by another worker (its lease ran out)", notice.id)
+        return "retried"
+
+    def _end(self, notice: Notice, outcome: Literal["sent", "failed", "skipped"]) -> None:
+        """End a notice; say so when its lease had run out and another worker took it."""
+        if self.store.finish_notice(notice.id, worker=self.name, outcome=outcome) is False:
+            log.warning("notice %s was taken over by another worker (its lease ran out)", notice.id)
+
+    def _still_true(self, notice: Notice, appointment: Appointment) -> bool:
+        """Return True while the appointment is in the state the notice is about."""
+        if notice.kind == "reminder":
+            return appointment.status == "booked" and appointment.start > self.clock()
+        if notice.kind == "cancelled":
+            return appointment.status == "cancelled"
+        return True  # booked, moved: it happened; a later notice tells what came after
+
+    def _outgoing(self, notice: Notice, appointment: Appointment, contact: Contact) -> Outgoing:
+        """Word the notice, with the calendar file an e-mail about a write carries."""
+        wording = self.wording
+        message = compose(
+            notice.kind,
+            calendar=wording.calendar,
+            business=wording.business,
+            start=appointment.start,
+            service=appointment.service,
+            staff=appointment.staff,
+            name=contact.name,
+            today=self.clock().astimezone(wording.calendar.tz).date(),
+            templates=wording.templates,
+        )
+        if notice.kind == "reminder":
+            return Outgoing(notice.kind, message)
+        first, moves = self._first_of(appointment)
+        cancel = notice.kind == "cancelled"
+        event = CalendarEvent(
+            uid=uid_for(first, domain=wording.uid_domain),
+            sequence=moves + (1 if cancel else 0),
+            method="CANCEL" if cancel else "REQUEST",
+            start=appointment.start,
+            duration_min=appointment.duration_min,
+            summary=message.subject,
+            description=message.body,
+            organizer=wording.organizer,
+            attendee=contact.email,
+        )
+        ics = event_ics(event, zone=wording.calendar.tz, stamp=self.clock())
+        return Outgoing(notice.kind, message, ics=ics, ics_method=event.method)
+
+    def _first_of(self, appointment: Appointment) -> tuple[str, int]:
+        """Return the id of the first row of the appointment's moves, and how many moves."""
+        current, moves = appointment, 0
+        while current.rescheduled_from is not None and moves < MAX_CHAIN:
+            earlier = self.store.appointment(current.rescheduled_from)
+            if earlier is None:
+                return current.rescheduled_from, moves + 1
+            current, moves = earlier, moves + 1
+        return current.id, moves
