@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, Protocol, get_args
 
 import phonenumbers
 
@@ -130,6 +131,13 @@ def e164(phone: str) -> str:
 NoticeKind = Literal["booked", "moved", "cancelled", "reminder"]
 """What a notice tells the caller: a write's confirmation, or a reminder before the visit."""
 
+NoticeOutcome = Literal["sent", "failed", "skipped"]
+"""How a notice ends: sent, failed for good, or skipped (nothing to send, or no need)."""
+
+CallbackReason = Literal["message", "callback_offer", "transfer_failed", "refused"]
+"""How a callback came about: a message taken, the callback offer accepted, a transfer that
+failed, or a caller whose spoken number could not be verified."""
+
 
 @dataclass(frozen=True)
 class Notice:
@@ -175,9 +183,81 @@ class Callback:
     name: str | None
     need: str
     """What they need, in their words, or why the call was handed over."""
-    reason: Literal["message", "callback_offer", "transfer_failed", "refused"]
-    """How it came about: a message taken, the callback offer accepted, a transfer that
-    failed, or a caller whose spoken number could not be verified."""
+    reason: CallbackReason
+    """How it came about (see `CallbackReason`)."""
     created_at: datetime
     done_at: datetime | None = None
     done_by: str | None = None
+
+
+def reminder_offsets(minutes_before: Sequence[int]) -> list[int]:
+    """Return reminder offsets shortest first, each once; raise ValueError for one that is
+    not a positive whole number of minutes."""
+    for minutes in minutes_before:
+        if isinstance(minutes, bool) or not isinstance(minutes, int) or minutes <= 0:
+            raise ValueError(
+                f"a reminder comes a positive number of minutes before, not {minutes!r}"
+            )
+    return sorted(set(minutes_before))
+
+
+def notice_outcome(outcome: str) -> NoticeOutcome:
+    """Return `outcome` if a notice can end so; else raise ValueError."""
+    if outcome not in get_args(NoticeOutcome):
+        raise ValueError(f"a notice ends sent, failed or skipped, not {outcome!r}")
+    return outcome  # type: ignore[return-value]  # checked against the Literal just above
+
+
+def callback_reason(reason: str) -> CallbackReason:
+    """Return `reason` if a callback can come about so; else raise ValueError."""
+    if reason not in get_args(CallbackReason):
+        raise ValueError(
+            f"a callback's reason is one of {get_args(CallbackReason)}, not {reason!r}"
+        )
+    return reason  # type: ignore[return-value]  # checked against the Literal just above
+
+
+class Row(Protocol):
+    """A stored row read by column name: a dict, or sqlite3.Row."""
+
+    def __getitem__(self, column: str, /) -> Any: ...
+
+
+def notice_from(row: Row, instant: Callable[[Any], datetime]) -> Notice:
+    """Build a Notice from a `notices` row of any backend, its instants read by `instant`."""
+    minutes = row["reminder_minutes"]
+    return Notice(
+        id=str(row["id"]),
+        appointment_id=str(row["appointment_id"]),
+        kind=row["kind"],
+        due_at=instant(row["due_at"]),
+        attempts=int(row["attempts"]),
+        reminder_minutes=None if minutes is None else int(minutes),
+    )
+
+
+def delivery_from(row: Row, instant: Callable[[Any], datetime]) -> Delivery:
+    """Build a Delivery from a `deliveries` row of any backend, its instant read by `instant`."""
+    return Delivery(
+        str(row["notice_id"]), row["channel"], instant(row["at"]), bool(row["ok"]), row["detail"]
+    )
+
+
+def callback_from(row: Row, instant: Callable[[Any], datetime]) -> Callback:
+    """Build a Callback from a `callbacks` row of any backend, its instants read by `instant`.
+
+    Every backend names the columns as the fields; ids may arrive as uuids (Postgres).
+    """
+    user, done = row["user_id"], row["done_at"]
+    return Callback(
+        id=str(row["id"]),
+        conversation_id=row["conversation_id"],
+        user_id=None if user is None else str(user),
+        phone=row["phone"],
+        name=row["name"],
+        need=row["need"],
+        reason=row["reason"],
+        created_at=instant(row["created_at"]),
+        done_at=None if done is None else instant(done),
+        done_by=row["done_by"],
+    )

@@ -23,10 +23,12 @@ from store.models import (
     AppointmentStatus,
     Busy,
     Callback,
+    CallbackReason,
     CallOverview,
     CallRecord,
     Delivery,
     Notice,
+    NoticeOutcome,
     TranscriptLine,
     User,
 )
@@ -210,17 +212,26 @@ class AppointmentAdmin(Protocol):
 class Outbox(Protocol):
     """Messages owed to callers about their appointments, delivered exactly once per channel.
 
-    Confirmations are written by the database in the transaction of the write they
-    confirm; reminders are added by `schedule_reminders` as they fall due. Several workers
-    may deliver at once: a claimed notice is leased to one of them until `lease_until`.
+    Confirmations (booked, moved, cancelled) are written by the database in the transaction
+    of the write they confirm, whatever wrote it; reminders are added by
+    `schedule_reminders` as they fall due. Several workers may deliver at once: a claimed
+    notice is leased to one of them until `lease_until`, and only that worker may end it or
+    give it back. `worker` names one worker process uniquely (host, pid and a random part):
+    two processes under one name would be one worker to the store.
     """
 
     def schedule_reminders(self, *, now: datetime, minutes_before: Sequence[int]) -> int:
-        """Add a reminder notice for each booked appointment that is `m` minutes or less
-        from starting (and not started), once per appointment and offset; return how many.
+        """Add the reminder notices due by `now`, each offset once per appointment; return
+        how many were added.
 
-        An appointment cancelled or moved gets none; one already reminded at that offset
-        gets no second one.
+        A booked appointment gets the reminder of offset `m` (due `m` minutes before its
+        start) once it starts within `m` minutes of `now`, unless it has started, starts
+        within the next shorter offset too (that reminder is the one to send: a scheduler
+        that was down, or a booking made late, sends only the nearest), or was made after
+        the reminder fell due (its confirmation said it all). One already reminded at that
+        offset gets no second one. A reminder still pending when its appointment stops
+        being booked (cancelled, moved, closed) is marked skipped by the database. An
+        offset that is not a positive number of minutes raises ValueError.
         """
         ...
 
@@ -229,28 +240,39 @@ class Outbox(Protocol):
     ) -> list[Notice]:
         """Lease up to `limit` pending notices due by `now` to `worker`, oldest first.
 
-        A notice leased to another worker whose lease has not run out is skipped (Postgres:
-        FOR UPDATE SKIP LOCKED), so two workers never hold the same one.
+        A notice leased to a worker whose lease has not run out by `now` is skipped
+        (Postgres: FOR UPDATE SKIP LOCKED), so two workers never hold the same one; once it
+        has run out, the notice is claimed again, by any worker.
         """
         ...
 
     def record_delivery(self, delivery: Delivery) -> None:
-        """Record one attempt on one channel (kept for the business and the analysts)."""
+        """Record one attempt on one channel (kept for the business and the analysts).
+
+        An unknown notice raises ValueError.
+        """
         ...
 
     def deliveries(self, notice_id: str) -> list[Delivery]:
-        """Return a notice's attempts in order."""
+        """Return a notice's attempts in order (by `at`, then as recorded)."""
         ...
 
-    def finish_notice(
-        self, notice_id: str, *, worker: str, outcome: Literal["sent", "failed", "skipped"]
-    ) -> None:
+    def finish_notice(self, notice_id: str, *, worker: str, outcome: NoticeOutcome) -> bool:
         """End a notice leased to `worker`: sent, failed for good, or skipped (nothing to
-        send: no channel reaches the caller, or the appointment changed since)."""
+        send: no channel reaches the caller, or the appointment changed since).
+
+        Sent and failed count the attempt they end. Return False, changing nothing, when
+        the notice is not `worker`'s to end: its lease ran out and another worker claimed
+        it, it was ended already, or the database skipped it (an unknown id too). An
+        outcome other than those three raises ValueError.
+        """
         ...
 
-    def retry_notice(self, notice_id: str, *, worker: str, at: datetime) -> None:
-        """Give a leased notice back to be tried again at `at` (one attempt more)."""
+    def retry_notice(self, notice_id: str, *, worker: str, at: datetime) -> bool:
+        """Give a notice leased to `worker` back, due again at `at`, one attempt more.
+
+        Return False, changing nothing, when it is not `worker`'s (see `finish_notice`).
+        """
         ...
 
 
@@ -265,14 +287,21 @@ class Callbacks(Protocol):
         phone: str | None,
         name: str | None,
         need: str,
-        reason: Literal["message", "callback_offer", "transfer_failed", "refused"],
+        reason: CallbackReason,
         at: datetime,
     ) -> Callback:
-        """Record a callback; one per call (a second request of the same call updates it)."""
+        """Record a callback; one per call.
+
+        A second request of the same call updates that callback's need and reason, and
+        its user, phone and name where the new request gives them (None keeps the first);
+        it keeps its `created_at` and, if staff closed it meanwhile, stays done. Requests
+        without a call each make their own. A phone that is not E.164 raises ValueError,
+        as does an unknown user.
+        """
         ...
 
     def list_callbacks(self, *, open_only: bool = True, limit: int | None = None) -> list[Callback]:
-        """Return callbacks, the oldest open first (then the newest done)."""
+        """Return callbacks, the oldest open first (then the latest done first)."""
         ...
 
     def callback_of(self, conversation_id: str) -> Callback | None:
@@ -330,5 +359,15 @@ class CallQueries(Protocol):
         ...
 
 
-class Store(Callers, AppointmentBook, AppointmentAdmin, CallLog, CallQueries, Protocol):
-    """Users, appointments and calls, with integrity enforced by the database."""
+class Store(
+    Callers,
+    AppointmentBook,
+    AppointmentAdmin,
+    CallLog,
+    CallQueries,
+    Outbox,
+    Callbacks,
+    Protocol,
+):
+    """Users, appointments, calls, and what is owed to callers (notices, callbacks), with
+    integrity enforced by the database."""

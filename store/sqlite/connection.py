@@ -3,8 +3,8 @@
 Every write runs in one BEGIN IMMEDIATE transaction, which takes the file's write lock up
 front: a lookup (say, of an idempotency key) and the write that follows it are atomic even
 against other processes, and a failing write rolls back entirely. The role classes
-(`callers`, `appointments`, `admin`, `calls`) run their SQL inside `_read` and `_write`
-and never commit, lock or retry by themselves.
+(`callers`, `appointments`, `admin`, `calls`, `outbox`, `callbacks`) run their SQL inside
+`_read` and `_write` and never commit, lock or retry by themselves.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from store.closing import Closing
 from store.errors import StoreUnavailable
 from store.sqlite import rows, upgrade
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 """The version `schema.sql` brings a file to (recorded in PRAGMA user_version)."""
 _SCHEMA = Path(__file__).with_name("schema.sql")
 _PART = re.compile(r"^-- version (\d+):.*?(?=^-- version \d+:|\Z)", re.MULTILINE | re.DOTALL)

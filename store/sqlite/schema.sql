@@ -1,4 +1,4 @@
--- Schema of the SQLite store, version 4 (`SCHEMA_VERSION` in connection.py; PRAGMA
+-- Schema of the SQLite store, version 5 (`SCHEMA_VERSION` in connection.py; PRAGMA
 -- user_version records it). The same tables and columns as the Postgres migrations
 -- (tests/store/test_schema_parity.py holds the differences). Timestamps are UTC ISO-8601
 -- text, which sorts chronologically as text.
@@ -196,4 +196,84 @@ BEGIN
                     WHERE o.staff = NEW.staff AND o.status = 'booked'
                       AND o.id <> NEW.id
                       AND o.start_at < NEW.blocked_until AND NEW.start_at < o.blocked_until);
+END;
+
+-- version 5: the outbox of notices owed to callers, their deliveries, and callbacks (the
+-- same tables as migrations/0007_outbox_and_callbacks.sql, whose header says what each is
+-- for). A notice's id is made here, a uuid4 in text, since triggers write them too. Its
+-- instants are written in one fixed width, microseconds always ("%f000": %f has three
+-- digits), so comparing them as text compares them as time (outbox.py's `stamp`).
+CREATE TABLE notices (
+    id               TEXT PRIMARY KEY DEFAULT (lower(
+                         hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4'
+                         || substr(hex(randomblob(2)), 2) || '-'
+                         || substr('89ab', 1 + (abs(random()) % 4), 1)
+                         || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))),
+    appointment_id   TEXT NOT NULL REFERENCES appointments(id) ON DELETE CASCADE,
+    kind             TEXT NOT NULL CHECK (kind IN ('booked', 'moved', 'cancelled', 'reminder')),
+    reminder_minutes INTEGER                            -- how long before the start; reminders only
+                     CHECK ((kind = 'reminder') = (reminder_minutes IS NOT NULL)
+                            AND reminder_minutes > 0),
+    due_at           TEXT NOT NULL,                     -- UTC ISO
+    status           TEXT NOT NULL DEFAULT 'pending'
+                     CHECK (status IN ('pending', 'sent', 'failed', 'skipped')),
+    attempts         INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+    leased_by        TEXT,                              -- the worker that claimed it last
+    lease_until      TEXT,                              -- no other worker claims it before this
+    created_at       TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%f000+00:00', 'now')),
+    finished_at      TEXT,
+    UNIQUE (appointment_id, kind, reminder_minutes)     -- one reminder per offset (NULLs differ)
+);
+CREATE INDEX notices_pending_due ON notices (due_at) WHERE status = 'pending';
+
+CREATE TABLE deliveries (
+    id        INTEGER PRIMARY KEY,                      -- the order attempts were recorded in
+    notice_id TEXT NOT NULL REFERENCES notices(id) ON DELETE CASCADE,
+    channel   TEXT NOT NULL,
+    at        TEXT NOT NULL,                            -- UTC ISO
+    ok        INTEGER NOT NULL CHECK (ok IN (0, 1)),
+    detail    TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX deliveries_by_notice ON deliveries (notice_id, at, id);
+
+CREATE TABLE callbacks (
+    id              TEXT PRIMARY KEY,                   -- uuid4
+    conversation_id TEXT UNIQUE,                        -- the graph's thread id; one per call
+    user_id         TEXT REFERENCES users(id) ON DELETE SET NULL,
+    phone           TEXT CHECK (phone GLOB '+[1-9]*'),  -- E.164
+    name            TEXT,
+    need            TEXT NOT NULL,
+    reason          TEXT NOT NULL
+                    CHECK (reason IN ('message', 'callback_offer', 'transfer_failed', 'refused')),
+    created_at      TEXT NOT NULL,                      -- UTC ISO
+    done_at         TEXT,
+    done_by         TEXT
+);
+CREATE INDEX callbacks_open ON callbacks (created_at) WHERE done_at IS NULL;
+
+-- Confirmations are written in the transaction of the write they confirm, as in Postgres:
+-- a new booked row owes `booked` (`moved` if a move made it); a cancelled one `cancelled`;
+-- a row that stops being booked owes no reminder any more.
+CREATE TRIGGER appointments_notice_on_insert
+AFTER INSERT ON appointments FOR EACH ROW WHEN NEW.status = 'booked'
+BEGIN
+    INSERT INTO notices (appointment_id, kind, due_at)
+    VALUES (NEW.id, CASE WHEN NEW.rescheduled_from IS NULL THEN 'booked' ELSE 'moved' END,
+            strftime('%Y-%m-%dT%H:%M:%f000+00:00', 'now'));
+END;
+
+CREATE TRIGGER appointments_reminders_skipped
+AFTER UPDATE OF status ON appointments FOR EACH ROW
+WHEN OLD.status = 'booked' AND NEW.status <> 'booked'
+BEGIN
+    UPDATE notices SET status = 'skipped', finished_at = strftime('%Y-%m-%dT%H:%M:%f000+00:00', 'now')
+     WHERE appointment_id = NEW.id AND kind = 'reminder' AND status = 'pending';
+END;
+
+CREATE TRIGGER appointments_notice_on_cancel
+AFTER UPDATE OF status ON appointments FOR EACH ROW
+WHEN NEW.status = 'cancelled' AND OLD.status <> 'cancelled'
+BEGIN
+    INSERT INTO notices (appointment_id, kind, due_at)
+    VALUES (NEW.id, 'cancelled', strftime('%Y-%m-%dT%H:%M:%f000+00:00', 'now'));
 END;

@@ -8,15 +8,17 @@ Failing fast matters more than retrying on a phone call: the client is built wit
 postgrest retries off (they sleep 1 + 2 + 4 s on a dead URL) and a short httpx timeout,
 and every request also sets `.retry(False)`, so a client passed in behaves the same.
 `api` builds the client and runs requests (paging, no retries); `callers`, `appointments`,
-`admin` and `calls` hold one role of the port each; `rows` maps rows and translates errors
-(no message carries the API key).
+`admin`, `calls`, `outbox` and `callbacks` hold one role of the port each; `rows` maps rows
+and translates errors (no message carries the API key).
 """
 
 from store.supabase.admin import SupabaseAppointmentAdmin
 from store.supabase.api import connect
 from store.supabase.appointments import SupabaseAppointmentBook
+from store.supabase.callbacks import SupabaseCallbacks
 from store.supabase.callers import SupabaseCallers
 from store.supabase.calls import SupabaseCallLog, SupabaseCallQueries
+from store.supabase.outbox import SupabaseOutbox
 
 __all__ = ["SupabaseStore", "connect"]
 
@@ -27,6 +29,8 @@ class SupabaseStore(
     SupabaseAppointmentAdmin,
     SupabaseCallLog,
     SupabaseCallQueries,
+    SupabaseOutbox,
+    SupabaseCallbacks,
 ):
     """A `Store` on a Supabase project (or any PostgREST with the migrations applied).
 

@@ -4,14 +4,17 @@ It emulates only the part of PostgREST (as Supabase serves it under /rest/v1) th
 `store.supabase.SupabaseStore` uses, and refuses the rest with a PostgREST-style 400:
 
 - GET /rest/v1/<table>?select=a,b&col=<op>.<value>&order=a.asc,b.desc&limit=N&offset=N,
-  with the operators eq, neq, gt, gte, lt, lte, is (null/true/false) and in.(a,"b c");
+  with the operators eq, neq, gt, gte, lt, lte, is (null/true/false) and in.(a,"b c"),
+  each negated by a `not.` before it;
 - POST /rest/v1/<table> with a JSON object or array: a plain insert, or with
   Prefer resolution=ignore-duplicates / merge-duplicates (and ?on_conflict=a,b, default
   the primary key) an INSERT ... ON CONFLICT DO NOTHING / DO UPDATE; Prefer
   return=representation (201 and the rows, ?select= narrowing them) or return=minimal;
 - PATCH /rest/v1/<table>?<filters> with a JSON object, returning like POST (200 / 204);
-- POST /rest/v1/rpc/<function> with named arguments as a JSON object, answering the one
-  composite row the function returns as a JSON object, a scalar as a bare JSON value.
+- POST /rest/v1/rpc/<function> with named arguments as a JSON object (a JSON array of
+  scalars for an array parameter), answering the one composite row the function returns as
+  a JSON object, a scalar as a bare JSON value, and the rows of a set-returning function
+  as a JSON array.
 
 The SQL functions it calls are the real ones from store/migrations, run in the real
 database, and every request runs in its own transaction as PostgREST's does, so the
@@ -63,6 +66,21 @@ TABLES: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {
         ("thread_id", "idx"),
     ),
     "identity_checks": (frozenset({"id", "user_id", "at", "passed"}), ("id",)),
+    "notices": (
+        frozenset(
+            {"id", "appointment_id", "kind", "reminder_minutes", "due_at", "status"}
+            | {"attempts", "leased_by", "lease_until", "created_at", "finished_at"}
+        ),
+        ("id",),
+    ),
+    "deliveries": (frozenset({"id", "notice_id", "channel", "at", "ok", "detail"}), ("id",)),
+    "callbacks": (
+        frozenset(
+            {"id", "conversation_id", "user_id", "phone", "name", "need", "reason"}
+            | {"created_at", "done_at", "done_by"}
+        ),
+        ("id",),
+    ),
     "conversation_overview": (  # a view: the adapter only reads it
         frozenset({"thread_id", "started_at", "ended_at", "outcome", "contact_number"})
         | {"caller_turns", "last_at"},
@@ -83,8 +101,18 @@ FUNCTIONS: dict[str, frozenset[str]] = {
     ),
     "close_appointment": frozenset({"p_appointment_id", "p_status", "p_now"}),
     "complete_past": frozenset({"p_before"}),
+    "schedule_reminders": frozenset({"p_now", "p_minutes"}),
+    "claim_notices": frozenset({"p_now", "p_limit", "p_lease_until", "p_worker"}),
+    "finish_notice": frozenset({"p_id", "p_worker", "p_outcome"}),
+    "retry_notice": frozenset({"p_id", "p_worker", "p_at"}),
+    "request_callback": frozenset(
+        {"p_conversation_id", "p_user_id", "p_phone", "p_name", "p_need", "p_reason", "p_at"}
+    ),
 }
 """Function -> its parameter names: the rpc() calls the adapter may make."""
+
+RETURNS_SET = frozenset({"claim_notices"})
+"""The functions returning SETOF rows, which PostgREST answers with a JSON array."""
 
 _OPS = {"eq": "=", "neq": "<>", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
 _IS = {"null": "NULL", "true": "TRUE", "false": "FALSE", "unknown": "UNKNOWN"}
@@ -292,9 +320,9 @@ class PostgrestEmulator(httpx.BaseTransport):
                 f"Could not find the function public.{fn}({', '.join(body)}) in the schema cache",
             )
         named = sql.SQL(", ").join(sql.SQL("{} := %s").format(sql.Identifier(k)) for k in body)
-        query = sql.SQL("SELECT to_json(pgrst_r)::text FROM {}({}) AS pgrst_r").format(
-            sql.Identifier("public", fn), named
-        )
+        call = sql.SQL("{}({}) AS pgrst_r").format(sql.Identifier("public", fn), named)
+        answer = "coalesce(json_agg(pgrst_r), '[]')" if fn in RETURNS_SET else "to_json(pgrst_r)"
+        query = sql.SQL("SELECT {}::text FROM {}").format(sql.SQL(answer), call)
         return query, [_untyped(v) for v in body.values()], 200
 
     # running -------------------------------------------------------------------
@@ -365,39 +393,43 @@ def _columns(table: str, select: str) -> sql.Composable:
     return sql.SQL(", ").join(sql.Identifier(_column(table, c)) for c in select.split(","))
 
 
-def _filters(params: httpx.QueryParams) -> list[tuple[str, str, str]]:
-    """Return the (column, operator, value) filters of a query string, in order."""
+def _filters(params: httpx.QueryParams) -> list[tuple[str, str, str, bool]]:
+    """Return the (column, operator, value, negated) filters of a query string, in order."""
     found = []
     for key, raw in params.multi_items():
         if key in _RESERVED:
             continue
-        op, dot, value = raw.partition(".")
+        negated = raw.startswith("not.")
+        op, dot, value = raw.removeprefix("not.").partition(".")
         if not dot or (op not in _OPS and op not in ("is", "in")):
             raise Refused(400, "PGRST100", f'"failed to parse filter ({raw})"')
-        found.append((key, op, value))
+        found.append((key, op, value, negated))
     return found
 
 
 def _where(table: str, params: httpx.QueryParams) -> sql.Composable:
     """Render the filters as a WHERE condition over table-qualified columns."""
     conds: list[sql.Composable] = [sql.SQL("TRUE")]
-    for key, op, value in _filters(params):
+    for key, op, value, negated in _filters(params):
         col = sql.Identifier(table, _column(table, key))
         if op == "is":
             if value not in _IS:
                 raise Refused(400, "PGRST100", f'"failed to parse filter (is.{value})"')
-            conds.append(sql.SQL("{} IS {}").format(col, sql.SQL(_IS[value])))
+            cond = sql.SQL("{} IS {}").format(col, sql.SQL(_IS[value]))
         elif op == "in":  # compared as text, as the values arrive
-            conds.append(sql.SQL("{}::text = ANY(%s)").format(col))
+            cond = sql.SQL("{}::text = ANY(%s)").format(col)
         else:
-            conds.append(sql.SQL("{} {} %s").format(col, sql.SQL(_OPS[op])))
+            cond = sql.SQL("{} {} %s").format(col, sql.SQL(_OPS[op]))
+        conds.append(sql.SQL("NOT ({})").format(cond) if negated else cond)
     return sql.SQL(" AND ").join(conds)
 
 
 def _filter_args(params: httpx.QueryParams) -> list[str | list[str]]:
     """Return the filter values to bind, in the order `_where` placed them."""
     return [
-        _listed(value) if op == "in" else value for _, op, value in _filters(params) if op != "is"
+        _listed(value) if op == "in" else value
+        for _, op, value, _ in _filters(params)
+        if op != "is"
     ]
 
 
@@ -444,4 +476,7 @@ def _untyped(value: Any) -> str | None:
         return "true" if value else "false"
     if isinstance(value, int | float):
         return str(value)
+    if isinstance(value, list) and all(isinstance(v, int | str) for v in value):
+        # an array parameter (integer[] here): its literal, as PostgREST builds it from JSON
+        return "{" + ",".join(json.dumps(v) for v in value) + "}"
     return json.dumps(value)
