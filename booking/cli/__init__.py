@@ -1,11 +1,12 @@
-"""The `booking` command: chat, threads, db, checkpoints, business, appointments, scenarios,
-eval-dst, eval-calls.
+"""The `booking` command: chat, threads, db, checkpoints, business, appointments, callbacks,
+scenarios, eval-dst, eval-calls.
 
 One module per command group: `chat`, `threads` (+ `forks` for replay, forks and serve),
 `databases` (db migrate, checkpoints prune), `business` (check the business file),
-`appointments` (the business's list, closing past ones) and `devtools` (scenarios,
-eval-dst, eval-calls). Each adds its parsers and sets `command(args, settings)`, which this module
-runs. `--db PATH` is taken before the command and after any of its words alike.
+`appointments` (the business's list, closing past ones), `callbacks` (those owed to
+callers, marked done) and `devtools` (scenarios, eval-dst, eval-calls). Each adds its
+parsers and sets `command(args, settings)`, which this module runs. `--db PATH` is taken
+before the command and after any of its words alike.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import os
 import sys
 from importlib import metadata
 
-from booking.cli import appointments, business, chat, databases, devtools, threads
+from booking.cli import appointments, business, callbacks, chat, databases, devtools, threads
 from booking.cli.common import database_option
 from booking.extras import MissingExtra
 from booking.logs import configure as configure_logging
@@ -57,6 +58,7 @@ def parser() -> argparse.ArgumentParser:
     threads.add_parser(sub, database)
     business.add_parser(sub, database)
     appointments.add_parser(sub, database)
+    callbacks.add_parser(sub, database)
     return top
 
 
