@@ -32,7 +32,7 @@ try:
         from livekit.plugins import silero
 
         from voice.agent import BookingAgent
-        from voice.calls import caller_id_of, room_deleter
+        from voice.calls import caller_id_of, room_deleter, sip_transferrer, transfer_for
         from voice.load import WorkerLoad
         from voice.session import build_session
         from voice.settings import VoiceSettings, get_voice_settings, secret
@@ -131,10 +131,22 @@ async def entrypoint(ctx: JobContext) -> None:
             await asyncio.to_thread(booking.close)
 
         ctx.add_shutdown_callback(close_booking)
+    transfer = transfer_for(
+        participant,
+        to=voice.voice_transfer_to,
+        build=lambda: sip_transferrer(
+            ctx.api.sip,
+            room=ctx.room.name,
+            participant=participant.identity if participant else "",
+            to=voice.voice_transfer_to,
+            timeout=voice.voice_transfer_timeout_seconds,
+        ),
+    )
     agent = BookingAgent(
         receptionist.conversation(call_id),
         caller_id=caller_id_of(participant),
         end_call=end_call,
+        transfer=transfer,
         options=voice.agent_options(),
     )
     identity = participant.identity if participant else NOT_GIVEN

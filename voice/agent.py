@@ -5,6 +5,8 @@
         caller_id=None,          # E.164 from SIP caller ID (voice.calls.caller_id_of); None: asked
         end_call=None,           # async () -> None run once the goodbye has been spoken (e.g.
                                  # delete the room); default: nothing (tests, console)
+        transfer=None,           # async () -> None that puts the caller through to a person
+                                 # (a SIP transfer); None: this call cannot be transferred
         options=AgentOptions(),  # voice.options: filler threshold, silence hang-up, prices, latency
     )
 
@@ -30,6 +32,9 @@ A call in livekit-agents 1.8.9 terms:
   speech and cancels `llm_node`), the finished reply is said anyway, uninterruptibly: at
   once (`session.say`), or first in the next reply when one is already on its way.
 - Ending: once the goodbye's speech is done, `end_call()` then `session.shutdown()`.
+- Transfer: a reply that says the caller is being put through (`Said.transfer`) is spoken
+  whole, then `transfer()` runs; if it fails, the graph hears so
+  (`Conversation.transfer_failed`) and its reply (an offer to take a message) is said.
 - Silence: `voice.silence` ("Are you still there?", then a polite goodbye).
 - Exit (`on_exit`, however the session closes): `Conversation.hang_up(heard=...)` when the
   graph never said goodbye, then the session's usage priced and merged into the stored
@@ -68,6 +73,7 @@ class BookingAgent(Agent):
         *,
         caller_id: str | None = None,
         end_call: EndCall | None = None,
+        transfer: EndCall | None = None,
         options: AgentOptions | None = None,
     ) -> None:
         """Serve one call on `call`'s thread; see the module docstring."""
@@ -80,6 +86,9 @@ class BookingAgent(Agent):
         self._call = call
         self._caller_id = caller_id
         self._hang_up = HangUp(end_call, call=call.thread_id)
+        self._transfer = transfer
+        self._transferring: asyncio.Future[None] | None = None
+        """The transfer under way, kept so it is not collected before it ends."""
         self._options = options or AgentOptions()
         self.latency = LatencyLog(keep=self._options.latency_turns_kept)
         """Per-turn timings of this call, kept with the conversation at exit."""
@@ -190,6 +199,8 @@ class BookingAgent(Agent):
         )
         if step.ended:
             self._hang_up_after(speech)
+        if step.transfer:
+            self._transfer_after(speech)
         if step.reply:
             yield step.reply
 
@@ -234,7 +245,9 @@ class BookingAgent(Agent):
     async def _open(self) -> Step | None:
         """Open the call on the graph (or resume it); None, logged, when that fails."""
         try:
-            greeting, seconds = await asyncio.to_thread(open_call, self._call, self._caller_id)
+            greeting, seconds = await asyncio.to_thread(
+                open_call, self._call, self._caller_id, can_transfer=self._transfer is not None
+            )
         except Exception:
             log.exception("call %s: could not open the call", self._call.thread_id)
             return None
@@ -342,6 +355,40 @@ class BookingAgent(Agent):
 
     def _end(self) -> None:
         self._hang_up.now(self.session)
+
+    def _transfer_after(self, speech: SpeechHandle | None) -> None:
+        """Put the caller through once `speech` ("putting you through") has been played."""
+        if speech is not None:
+            speech.allow_interruptions = False  # the caller hears why the line goes quiet
+        self._silence.cancel()
+
+        def start(_: object = None) -> None:
+            self._transferring = asyncio.ensure_future(self._put_through())
+
+        if speech is None:
+            start()
+        else:
+            speech.add_done_callback(start)
+
+    async def _put_through(self) -> None:
+        """Transfer the call; on failure, say so and let the graph take a message instead."""
+        if self._transfer is None:  # pragma: no cover - the graph only transfers when it can
+            return
+        try:
+            await self._transfer()
+        except Exception as error:
+            log.warning("call %s: transfer failed (%s)", self._call, type(error).__name__)
+            try:
+                said = await asyncio.to_thread(self._call.transfer_failed)
+            except Exception:
+                log.exception("call %s: could not recover from a failed transfer", self._call)
+                self._say(phrases.TROUBLE)
+                return
+            reply = Reply(said.reply)
+            reply.handle = self._say(said.reply)
+            self._last = reply
+            return
+        log.info("call %s: transferred to a person", self._call)
 
 
 async def _saying(text: str) -> AsyncIterable[str]:

@@ -6,7 +6,9 @@ SIP participant's attribute counts: a web participant may be allowed to set its 
 attributes, and a caller ID must not be something a web page can claim.
 
 Deleting the room ends the call for everyone in it; for SIP it hangs up the phone leg.
-LiveKit's `JobContext.delete_room()` does it (`room_deleter`).
+LiveKit's `JobContext.delete_room()` does it (`room_deleter`). A phone caller who asks for a
+person is put through with LiveKit's SIP transfer (`sip_transferrer`), when
+VOICE_TRANSFER_TO names where; a web caller leaves a message instead.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Protocol
 
 from livekit import rtc
+from livekit.protocol.sip import TransferSIPParticipantRequest
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +48,44 @@ def caller_id_of(participant: Participant | None) -> str | None:
     if participant is None or participant.kind != rtc.ParticipantKind.PARTICIPANT_KIND_SIP:
         return None
     return participant.attributes.get(SIP_PHONE_ATTRIBUTE) or None
+
+
+class SipTransfers(Protocol):
+    """The part of livekit-api's `SipService` a transfer needs."""
+
+    async def transfer_sip_participant(
+        self, transfer: TransferSIPParticipantRequest, *, timeout: float | None = None
+    ) -> object:
+        """Ask LiveKit to transfer a SIP participant (a SIP REFER to the phone system)."""
+        ...
+
+
+def sip_transferrer(
+    sip: SipTransfers, *, room: str, participant: str, to: str, timeout: float
+) -> EndCall:
+    """Return the transfer of this call's SIP caller to `to` ("tel:+1..." or "sip:...").
+
+    It raises when LiveKit or the phone system refuses or does not answer in `timeout`
+    seconds; the agent then says so and takes a message.
+    """
+
+    async def transfer() -> None:
+        request = TransferSIPParticipantRequest(
+            room_name=room, participant_identity=participant, transfer_to=to, play_dialtone=True
+        )
+        await asyncio.wait_for(sip.transfer_sip_participant(request, timeout=timeout), timeout)
+
+    return transfer
+
+
+def transfer_for(
+    participant: Participant | None, *, to: str, build: Callable[[], EndCall]
+) -> EndCall | None:
+    """Return how to transfer this caller: only a SIP (phone) caller with a number to
+    transfer to is; a web caller, or a line with none set, gets the message path."""
+    if not to or caller_id_of(participant) is None:
+        return None
+    return build()
 
 
 async def keep_room() -> None:

@@ -30,9 +30,13 @@ class Step:
     """The graph said goodbye (or the call had already ended): hang up after the reply."""
     seconds: float
     """The graph step's own time, without the thread hop around it."""
+    transfer: bool = False
+    """The reply says the caller is being put through: transfer once it has been said."""
 
 
-def open_call(call: Conversation, caller_id: str | None) -> tuple[str, float]:
+def open_call(
+    call: Conversation, caller_id: str | None, *, can_transfer: bool = False
+) -> tuple[str, float]:
     """Start the call, or re-say what a resumed one said last; time the step.
 
     A step a crash cut short is finished first, and its reply (a confirmation nobody
@@ -42,7 +46,7 @@ def open_call(call: Conversation, caller_id: str | None) -> tuple[str, float]:
     if call.started():
         greeting = call.recover() or call.last_reply()
     else:
-        greeting = call.start(caller_id=caller_id)
+        greeting = call.start(caller_id=caller_id, can_transfer=can_transfer)
     return greeting, time.perf_counter() - started
 
 
@@ -75,7 +79,13 @@ def run_step(call: Conversation, utterance: str, heard: str | None) -> Step:
     except CallEnded:
         return Step(reply="", wrote=False, ended=True, seconds=time.perf_counter() - started)
     seconds = time.perf_counter() - started
-    return Step(reply=said.reply, wrote=said.wrote, ended=said.ended, seconds=seconds)
+    return Step(
+        reply=said.reply,
+        wrote=said.wrote,
+        ended=said.ended,
+        seconds=seconds,
+        transfer=said.transfer,
+    )
 
 
 @dataclass

@@ -66,6 +66,11 @@ class VoiceSettings(BaseSettings):
     """On SIGTERM, how long calls in progress may go on (no new ones come) before they end."""
     voice_connect_retries: int = Field(default=16, ge=0)
     """Times the worker tries LiveKit again (backing off up to 10 s) before it exits 1."""
+    voice_transfer_to: str = ""
+    """Where a phone caller who asks for a person is put through (LiveKit SIP transfer):
+    "tel:+14155550100" or "sip:frontdesk@pbx.example.com"; empty: a message is taken."""
+    voice_transfer_timeout_seconds: float = Field(default=20.0, gt=0)
+    """How long the transfer may take before it counts as failed and a message is taken."""
     voice_job_executor: Literal["thread", "process"] = "thread"
     """How the worker runs its calls. "thread": all in its one process, sharing the
     receptionist (about 0.55 MB a call, `bench/voice_load.py`); "process": LiveKit's

@@ -22,6 +22,7 @@ from booking.compose import Receptionist
 from tests.conftest import SAM
 from tests.voice.fakes import QuietSTT, SilentTTS, Speaker, Transcript
 from voice.agent import BookingAgent
+from voice.calls import EndCall
 from voice.graph_llm import GraphLLM
 from voice.options import AgentOptions
 from voice.session import booking_session
@@ -125,15 +126,23 @@ async def voice_call(
     options: AgentOptions | None = None,
     session: AgentSession[None] | None = None,
     thread: str = THREAD,
+    transfer: EndCall | None = None,
 ) -> AsyncIterator[VoiceCall]:
-    """Start a call on `booking`'s graph (on `thread`) and greet; close the session on exit."""
+    """Start a call on `booking`'s graph (on `thread`) and greet; close the session on exit.
+
+    `transfer`: how to put the caller through to a person (a phone line with a number set).
+    """
     deleted: list[str] = []
 
     async def delete_room() -> None:
         deleted.append(thread)
 
     agent = BookingAgent(
-        booking.conversation(thread), caller_id=caller_id, end_call=delete_room, options=options
+        booking.conversation(thread),
+        caller_id=caller_id,
+        end_call=delete_room,
+        transfer=transfer,
+        options=options,
     )
     session = session or text_session()
     async with session:

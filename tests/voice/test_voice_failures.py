@@ -147,10 +147,10 @@ async def test_a_call_that_cannot_be_opened_apologises_and_opens_on_the_next_tur
     open_call = delivery.open_call
     failures = [RuntimeError("the checkpoints are down")]
 
-    def flaky(*args: Any) -> Any:
+    def flaky(*args: Any, **kwargs: Any) -> Any:
         if failures:
             raise failures.pop()
-        return open_call(*args)
+        return open_call(*args, **kwargs)
 
     monkeypatch.setattr("voice.agent.open_call", flaky)  # where the agent looks it up
     async with voice_call(agent) as call:
