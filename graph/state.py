@@ -32,6 +32,8 @@ Stage = Literal[
 
 TaskKind = Literal["book", "cancel", "reschedule"]
 
+CallbackReason = Literal["message", "callback_offer", "transfer_failed", "refused"]
+
 Identity = Literal[
     "unknown",  # no number yet
     "caller_id",  # the network's caller ID (SIP): trusted as the account's owner
@@ -315,6 +317,10 @@ class CallState:
     """Preferences the caller mentioned, in words."""
     message: str | None = None
     """A message left for a human callback."""
+    callback_reason: CallbackReason | None = None
+    """Why a message is being taken: the caller asked for a person ("message"), accepted the
+    callback offer after misunderstandings, a transfer failed, or a spoken number could not
+    be verified ("refused"). Kept with the callback the business owes."""
     reason: str | None = None
     """What the caller's visit is for, in their words ("a toothache"): the booking's notes."""
     usage: UsageTotals = field(default_factory=UsageTotals)
@@ -375,6 +381,7 @@ class Update(TypedDict, total=False):
     notice: Notice | None
     outcomes: list[Outcome]
     preferences: list[str]
+    callback_reason: CallbackReason | None
     message: str | None
     reason: str | None
     usage: UsageTotals

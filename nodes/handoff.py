@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from graph.state import CallState, Update
+from langgraph.runtime import Runtime
+
+from graph.context import CallContext
+from graph.state import CallbackReason, CallState, Update
 from nodes import phrases
 
 
@@ -12,13 +15,14 @@ def offer_handoff(state: CallState) -> Update:
     A transfer is said before it happens; the door then transfers, and if that fails it
     says so (`transfer_failed`) and a message is taken instead.
     """
+    reason: CallbackReason = state.callback_reason or "message"
     if state.act == "transfer_failed":
-        said = phrases.TRANSFER_FAILED
+        said, reason = phrases.TRANSFER_FAILED, "transfer_failed"
     elif state.can_transfer:
         return transferring(phrases.TRANSFERRING)
     else:
         said = phrases.WHAT_MESSAGE if state.stage == "take_message" else phrases.HUMAN
-    return {"speech": [said], "stage": "take_message", "question": said}
+    return {"speech": [said], "stage": "take_message", "question": said, "callback_reason": reason}
 
 
 def transferring(said: str) -> Update:
@@ -26,8 +30,23 @@ def transferring(said: str) -> Update:
     return {"speech": [said], "stage": "transferring", "question": ""}
 
 
-def take_message(state: CallState) -> Update:
-    """Keep the message for the summary and the callback."""
+def take_message(state: CallState, *, runtime: Runtime[CallContext]) -> Update:
+    """Record the callback the business owes, with the message; then ask what else.
+
+    "I've passed that on" is said only once the callback is stored: a store that fails
+    raises, and the turn apologises without claiming it (`Conversation`). One callback per
+    call, so a replayed step or a second message updates it rather than adding another.
+    """
+    ctx = runtime.context
+    ctx.store.request_callback(
+        conversation_id=state.call_id,
+        user_id=state.user_id,
+        phone=state.phone,
+        name=state.caller_name,
+        need=state.message or "",
+        reason=state.callback_reason or "message",
+        at=ctx.now(),
+    )
     return {
         "speech": [phrases.MESSAGE_TAKEN, phrases.ANYTHING_ELSE],
         "stage": "ask_request",

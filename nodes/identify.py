@@ -98,10 +98,21 @@ def refuse(said: str, state: CallState, user_id: str, ctx: CallContext) -> Updat
     """Open no account on this call; offer a callback to the number on the account.
 
     The call is filed under the account it claimed (its summary says the check failed), so
-    the business sees the attempt and calls the owner back on the number on record.
+    the business sees the attempt and calls the owner back on the number on record: the
+    callback is owed at once, and a message the caller leaves is added to it.
     """
     ctx.store.attach_user(conversation_id=state.call_id, user_id=user_id)
+    ctx.store.request_callback(
+        conversation_id=state.call_id,
+        user_id=user_id,
+        phone=state.phone,
+        name=None,  # the name given did not match the account's: not theirs to state
+        need=phrases.REFUSED_CALLBACK_NEED,
+        reason="refused",
+        at=ctx.now(),
+    )
     return {
+        "callback_reason": "refused",
         "identity": "refused",
         "claimed_id": None,
         "claim": None,

@@ -89,6 +89,11 @@ HUMAN = (
     "I can take a message and have someone from our team call you back. What should I tell them?"
 )
 WHAT_MESSAGE = "Go ahead: what message should I pass on?"
+REFUSED_CALLBACK_NEED = (
+    "Someone called with this account's number but could not confirm the account; call the "
+    "owner back on the number on record."
+)
+"""What a callback owed after a failed identity check says to the staff who read it."""
 TRANSFERRING = "Of course. I'm putting you through to a person now; please hold."
 TRANSFER_AFTER_TROUBLE = (
     "Sorry, I'm having trouble understanding. I'm putting you through to a person now; please hold."

@@ -26,6 +26,7 @@ def clarify(state: CallState, *, runtime: Runtime[CallContext]) -> Update:
         return transferring(phrases.TRANSFER_AFTER_TROUBLE)  # a person, rather than a callback
     if state.misunderstood >= runtime.context.max_misunderstandings:
         return {
+            "callback_reason": "callback_offer",
             "speech": [phrases.OFFER_CALLBACK],
             "stage": "take_message",
             "question": phrases.OFFER_CALLBACK,
