@@ -24,6 +24,7 @@ from analysts.data import (
 from analysts.forks import ForkOrigin
 from graph.conversation import CallGraph
 from store.port import Store
+from store.privacy import mask_phones
 
 
 def _read(graph: CallGraph, store: Store, thread: str) -> tuple[dict[str, Any], list[Turn]]:
@@ -34,7 +35,38 @@ def _read(graph: CallGraph, store: Store, thread: str) -> tuple[dict[str, Any], 
     head["caller_turns"] = head.pop("turns")  # "turns" holds the turns themselves here
     # The breakdown is written when the call ends; a call still open has none yet.
     head["cost"] = row.cost_breakdown if row is not None and row.ended_at else None
+    head["summary"] = row.summary if row is not None else None  # masked when it was written
+    head["callback"] = _callback(store, thread)
     return head, turns(traced(history))
+
+
+def _callback(store: Store, thread: str) -> dict[str, Any] | None:
+    """Return the callback the call left, its number masked as everywhere a person reads."""
+    owed = store.callback_of(thread)
+    if owed is None:
+        return None
+    return {
+        "id": owed.id,
+        "reason": owed.reason,
+        "need": mask_phones(owed.need),
+        "phone": mask_phones(owed.phone) if owed.phone else None,
+        "name": owed.name,
+        "requested_at": owed.created_at.isoformat(),
+        "done_at": owed.done_at.isoformat() if owed.done_at else None,
+        "done_by": owed.done_by,
+    }
+
+
+def _callback_line(callback: dict[str, Any] | None) -> str:
+    """Say the callback a call left in one line, or that there is none."""
+    if callback is None:
+        return "callback: none"
+    state = f"done {callback['done_at']}" if callback["done_at"] else "open"
+    who = callback["name"] or "caller"
+    return (
+        f"callback: {state}  {who} {callback['phone'] or 'number unknown'}"
+        f"  ({callback['reason']}): {callback['need']!r}"
+    )
 
 
 def public(row: ThreadSummary) -> dict[str, Any]:
@@ -78,6 +110,11 @@ def show(
     if origin is not None:
         print(f"fork of {origin.parent} at checkpoint {origin.checkpoint_id}", file=out)
     print(_cost_line(head["cost"]), file=out)
+    print(
+        f"summary: {head['summary'] or 'not stored yet (it is written when the call ends)'}",
+        file=out,
+    )
+    print(_callback_line(head["callback"]), file=out)
     for turn in listed:
         print(f"--- turn {turn.number}  ({turn.latency_ms:.0f}ms)", file=out)
         if turn.number:

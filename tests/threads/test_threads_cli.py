@@ -14,9 +14,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from booking.cli import main
+from booking.compose import fixed_clock, open_receptionist
 from booking.databases import Database
 from booking.settings import get_settings
-from tests.conftest import BOOKING_CALL, record_booking
+from business.calendar import BusinessCalendar
+from tests.conftest import BOOKING_CALL, NOW, SAM, record_booking
 
 STRONG_SECRET = "pX4r9Lq2Vb7Zt1Wm8Ks3Nd6Hf0Jc5Ya2Eu"
 
@@ -205,3 +207,25 @@ def test_db_is_refused_by_tools_with_databases_of_their_own(
     assert main(["--db", "x.db", *argv]) == 2
     assert "--db does not apply" in capsys.readouterr().err
     assert main([*argv, "--db", "x.db"]) == 2
+
+
+def test_show_prints_the_summary_and_the_callback_owed(
+    calls: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A call that left a message shows its summary and the callback owed, numbers masked;
+    a call with none says so."""
+    with open_receptionist(
+        Database(sqlite_path=calls), calendar=BusinessCalendar(), clock=fixed_clock(NOW)
+    ) as agent:
+        call = agent.conversation("message-call")
+        call.start(caller_id=SAM)
+        call.say("can I talk to a real person")
+        call.say("please call me back on 415 555 0199 about my bill")
+        call.say("no, that's all")
+    out = run(capsys, "show", "message-call")
+    assert re.search(r"summary: Sam Lee \(phone \*\*\*23\).*Callback requested", out)
+    assert re.search(r"callback: open  Sam Lee \*\*\*23  \(message\): .*about my bill", out)
+    assert "5550199" not in out and "5550123" not in out
+    data = json.loads(run(capsys, "show", "message-call", "--json"))
+    assert data["callback"]["reason"] == "message" and data["callback"]["done_at"] is None
+    assert "callback: none" in run(capsys, "show", "booked-call")
