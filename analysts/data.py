@@ -22,7 +22,9 @@ from store.models import CallOverview, CallRecord, as_e164
 from store.port import Store
 from store.privacy import mask_phones, masked
 
-OUTCOMES = ("booked", "cancelled", "rescheduled", "abandoned", "handed_off", "completed")
+OUTCOMES = (
+    "booked", "cancelled", "rescheduled", "abandoned", "handed_off", "transferred", "completed",
+)  # fmt: skip
 IN_PROGRESS = "in progress"
 HELD = ("stage", "act", "understood", "task", "wish", "pending", "caller_name", "phone")
 """What an analyst reads per turn; the task record is shown as its kind, wish and read-back."""

@@ -26,6 +26,7 @@ from analysts.data import (
     turns,
 )
 from graph.conversation import CallGraph
+from store.models import Callback
 from store.port import Store
 from store.privacy import mask_phones
 
@@ -58,6 +59,45 @@ class CallView:
     costs: list[tuple[str, str]]
     total: str
     usage: dict[str, Any]
+    callback: CallbackView | None = None
+    """The callback the call left, if any."""
+
+
+@dataclass(frozen=True)
+class CallbackView:
+    """A callback the business owes, as a person reads it: numbers masked."""
+
+    thread_id: str | None
+    who: str
+    phone: str
+    need: str
+    reason: str
+    requested_at: datetime
+    done: str
+    """"open", or when and by whom it was done."""
+
+
+def callback_view(owed: Callback) -> CallbackView:
+    """Show a callback with its numbers masked, as everything an analyst reads."""
+    done = "open"
+    if owed.done_at is not None:
+        done = f"done {owed.done_at:%Y-%m-%d %H:%M}" + (
+            f" by {owed.done_by}" if owed.done_by else ""
+        )
+    return CallbackView(
+        thread_id=owed.conversation_id,
+        who=owed.name or "caller",
+        phone=mask_phones(owed.phone) if owed.phone else "number unknown",
+        need=mask_phones(owed.need),
+        reason=owed.reason.replace("_", " "),
+        requested_at=owed.created_at,
+        done=done,
+    )
+
+
+def open_callbacks(store: Store, *, limit: int = 50) -> list[CallbackView]:
+    """Return the callbacks still owed, the oldest first, for the top of the call list."""
+    return [callback_view(c) for c in store.list_callbacks(open_only=True, limit=limit)]
 
 
 def call_view(graph: CallGraph, store: Store, thread_id: str) -> CallView | None:
@@ -91,6 +131,7 @@ def call_view(graph: CallGraph, store: Store, thread_id: str) -> CallView | None
         costs=_flat(costs),
         total=total_cost(costs) or "not stored yet",
         usage=dict(history[-1].values.get("usage") or {}),
+        callback=None if (owed := store.callback_of(thread_id)) is None else callback_view(owed),
     )
 
 

@@ -42,7 +42,7 @@ from starlette.exceptions import HTTPException
 
 from analysts import data, drawing, layout
 from analysts.data import IN_PROGRESS, OUTCOMES
-from analysts.pages import call_view, seconds, when
+from analysts.pages import call_view, open_callbacks, seconds, when
 from analysts.source import Locale, Source
 from graph.builder import build_graph
 from graph.conversation import CallGraph
@@ -160,6 +160,7 @@ def create_app(
             "calls.html",
             400 if problems else 200,
             rows=rows,
+            callbacks=open_callbacks(request.app.state.reader.store),
             outcomes=[*OUTCOMES, IN_PROGRESS],
             chosen={"outcome": outcome, "caller": caller, "since": since, "until": until},
             problem=" ".join(problems),

@@ -28,7 +28,8 @@ STRONG = "pX4r9Lq2Vb7Zt1Wm8Ks3Nd6Hf0Jc5Ya2Eu"
 def calls(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Run two scenarios and one barged-in call, each into its own SQLite file."""
     folder = tmp_path_factory.mktemp("calls")
-    wanted = [str(SCENARIOS / f"{name}.yaml") for name in ("book_known_caller", "hangup_mid_flow")]
+    names = ("book_known_caller", "hangup_mid_flow", "human_request")
+    wanted = [str(SCENARIOS / f"{name}.yaml") for name in names]
     assert run_paths(wanted, keep=folder) == 0
     with open_receptionist(
         folder / "interrupted.db", calendar=BusinessCalendar(), clock=fixed_clock(NOW)
@@ -169,6 +170,18 @@ def test_a_hang_up_shows_as_abandoned(calls: Path) -> None:
     assert "abandoned" in page_of(calls, "hangup_mid_flow.db", "/")
     svg = callgraph(page_of(calls, "hangup_mid_flow.db", "/calls/scenario-hangup_mid_flow"))
     assert "listen>summarize" in visited(svg, "edge")
+
+
+def test_callbacks_owed_head_the_list_and_show_on_their_call(calls: Path) -> None:
+    """A message left for a callback is listed at the top of the calls page and on its call's
+    page, with what the caller needs and their number masked; a call with none shows none."""
+    listing = page_of(calls, "human_request.db", "/")
+    owed = listing[listing.index("Callbacks owed (1)") :]
+    assert "question about my bill" in owed and "***23" in owed and "5550123" not in listing
+    assert 'href="/calls/scenario-human_request"' in owed
+    page = page_of(calls, "human_request.db", "/calls/scenario-human_request")
+    assert "Callback owed (message, open)" in page and "question about my bill" in page
+    assert "Callbacks owed" not in page_of(calls, "book_known_caller.db", "/")
 
 
 def test_unknown_thread_is_a_404_page(client: TestClient) -> None:
