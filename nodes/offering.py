@@ -14,6 +14,7 @@ from datetime import date, datetime
 from business.calendar import BusinessCalendar
 from business.slot_query import ANYONE
 from business.spoken import say_date, say_options, say_slots, say_time
+from nodes import phrases
 
 
 def service_words(cal: BusinessCalendar, service_id: str | None, *, length: bool = False) -> str:
@@ -64,9 +65,7 @@ def say_what(
 
 def what_when(what: str, when: str) -> str:
     """Join what is booked and when: "a haircut on Tuesday, ...", "a haircut tomorrow, ..."."""
-    if not what:
-        return when
-    return f"{what} {when}" if when.startswith(("today", "tomorrow")) else f"{what} on {when}"
+    return f"{what} {phrases.on(when)}" if what else when
 
 
 def say_duration(minutes: int) -> str:

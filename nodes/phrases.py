@@ -5,6 +5,11 @@ from __future__ import annotations
 GREET_NEW_CALL = "Thanks for calling. I can book, move or cancel appointments."
 
 
+def on(day: str) -> str:
+    """Put "on" before a day said aloud, but not before "today, ..." or "tomorrow, ..."."""
+    return day if day.startswith(("today", "tomorrow")) else f"on {day}"
+
+
 def greet_new_call(business: str) -> str:
     """Open a call, naming the business when it has a name."""
     if not business:
@@ -171,7 +176,7 @@ def confirm_book(slot: str) -> str:
 
 def confirm_cancel(slot: str) -> str:
     """Read back a cancellation before writing it."""
-    return f"Just to confirm: cancel your appointment on {slot}?"
+    return f"Just to confirm: cancel your appointment {on(slot)}?"
 
 
 def confirm_move(old: str, new: str) -> str:
@@ -186,7 +191,7 @@ def booked(slot: str) -> str:
 
 def cancelled(slot: str) -> str:
     """Confirm a cancellation."""
-    return f"Your appointment on {slot} is cancelled."
+    return f"Your appointment {on(slot)} is cancelled."
 
 
 def moved(slot: str) -> str:
@@ -215,7 +220,7 @@ def which_appointment(items: str) -> str:
 
 def no_appointment_then(day: str) -> str:
     """Say the caller has nothing booked on the day they named."""
-    return f"I don't see an appointment of yours on {day}."
+    return f"I don't see an appointment of yours {on(day)}."
 
 
 def which_day(time_said: str | None) -> str:
@@ -235,7 +240,7 @@ def is_it_day(day: str) -> str:
 
 def other_reading(first: str, second: str) -> str:
     """Ask about the other reading of "next Friday" when only it can be booked."""
-    return f"I have nothing free on {first}. Did you mean {second}?"
+    return f"I have nothing free {on(first)}. Did you mean {second}?"
 
 
 def too_far(last_day: str) -> str:

@@ -10,6 +10,7 @@ from graph.context import CallContext
 from graph.state import CallState, Pending, Update, no_task
 from nodes import phrases
 from nodes.appointments import on_day, say_appointments, upcoming
+from nodes.dialogue_stages import same_time
 from nodes.guard import expect
 from nodes.wish import describe
 
@@ -30,6 +31,8 @@ def select(state: CallState, *, runtime: Runtime[CallContext]) -> Update:
         day = task["wish"].get("day") if task["kind"] == "cancel" else None
         if day:
             mine = on_day(mine, date.fromisoformat(day))
+            if at := task["wish"].get("at"):  # "cancel my appointment tomorrow at 11"
+                mine = [m for m in mine if same_time(m["start"], at)] or mine
         if not mine:
             said = (
                 phrases.no_appointment_then(describe(task["wish"]))

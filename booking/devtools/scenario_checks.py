@@ -74,6 +74,10 @@ def check_final(
             )
         extra = {k: v for k, v in want.items() if k not in ("phone", "start", "status")}
         check_fields(found[0], extra, f"database: appointment at {start}")
+    if "notices" in expect:
+        _check_rows(all_notices(db, cal), expect["notices"], cal, "notice")
+    if "callbacks" in expect:
+        _check_rows(all_callbacks(db), expect["callbacks"], cal, "callback")
     if "booked" in expect:
         booked = [r for r in rows if r["status"] == "booked"]
         if len(booked) != expect["booked"]:
@@ -115,6 +119,54 @@ def all_appointments(db: Path, cal: BusinessCalendar) -> list[dict[str, Any]]:
         }
         for row in rows
     ]
+
+
+def _check_rows(
+    rows: list[dict[str, Any]], wanted: list[dict[str, Any]], cal: BusinessCalendar, what: str
+) -> None:
+    """Each wanted row is matched by one stored row: every field given, strings as patterns;
+    `count` (on its own line) checks how many rows there are."""
+    for given in wanted:
+        if "count" in given:
+            if len(rows) != given["count"]:
+                raise ScenarioFailed(f"database: {len(rows)} {what}s, expected {given['count']}")
+            continue
+        want = dict(given)
+        if "start" in want:
+            want["start"] = local_instant(want["start"], cal).isoformat()
+        for row in rows:
+            try:
+                check_fields(row, want, what)
+            except ScenarioFailed:
+                continue
+            break
+        else:
+            raise ScenarioFailed(f"database: no {what} like {want}; have {rows}")
+
+
+def all_notices(db: Path, cal: BusinessCalendar) -> list[dict[str, Any]]:
+    """Every notice owed to callers (the outbox), with its appointment's start and phone."""
+    with closing(sqlite3.connect(db)) as conn:
+        conn.row_factory = sqlite3.Row
+        rows = conn.execute(
+            "SELECT n.kind, n.status, n.reminder_minutes, a.start_at, u.contact_number AS phone"
+            " FROM notices n JOIN appointments a ON a.id = n.appointment_id"
+            " JOIN users u ON u.id = a.user_id ORDER BY n.created_at"
+        ).fetchall()
+    return [
+        {**dict(r), "start": datetime.fromisoformat(r["start_at"]).astimezone(cal.tz).isoformat()}
+        for r in rows
+    ]
+
+
+def all_callbacks(db: Path) -> list[dict[str, Any]]:
+    """Every callback the business owes (or owed), as staff would list them."""
+    with closing(sqlite3.connect(db)) as conn:
+        conn.row_factory = sqlite3.Row
+        found = conn.execute(
+            "SELECT phone, name, need, reason, done_at FROM callbacks ORDER BY created_at"
+        ).fetchall()
+    return [dict(r) for r in found]
 
 
 def listed(value: Any) -> list[Any]:

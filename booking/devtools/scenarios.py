@@ -26,6 +26,7 @@ from booking.devtools.scenario_checks import (
     check_fields,
     check_final,
     check_reply,
+    listed,
     local_instant,
 )
 from booking.devtools.scripted_llm import ScriptedEngine
@@ -213,6 +214,10 @@ def play(
         if turn.get("hangup"):
             call.hang_up()
             result.transcript.append("caller hung up")
+            continue
+        if "reminders" in turn:  # the notice worker's reminder pass, at the scenario's clock
+            minutes = [int(m) for m in listed(turn["reminders"])]
+            dropping.inner.schedule_reminders(now=call.context.now(), minutes_before=minutes)
             continue
         if turn.get("transfer_fails"):
             reply = call.transfer_failed().reply
