@@ -29,6 +29,8 @@ class User:
     phone: str
     name: str | None
     created_at: datetime
+    email: str | None = None
+    """Where e-mail notices go; None (the usual case): SMS only."""
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,18 @@ def as_e164(raw: str, *, region: str) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
+"""The shape an e-mail address must have to be kept: one @, a dot in the domain, no space."""
+
+
+def email_address(address: str) -> str:
+    """Return `address` stripped if it has the shape of an e-mail address; else ValueError."""
+    address = address.strip()
+    if len(address) > 254 or not EMAIL.fullmatch(address):
+        raise ValueError(f"{address!r} is not an e-mail address (like sam@example.com)")
+    return address
+
+
 def e164(phone: str) -> str:
     """Return `phone` if it is E.164; else raise ValueError before anything is written."""
     if not E164.fullmatch(phone):
@@ -128,8 +142,9 @@ def e164(phone: str) -> str:
     return phone
 
 
-NoticeKind = Literal["booked", "moved", "cancelled", "reminder"]
-"""What a notice tells the caller: a write's confirmation, or a reminder before the visit."""
+NoticeKind = Literal["booked", "moved", "cancelled", "reminder", "callback"]
+"""What a notice tells: the caller, a write's confirmation or a reminder before the visit;
+staff (`callback`), a callback the business owes."""
 
 NoticeOutcome = Literal["sent", "failed", "skipped"]
 """How a notice ends: sent, failed for good, or skipped (nothing to send, or no need)."""
@@ -141,14 +156,17 @@ failed, or a caller whose spoken number could not be verified."""
 
 @dataclass(frozen=True)
 class Notice:
-    """One message owed to a caller about an appointment: a row of the outbox.
+    """One message owed about an appointment (to its caller) or a callback (to staff): a row
+    of the outbox.
 
-    Written in the same transaction as the write it confirms (a trigger on appointments),
-    so a write that rolled back owes nothing and one that committed always owes it.
+    Written in the same transaction as the write it tells of (a trigger on appointments, or
+    on callbacks), so a write that rolled back owes nothing and one that committed always
+    owes it.
     """
 
     id: str
-    appointment_id: str
+    appointment_id: str | None
+    """The appointment it is about; None for a `callback` notice."""
     kind: NoticeKind
     due_at: datetime
     """When it may be sent (a reminder's is its offset before the start)."""
@@ -156,6 +174,8 @@ class Notice:
     """Delivery attempts made so far (each channel's, together)."""
     reminder_minutes: int | None = None
     """For a reminder: how long before the start it is sent (1440 for 24 h)."""
+    callback_id: str | None = None
+    """For a `callback` notice: the callback staff are told of."""
 
 
 @dataclass(frozen=True)
@@ -225,14 +245,19 @@ class Row(Protocol):
 
 def notice_from(row: Row, instant: Callable[[Any], datetime]) -> Notice:
     """Build a Notice from a `notices` row of any backend, its instants read by `instant`."""
-    minutes = row["reminder_minutes"]
+    minutes, appointment, callback = (
+        row["reminder_minutes"],
+        row["appointment_id"],
+        row["callback_id"],
+    )
     return Notice(
         id=str(row["id"]),
-        appointment_id=str(row["appointment_id"]),
+        appointment_id=None if appointment is None else str(appointment),
         kind=row["kind"],
         due_at=instant(row["due_at"]),
         attempts=int(row["attempts"]),
         reminder_minutes=None if minutes is None else int(minutes),
+        callback_id=None if callback is None else str(callback),
     )
 
 

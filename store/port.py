@@ -123,6 +123,14 @@ class Callers(Protocol):
         """Record the caller's name; an unknown user raises ValueError."""
         ...
 
+    def set_user_email(self, user_id: str, email: str | None) -> User:
+        """Record where the caller's e-mail notices go (None: nowhere, SMS only).
+
+        An address without the shape of one (`store.models.email_address`; it is kept
+        stripped) or an unknown user raises ValueError.
+        """
+        ...
+
     def record_identity_check(self, *, user_id: str, passed: bool, at: datetime) -> None:
         """Record whether a caller who said this account's number passed its identity check."""
         ...
@@ -188,6 +196,13 @@ class AppointmentBook(Protocol):
 class AppointmentAdmin(Protocol):
     """The business's view of every caller's appointments: listing them, closing past ones."""
 
+    def appointment(self, appointment_id: str) -> Appointment | None:
+        """Return any caller's appointment by id, whatever its status, or None.
+
+        For the notice worker, which words a notice from the appointment as it is now.
+        """
+        ...
+
     def appointments_between(
         self, start: datetime, end: datetime, *, status: AppointmentStatus | None = None
     ) -> list[Appointment]:
@@ -210,10 +225,12 @@ class AppointmentAdmin(Protocol):
 
 
 class Outbox(Protocol):
-    """Messages owed to callers about their appointments, delivered exactly once per channel.
+    """Messages owed to callers about their appointments, and to staff about callbacks,
+    delivered exactly once per channel.
 
     Confirmations (booked, moved, cancelled) are written by the database in the transaction
-    of the write they confirm, whatever wrote it; reminders are added by
+    of the write they confirm, whatever wrote it, and a `callback` notice in that of a
+    callback's first request (not its updates); reminders are added by
     `schedule_reminders` as they fall due. Several workers may deliver at once: a claimed
     notice is leased to one of them until `lease_until`, and only that worker may end it or
     give it back. `worker` names one worker process uniquely (host, pid and a random part):
@@ -275,6 +292,15 @@ class Outbox(Protocol):
         """
         ...
 
+    def reminded_appointment(self, user_id: str, *, channel: str) -> str | None:
+        """Return the appointment of the latest reminder delivered on `channel` to this
+        caller (a successful delivery, the latest by `at`), or None.
+
+        What a reply of "C" to a reminder SMS cancels; the appointment may have changed
+        since (the cancel says so).
+        """
+        ...
+
 
 class Callbacks(Protocol):
     """Callbacks the business owes callers: requested in calls, listed and closed by staff."""
@@ -306,6 +332,10 @@ class Callbacks(Protocol):
 
     def callback_of(self, conversation_id: str) -> Callback | None:
         """Return the callback a call requested, if any."""
+        ...
+
+    def callback(self, callback_id: str) -> Callback | None:
+        """Return a callback by id, or None (the notice worker tells staff of it)."""
         ...
 
     def close_callback(self, callback_id: str, *, at: datetime, by: str | None = None) -> Callback:

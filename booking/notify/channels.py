@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Literal, Protocol
 
 from booking.notify.settings import Channel as ChannelName
 from business.notices import Message, NoticeKind
@@ -23,7 +23,7 @@ class Contact:
 class Outgoing:
     """One notice in words, with its calendar file for an e-mail (None for a reminder)."""
 
-    kind: NoticeKind
+    kind: NoticeKind | Literal["callback"]
     message: Message
     ics: bytes | None = None
     ics_method: str = "REQUEST"

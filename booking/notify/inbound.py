@@ -43,8 +43,7 @@ class ReplyStore(Protocol):
         ...
 
     def reminded_appointment(self, user_id: str, *, channel: str) -> str | None:
-        """Return the appointment the latest reminder sent on `channel` was about (not in
-        the port yet)."""
+        """As `store.port.Outbox.reminded_appointment`."""
         ...
 
     def cancel(self, *, user_id: str, appointment_id: str, idempotency_key: str) -> Appointment:

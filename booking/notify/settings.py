@@ -11,16 +11,19 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from business.calendar import BusinessCalendar
 from business.notices import DEFAULT_TEMPLATES, NoticeKind, Template, check_template
+from store.models import email_address
 
 Channel = Literal["sms", "email"]
 _OFFSET = re.compile(r"(\d+)\s*([dhm])")
 _MINUTES = {"d": 1440, "h": 60, "m": 1}
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
 def parse_offsets(text: str) -> tuple[int, ...]:
@@ -61,6 +64,13 @@ class NotifySettings(BaseSettings):
     """How often `booking notify run` looks for notices due."""
     notify_templates: dict[NoticeKind, dict[Literal["subject", "body", "sms"], str]] = {}
     """JSON, e.g. {"reminder": {"sms": "..."}}: wording replacing the defaults, per kind."""
+    notify_staff_email: str | None = None
+    """Staff's address, e-mailed each callback owed (through SMTP_HOST, number in full)."""
+    notify_staff_webhook: str | None = None
+    """An https:// URL POSTed each callback owed as JSON (http:// only to this machine)."""
+    notify_staff_webhook_secret: SecretStr | None = None
+    """Signs each POST: X-Booking-Signature is sha256=HMAC-SHA256(secret, body) in hex."""
+    notify_staff_timeout_seconds: float = Field(default=10.0, gt=0)
     business_name: str = ""
     """The name notices sign with; empty: the business file's `name`."""
 
@@ -99,6 +109,23 @@ class NotifySettings(BaseSettings):
     @classmethod
     def _reminders(cls, value: object) -> object:
         return parse_offsets(value) if isinstance(value, str) else value
+
+    @field_validator("notify_staff_webhook")
+    @classmethod
+    def _webhook_https(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        url = urlsplit(value)
+        local = url.scheme == "http" and url.hostname in LOOPBACK
+        if not url.hostname or not (url.scheme == "https" or local):
+            # the message names the rule, not the URL (it may carry a token)
+            raise ValueError("must be an https:// URL (http:// only to 127.0.0.1 or localhost)")
+        return value
+
+    @field_validator("notify_staff_email")
+    @classmethod
+    def _staff_address(cls, value: str | None) -> str | None:
+        return None if value is None else email_address(value)
 
     @field_validator("notify_templates")
     @classmethod
@@ -150,6 +177,8 @@ class NotifySettings(BaseSettings):
                 found.append(
                     f"NOTIFY_CHANNELS has {channel} but {', '.join(missing)} {verb} not set"
                 )
+        if self.notify_staff_email and not (self.smtp_host and self.smtp_from):
+            found.append("NOTIFY_STAFF_EMAIL is set but SMTP_HOST and SMTP_FROM are not both set")
         return found
 
 

@@ -3,27 +3,36 @@
 One round (`Worker.round`): add the reminders now due, lease a batch of notices, and for
 each one load its appointment and caller. A notice about an appointment no longer in the
 state it is about is skipped (a reminder for one cancelled, moved or started); a `booked`
-confirmation for one moved since still goes, the `moved` one follows it. Each configured
-channel that reaches the caller and has no successful delivery recorded for the notice
-yet is tried, and every attempt recorded, so a retry never sends a channel twice. A
-notice then is sent, retried later with exponential backoff, or, after
+confirmation for one moved since still goes, the `moved` one follows it. A `callback`
+notice goes to staff (`staff.py`) unless the callback was marked done meanwhile. Each
+configured channel that reaches its recipient and has no successful delivery recorded
+for the notice yet is tried, and every attempt recorded, so a retry never sends a
+channel twice. A notice then is sent, retried later with exponential backoff, or, after
 NOTIFY_MAX_ATTEMPTS, given up with one ERROR line (the number masked, no secret).
+
+Exactly once per channel holds but for one window: a worker that dies after a channel
+accepted a message and before its delivery was recorded leaves the notice leased; when
+the lease runs out another worker sends that channel again. At most one duplicate per
+channel, and only for a worker killed in that instant.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Literal, Protocol
 
 from booking.notify.channels import Channel, Contact, DeliveryFailed, Outgoing
+from booking.notify.staff import StaffChannel, staff_note
 from business.calendar import BusinessCalendar
 from business.ical import CalendarEvent, event_ics, uid_for
 from business.notices import DEFAULT_TEMPLATES, NoticeKind, Template, compose
-from store.models import Appointment, Delivery, Notice, User
+from store.models import Appointment, Delivery, Notice
+from store.port import AppointmentAdmin, Callbacks, Callers, Outbox
 from store.privacy import mask_phones
 
 log = logging.getLogger(__name__)
@@ -33,40 +42,9 @@ MAX_CHAIN = 1000
 """Moves followed back to the first row at most (a loop in the data stops here)."""
 
 
-class NoticeStore(Protocol):
-    """What the worker reads and writes: the outbox (`store.port.Outbox`, each method as
-    documented there), appointments by id, callers by id."""
-
-    def schedule_reminders(self, *, now: datetime, minutes_before: Sequence[int]) -> int: ...
-
-    def claim_notices(
-        self, *, now: datetime, limit: int, lease_until: datetime, worker: str
-    ) -> list[Notice]: ...
-
-    def record_delivery(self, delivery: Delivery) -> None: ...
-
-    def deliveries(self, notice_id: str) -> list[Delivery]: ...
-
-    # `object`: only a False answer is read (the notice was no longer this worker's)
-    def finish_notice(
-        self, notice_id: str, *, worker: str, outcome: Literal["sent", "failed", "skipped"]
-    ) -> object: ...
-
-    def retry_notice(self, notice_id: str, *, worker: str, at: datetime) -> object: ...
-
-    def users_by_id(self, user_ids: Collection[str]) -> dict[str, User]:
-        """As `store.port.Callers.users_by_id`."""
-        ...
-
-    def appointment(self, appointment_id: str) -> Appointment | None:
-        """Return an appointment by id whatever its status, or None (not in the port yet)."""
-        ...
-
-
-def email_of(user: User) -> str | None:
-    """Return the caller's e-mail address; callers have none until the store keeps one."""
-    email = getattr(user, "email", None)
-    return email if isinstance(email, str) and email else None
+class NoticeStore(Outbox, Callers, AppointmentAdmin, Callbacks, Protocol):
+    """What the worker reads and writes: the outbox, callers, appointments and callbacks
+    by id (every `store.port.Store` is one)."""
 
 
 @dataclass(frozen=True)
@@ -113,11 +91,15 @@ class Worker:
     max_attempts: int = 5
     backoff: timedelta = timedelta(minutes=1)
     backoff_max: timedelta = timedelta(hours=1)
-    email_of: Callable[[User], str | None] = email_of
-    """Where a caller's e-mail address is read (the store keeps none yet)."""
+    staff: Sequence[StaffChannel] = ()
+    """Where callbacks owed are told (none: `callback` notices are skipped)."""
 
-    def round(self) -> Round:
-        """Schedule due reminders, claim one batch, deliver each notice; return the tally."""
+    def round(self, stop: threading.Event | None = None) -> Round:
+        """Schedule due reminders, claim one batch, deliver each notice; return the tally.
+
+        Once `stop` is set, the notice in hand is finished and the rest of the batch left
+        leased: another worker (or this one, restarted) claims them when the lease runs out.
+        """
         now = self.clock()
         scheduled = self.store.schedule_reminders(now=now, minutes_before=self.reminders)
         claimed = self.store.claim_notices(
@@ -125,52 +107,86 @@ class Worker:
         )
         ends: dict[Outcome, int] = {"sent": 0, "skipped": 0, "retried": 0, "failed": 0}
         for notice in claimed:
+            if stop is not None and stop.is_set():
+                break
             ends[self.deliver(notice)] += 1
         return Round(scheduled=scheduled, claimed=len(claimed), **ends)
 
-    def drain(self) -> list[Round]:
-        """Run rounds until one claims less than a full batch: everything due is done."""
-        rounds = [self.round()]
-        while rounds[-1].claimed >= self.batch:
-            rounds.append(self.round())
+    def drain(self, stop: threading.Event | None = None) -> list[Round]:
+        """Run rounds until one claims less than a full batch (everything due is done), or
+        `stop` is set."""
+        rounds = [self.round(stop)]
+        while rounds[-1].claimed >= self.batch and not (stop is not None and stop.is_set()):
+            rounds.append(self.round(stop))
         return rounds
 
     def run(self, stop: threading.Event, *, every: float) -> None:
         """Drain, then wait `every` seconds, until `stop` is set."""
         while not stop.is_set():
             try:
-                self.drain()
+                self.drain(stop)
             except Exception:  # a database outage: the next round tries again
                 log.exception("notice round failed; trying again in %s s", every)
             stop.wait(every)
 
     def deliver(self, notice: Notice) -> Outcome:
         """Send one leased notice on every channel still owed it; end or retry it."""
-        appointment = self.store.appointment(notice.appointment_id)
+        if notice.kind == "callback":
+            return self._tell_staff(notice)
+        appointment = None
+        if notice.appointment_id is not None:
+            appointment = self.store.appointment(notice.appointment_id)
         if appointment is None or not self._still_true(notice, appointment):
-            self._end(notice, "skipped")
-            return "skipped"
+            return self._skip(notice)
         user = self.store.users_by_id([appointment.user_id]).get(appointment.user_id)
-        contact = None
-        if user is not None:
-            contact = Contact(phone=user.phone, name=user.name, email=self.email_of(user))
-        reaching = [c for c in self.channels if contact is not None and c.reaches(contact)]
-        if contact is None or not reaching:
-            self._end(notice, "skipped")
-            return "skipped"
-        done = {d.channel for d in self.store.deliveries(notice.id) if d.ok}
-        owed = [c for c in reaching if c.name not in done]
-        outgoing = self._outgoing(notice, appointment, contact) if owed else None
+        if user is None:
+            return self._skip(notice)
+        contact = Contact(phone=user.phone, name=user.name, email=user.email)
+        reaching = [c for c in self.channels if c.reaches(contact)]
+        if not reaching:
+            return self._skip(notice)
+        done = self._delivered(notice)
+        sends: list[tuple[str, Callable[[], str]]] = []
+        if owed := [c for c in reaching if c.name not in done]:
+            outgoing = self._outgoing(notice, appointment, contact)
+            sends = [(c.name, partial(c.send, contact, outgoing)) for c in owed]
+        return self._send(notice, sends, to=mask_phones(contact.phone))
+
+    def _tell_staff(self, notice: Notice) -> Outcome:
+        """Tell staff of a callback on each staff channel still owed it."""
+        callback = None if notice.callback_id is None else self.store.callback(notice.callback_id)
+        if callback is None or callback.done_at is not None or not self.staff:
+            return self._skip(notice)
+        done = self._delivered(notice)
+        owed = [s for s in self.staff if s.name not in done]
+        note = staff_note(callback, calendar=self.wording.calendar, business=self.wording.business)
+        return self._send(notice, [(s.name, partial(s.tell, note)) for s in owed], to="staff")
+
+    def _delivered(self, notice: Notice) -> set[str]:
+        """Return the channels a notice has been delivered on already (by any worker)."""
+        return {d.channel for d in self.store.deliveries(notice.id) if d.ok}
+
+    def _skip(self, notice: Notice) -> Outcome:
+        """End a notice there is nothing to send for."""
+        self._end(notice, "skipped")
+        return "skipped"
+
+    def _send(
+        self, notice: Notice, sends: Sequence[tuple[str, Callable[[], str]]], *, to: str
+    ) -> Outcome:
+        """Try each channel once, record each attempt, then end or retry the notice.
+
+        `to` names the recipient in the log line of a notice given up (masked: no number).
+        """
         errors = []
-        for channel in owed:
-            assert outgoing is not None
+        for name, send in sends:
             try:
-                detail, ok = channel.send(contact, outgoing), True
+                detail, ok = send(), True
             except DeliveryFailed as failure:
                 detail, ok = str(failure), False
-                errors.append(f"{channel.name}: {failure}")
+                errors.append(f"{name}: {failure}")
             self.store.record_delivery(
-                Delivery(notice.id, channel.name, at=self.clock(), ok=ok, detail=detail)
+                Delivery(notice.id, name, at=self.clock(), ok=ok, detail=detail)
             )
         if not errors:
             self._end(notice, "sent")
@@ -179,11 +195,11 @@ class Worker:
         if attempts >= self.max_attempts:
             self._end(notice, "failed")
             log.error(
-                "notice %s (%s, appointment %s) to %s given up after %d attempts: %s",
+                "notice %s (%s, about %s) to %s given up after %d attempts: %s",
                 notice.id,
                 notice.kind,
-                notice.appointment_id,
-                mask_phones(contact.phone),
+                notice.appointment_id or notice.callback_id,
+                to,
                 attempts,
                 "; ".join(errors),
             )
@@ -208,9 +224,11 @@ class Worker:
 
     def _outgoing(self, notice: Notice, appointment: Appointment, contact: Contact) -> Outgoing:
         """Word the notice, with the calendar file an e-mail about a write carries."""
-        wording = self.wording
+        wording, kind = self.wording, notice.kind
+        if kind == "callback":  # told to staff (`_tell_staff`), never to a caller
+            raise ValueError(f"notice {notice.id} is a callback's, not an appointment's")
         message = compose(
-            notice.kind,
+            kind,
             calendar=wording.calendar,
             business=wording.business,
             start=appointment.start,
@@ -220,8 +238,8 @@ class Worker:
             today=self.clock().astimezone(wording.calendar.tz).date(),
             templates=wording.templates,
         )
-        if notice.kind == "reminder":
-            return Outgoing(notice.kind, message)
+        if kind == "reminder":
+            return Outgoing(kind, message)
         first, moves = self._first_of(appointment)
         cancel = notice.kind == "cancelled"
         event = CalendarEvent(

@@ -35,6 +35,12 @@ class PostgresAppointmentAdmin(PostgresConnection, AppointmentAdmin):
         return [rows.appointment(r) for r in found]
 
     @override
+    def appointment(self, appointment_id: str) -> Appointment | None:
+        with self._conn() as c:
+            row = c.execute(f"{rows.APPT} WHERE id = %s", (rows.key(appointment_id),)).fetchone()
+        return None if row is None else rows.appointment(row)
+
+    @override
     def close_appointment(
         self, appointment_id: str, status: Literal["completed", "no_show"], *, now: datetime
     ) -> Appointment:

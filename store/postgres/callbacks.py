@@ -71,6 +71,14 @@ class PostgresCallbacks(PostgresConnection, Callbacks):
         return None if row is None else callback_from(row, rows.dt)
 
     @override
+    def callback(self, callback_id: str) -> Callback | None:
+        with self._conn() as c:
+            row = c.execute(
+                "SELECT * FROM callbacks WHERE id = %s::uuid", (rows.key(callback_id),)
+            ).fetchone()
+        return None if row is None else callback_from(row, rows.dt)
+
+    @override
     def close_callback(self, callback_id: str, *, at: datetime, by: str | None = None) -> Callback:
         # One statement: the row as closed now, or (closed already) as it was.
         with self._conn() as c:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
+from typing import Literal
 
 from typing_extensions import override
 
 from store.instants import aware
-from store.models import User, e164
+from store.models import User, e164, email_address
 from store.port import Callers
 from store.postgres import rows
 from store.postgres.connection import PostgresConnection
@@ -54,9 +55,18 @@ class PostgresCallers(PostgresConnection, Callers):
 
     @override
     def set_user_name(self, user_id: str, name: str) -> User:
+        return self._set(user_id, "name", name)
+
+    @override
+    def set_user_email(self, user_id: str, email: str | None) -> User:
+        return self._set(user_id, "email", None if email is None else email_address(email))
+
+    def _set(self, user_id: str, column: Literal["name", "email"], value: str | None) -> User:
+        """Write one column of a user; an unknown user raises ValueError."""
         with self._conn() as c:
             row = c.execute(
-                "UPDATE users SET name = %s WHERE id = %s RETURNING *", (name, rows.key(user_id))
+                f"UPDATE users SET {column} = %s WHERE id = %s RETURNING *",
+                (value, rows.key(user_id)),
             ).fetchone()
         if row is None:
             raise ValueError(f"unknown user {user_id!r}")

@@ -93,6 +93,14 @@ class PostgresOutbox(PostgresConnection, Outbox):
             (rows.key(notice_id), worker, aware(at)),
         )
 
+    @override
+    def reminded_appointment(self, user_id: str, *, channel: str) -> str | None:
+        with self._conn() as c:
+            row = c.execute(
+                "SELECT reminded_appointment(%s::uuid, %s) AS id", (rows.key(user_id), channel)
+            ).fetchone()
+        return None if row is None or row["id"] is None else str(row["id"])
+
     def _mine(self, call: str, args: tuple[object, ...]) -> bool:
         """Run finish_notice or retry_notice; return whether the notice was the worker's."""
         with self._conn() as c:

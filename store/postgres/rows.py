@@ -55,7 +55,9 @@ def key(value: str) -> str:
 
 def user(row: Row) -> User:
     """Build a User from a users row."""
-    return User(str(row["id"]), row["contact_number"], row["name"], dt(row["created_at"]))
+    return User(
+        str(row["id"]), row["contact_number"], row["name"], dt(row["created_at"]), row["email"]
+    )
 
 
 def appointment(row: Row) -> Appointment:

@@ -34,6 +34,12 @@ class SqliteAppointmentAdmin(SqliteConnection, AppointmentAdmin):
         return [rows.appointment(r) for r in found]
 
     @override
+    def appointment(self, appointment_id: str) -> Appointment | None:
+        with self._read() as c:
+            row = c.execute(f"{rows.APPT} WHERE id = ?", (appointment_id,)).fetchone()
+        return None if row is None else rows.appointment(row)
+
+    @override
     def close_appointment(
         self, appointment_id: str, status: Literal["completed", "no_show"], *, now: datetime
     ) -> Appointment:

@@ -75,6 +75,12 @@ class SqliteCallbacks(SqliteConnection, Callbacks):
         return None if row is None else callback_from(row, parse)
 
     @override
+    def callback(self, callback_id: str) -> Callback | None:
+        with self._read() as c:
+            row = c.execute(_ONE, (callback_id,)).fetchone()
+        return None if row is None else callback_from(row, parse)
+
+    @override
     def close_callback(self, callback_id: str, *, at: datetime, by: str | None = None) -> Callback:
         with self._write() as c:
             c.execute(

@@ -6,11 +6,12 @@ import json
 import uuid
 from collections.abc import Collection
 from datetime import datetime
+from typing import Literal
 
 from typing_extensions import override
 
 from store.instants import utc
-from store.models import User, e164
+from store.models import User, e164, email_address
 from store.port import Callers
 from store.sqlite import rows
 from store.sqlite.connection import SqliteConnection
@@ -49,8 +50,16 @@ class SqliteCallers(SqliteConnection, Callers):
 
     @override
     def set_user_name(self, user_id: str, name: str) -> User:
+        return self._set(user_id, "name", name)
+
+    @override
+    def set_user_email(self, user_id: str, email: str | None) -> User:
+        return self._set(user_id, "email", None if email is None else email_address(email))
+
+    def _set(self, user_id: str, column: Literal["name", "email"], value: str | None) -> User:
+        """Write one column of a user; an unknown user raises ValueError."""
         with self._write() as c:
-            c.execute("UPDATE users SET name = ? WHERE id = ?", (name, user_id))
+            c.execute(f"UPDATE users SET {column} = ? WHERE id = ?", (value, user_id))
             row = c.execute("SELECT * FROM users WHERE id = ?", (user_id,)).fetchone()
         if row is None:
             raise ValueError(f"unknown user {user_id!r}")

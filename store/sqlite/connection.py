@@ -21,7 +21,7 @@ from store.closing import Closing
 from store.errors import StoreUnavailable
 from store.sqlite import rows, upgrade
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 """The version `schema.sql` brings a file to (recorded in PRAGMA user_version)."""
 _SCHEMA = Path(__file__).with_name("schema.sql")
 _PART = re.compile(r"^-- version (\d+):.*?(?=^-- version \d+:|\Z)", re.MULTILINE | re.DOTALL)

@@ -44,6 +44,13 @@ _CLAIM = (
     " RETURNING *, rowid AS made"
 )
 """Oldest due first; of notices due at once (the clock has milliseconds), the first made."""
+_REMINDED = (
+    "SELECT n.appointment_id FROM deliveries d JOIN notices n ON n.id = d.notice_id"
+    " JOIN appointments a ON a.id = n.appointment_id"
+    " WHERE a.user_id = ? AND n.kind = 'reminder' AND d.channel = ? AND d.ok = 1"
+    " ORDER BY d.at DESC, d.id DESC LIMIT 1"
+)
+"""The appointment of a caller's latest reminder delivered on a channel (0008's function)."""
 _MINE = "id = ? AND status = 'pending' AND leased_by = ?"
 """A notice `worker` may end or give back: still pending, and leased to it last."""
 
@@ -118,6 +125,12 @@ class SqliteOutbox(SqliteConnection, Outbox):
                 (outcome, tried, notice_id, worker),
             )
             return done.rowcount == 1
+
+    @override
+    def reminded_appointment(self, user_id: str, *, channel: str) -> str | None:
+        with self._read() as c:
+            row = c.execute(_REMINDED, (user_id, channel)).fetchone()
+        return None if row is None else str(row[0])
 
     @override
     def retry_notice(self, notice_id: str, *, worker: str, at: datetime) -> bool:

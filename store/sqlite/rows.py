@@ -25,7 +25,9 @@ APPT = (
 
 def user(row: sqlite3.Row) -> User:
     """Build a User from a users row."""
-    return User(row["id"], row["contact_number"], row["name"], parse(row["created_at"]))
+    return User(
+        row["id"], row["contact_number"], row["name"], parse(row["created_at"]), row["email"]
+    )
 
 
 def appointment(row: sqlite3.Row) -> Appointment:

@@ -1,4 +1,4 @@
--- Schema of the SQLite store, version 5 (`SCHEMA_VERSION` in connection.py; PRAGMA
+-- Schema of the SQLite store, version 6 (`SCHEMA_VERSION` in connection.py; PRAGMA
 -- user_version records it). The same tables and columns as the Postgres migrations
 -- (tests/store/test_schema_parity.py holds the differences). Timestamps are UTC ISO-8601
 -- text, which sorts chronologically as text.
@@ -276,4 +276,88 @@ WHEN NEW.status = 'cancelled' AND OLD.status <> 'cancelled'
 BEGIN
     INSERT INTO notices (appointment_id, kind, due_at)
     VALUES (NEW.id, 'cancelled', strftime('%Y-%m-%dT%H:%M:%f000+00:00', 'now'));
+END;
+
+-- version 6: callers' e-mail addresses, and notices to staff of each callback (the same as
+-- migrations/0008_notify_delivery.sql, whose header says what each is for). A notice is
+-- about an appointment or, of kind `callback`, a callback: appointment_id becomes
+-- nullable, which SQLite cannot alter, so notices is rebuilt the documented way (as
+-- appointments in version 4), its rows, ids and order (rowid, which claims read) kept. The
+-- triggers that write notices are made again around it.
+-- Loosely an address (one @, something either side, no space), as 0008's check.
+ALTER TABLE users ADD COLUMN email TEXT
+    CHECK (email GLOB '?*@?*' AND email NOT GLOB '*@*@*' AND email NOT GLOB '*[ ]*');
+
+DROP TRIGGER appointments_notice_on_insert;
+DROP TRIGGER appointments_reminders_skipped;
+DROP TRIGGER appointments_notice_on_cancel;
+
+CREATE TABLE notices_v6 (
+    id               TEXT PRIMARY KEY DEFAULT (lower(
+                         hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4'
+                         || substr(hex(randomblob(2)), 2) || '-'
+                         || substr('89ab', 1 + (abs(random()) % 4), 1)
+                         || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))),
+    appointment_id   TEXT REFERENCES appointments(id) ON DELETE CASCADE,
+    callback_id      TEXT UNIQUE REFERENCES callbacks(id) ON DELETE CASCADE,
+    kind             TEXT NOT NULL
+                     CHECK (kind IN ('booked', 'moved', 'cancelled', 'reminder', 'callback')),
+    reminder_minutes INTEGER                            -- how long before the start; reminders only
+                     CHECK ((kind = 'reminder') = (reminder_minutes IS NOT NULL)
+                            AND reminder_minutes > 0),
+    due_at           TEXT NOT NULL,                     -- UTC ISO
+    status           TEXT NOT NULL DEFAULT 'pending'
+                     CHECK (status IN ('pending', 'sent', 'failed', 'skipped')),
+    attempts         INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+    leased_by        TEXT,                              -- the worker that claimed it last
+    lease_until      TEXT,                              -- no other worker claims it before this
+    created_at       TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%f000+00:00', 'now')),
+    finished_at      TEXT,
+    UNIQUE (appointment_id, kind, reminder_minutes),    -- one reminder per offset (NULLs differ)
+    -- about exactly one thing: a callback, or an appointment
+    CHECK ((kind = 'callback') = (callback_id IS NOT NULL)
+           AND (kind = 'callback') = (appointment_id IS NULL))
+);
+INSERT INTO notices_v6 (
+    rowid, id, appointment_id, kind, reminder_minutes, due_at, status, attempts, leased_by,
+    lease_until, created_at, finished_at
+)
+SELECT rowid, id, appointment_id, kind, reminder_minutes, due_at, status, attempts, leased_by,
+       lease_until, created_at, finished_at
+  FROM notices;
+DROP TABLE notices;
+ALTER TABLE notices_v6 RENAME TO notices;
+CREATE INDEX notices_pending_due ON notices (due_at) WHERE status = 'pending';
+
+CREATE TRIGGER appointments_notice_on_insert
+AFTER INSERT ON appointments FOR EACH ROW WHEN NEW.status = 'booked'
+BEGIN
+    INSERT INTO notices (appointment_id, kind, due_at)
+    VALUES (NEW.id, CASE WHEN NEW.rescheduled_from IS NULL THEN 'booked' ELSE 'moved' END,
+            strftime('%Y-%m-%dT%H:%M:%f000+00:00', 'now'));
+END;
+
+CREATE TRIGGER appointments_reminders_skipped
+AFTER UPDATE OF status ON appointments FOR EACH ROW
+WHEN OLD.status = 'booked' AND NEW.status <> 'booked'
+BEGIN
+    UPDATE notices SET status = 'skipped', finished_at = strftime('%Y-%m-%dT%H:%M:%f000+00:00', 'now')
+     WHERE appointment_id = NEW.id AND kind = 'reminder' AND status = 'pending';
+END;
+
+CREATE TRIGGER appointments_notice_on_cancel
+AFTER UPDATE OF status ON appointments FOR EACH ROW
+WHEN NEW.status = 'cancelled' AND OLD.status <> 'cancelled'
+BEGIN
+    INSERT INTO notices (appointment_id, kind, due_at)
+    VALUES (NEW.id, 'cancelled', strftime('%Y-%m-%dT%H:%M:%f000+00:00', 'now'));
+END;
+
+-- Staff are told of a callback once: an upsert that updates a call's callback inserts no
+-- row, so this trigger does not fire for it.
+CREATE TRIGGER callbacks_notice
+AFTER INSERT ON callbacks FOR EACH ROW
+BEGIN
+    INSERT INTO notices (callback_id, kind, due_at)
+    VALUES (NEW.id, 'callback', strftime('%Y-%m-%dT%H:%M:%f000+00:00', 'now'));
 END;

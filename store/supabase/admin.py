@@ -39,6 +39,14 @@ class SupabaseAppointmentAdmin(SupabaseApi, AppointmentAdmin):
         return [rows.appointment(r) for r in self._all(query)]
 
     @override
+    def appointment(self, appointment_id: str) -> Appointment | None:
+        if rows.as_uuid(appointment_id) is None:
+            return None
+        query = self._db.table("appointments").select(rows.APPT_COLS).eq("id", appointment_id)
+        found = self._rows(query)
+        return rows.appointment(found[0]) if found else None
+
+    @override
     def close_appointment(
         self, appointment_id: str, status: Literal["completed", "no_show"], *, now: datetime
     ) -> Appointment:

@@ -76,6 +76,13 @@ class SupabaseCallbacks(SupabaseApi, Callbacks):
         return callback_from(found[0], rows.dt) if found else None
 
     @override
+    def callback(self, callback_id: str) -> Callback | None:
+        if rows.as_uuid(callback_id) is None:
+            return None
+        found = self._rows(self._table().eq("id", callback_id))
+        return callback_from(found[0], rows.dt) if found else None
+
+    @override
     def close_callback(self, callback_id: str, *, at: datetime, by: str | None = None) -> Callback:
         done = {"done_at": utc(at), "done_by": by}
         if rows.as_uuid(callback_id) is not None:

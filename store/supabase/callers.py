@@ -11,7 +11,7 @@ from typing_extensions import override
 
 from store.errors import StoreUnavailable
 from store.instants import utc
-from store.models import User, e164
+from store.models import User, e164, email_address
 from store.port import Callers
 from store.supabase import rows
 from store.supabase.api import SupabaseApi
@@ -55,9 +55,17 @@ class SupabaseCallers(SupabaseApi, Callers):
 
     @override
     def set_user_name(self, user_id: str, name: str) -> User:
+        return self._set(user_id, {"name": name})
+
+    @override
+    def set_user_email(self, user_id: str, email: str | None) -> User:
+        return self._set(user_id, {"email": None if email is None else email_address(email)})
+
+    def _set(self, user_id: str, values: dict[str, str | None]) -> User:
+        """Update one user's columns; an unknown user raises ValueError."""
         found: list[dict[str, Any]] = []
         if rows.as_uuid(user_id) is not None:
-            update = self._db.table("users").update({"name": name}).eq("id", user_id)
+            update = self._db.table("users").update(values).eq("id", user_id)
             found = self._rows(update.select(rows.USER_COLS))
         if not found:
             raise ValueError(f"unknown user {user_id!r}")

@@ -95,6 +95,15 @@ class SupabaseOutbox(SupabaseApi, Outbox):
     def retry_notice(self, notice_id: str, *, worker: str, at: datetime) -> bool:
         return self._mine("retry_notice", {"p_id": notice_id, "p_worker": worker, "p_at": utc(at)})
 
+    @override
+    def reminded_appointment(self, user_id: str, *, channel: str) -> str | None:
+        if rows.as_uuid(user_id) is None:
+            return None
+        found = self._call("reminded_appointment", {"p_user_id": user_id, "p_channel": channel})
+        if found is not None and not isinstance(found, str):
+            raise StoreUnavailable(f"unexpected response from the API: {found!r}, not an id")
+        return found
+
     def _mine(self, fn: str, params: dict[str, Any]) -> bool:
         """Call finish_notice or retry_notice; return whether the notice was the worker's."""
         if rows.as_uuid(params["p_id"]) is None:

@@ -25,7 +25,7 @@ from store.errors import (
 from store.instants import parse, utc
 from store.models import Appointment, Busy, CallOverview, CallRecord, TranscriptLine, User
 
-USER_COLS = "id,contact_number,name,created_at"
+USER_COLS = "id,contact_number,name,created_at,email"
 APPT_COLS = (
     "id,user_id,start_at,duration_min,status,notes,rescheduled_from,service,staff,buffer_min"
 )
@@ -73,7 +73,9 @@ def record(data: object) -> dict[str, Any]:
 
 def user(row: dict[str, Any]) -> User:
     """Build a User from a users row."""
-    return User(str(row["id"]), row["contact_number"], row["name"], dt(row["created_at"]))
+    return User(
+        str(row["id"]), row["contact_number"], row["name"], dt(row["created_at"]), row.get("email")
+    )
 
 
 def appointment(row: dict[str, Any]) -> Appointment:

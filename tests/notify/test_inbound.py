@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -15,58 +15,49 @@ from twilio.request_validator import RequestValidator
 from booking.notify.inbound import inbound_router
 from booking.notify.settings import get_notify_settings
 from business.calendar import BusinessCalendar
-from store.models import Appointment, User
+from store.models import Appointment, Delivery, User
 from store.sqlite import SqliteStore
 from tests.notify.conftest import TWILIO_TOKEN, notify_settings
 
 LA = ZoneInfo("America/Los_Angeles")
-NOW = datetime(2026, 11, 26, 10, 0, tzinfo=LA)
+NOW = datetime(2030, 11, 28, 10, 0, tzinfo=LA)
 URL = "http://testserver/twilio/sms"
 SAM = "+14155550123"
 
 
-class Reminded(SqliteStore):
-    """A SQLite store that also says which visit was last reminded (the port does not yet)."""
-
-    reminded: dict[str, str]
-
-    def reminded_appointment(self, user_id: str, *, channel: str) -> str | None:
-        """Return the visit the test says was reminded last."""
-        return self.reminded.get(user_id) if channel == "sms" else None
-
-
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Reminded]:
+def store(tmp_path: Path) -> Iterator[SqliteStore]:
     """Yield the store, in the business's zone."""
-    opened = Reminded(tmp_path / "replies.db", timezone="America/Los_Angeles")
-    opened.reminded = {}
-    try:
+    with SqliteStore(tmp_path / "replies.db", timezone="America/Los_Angeles") as opened:
         yield opened
-    finally:
-        opened.close()
 
 
 @pytest.fixture
-def sam(store: Reminded) -> User:
+def sam(store: SqliteStore) -> User:
     """Return Sam, a caller."""
     return store.create_user(phone=SAM, name="Sam Lee")
 
 
 @pytest.fixture
-def visit(store: Reminded, sam: User) -> Appointment:
-    """Book Sam for tomorrow at 10 and record that the reminder SMS was about it."""
+def visit(store: SqliteStore, sam: User) -> Appointment:
+    """Book Sam for tomorrow at 10 and record the reminder SMS about it as delivered."""
     booked = store.book(
         user_id=sam.id,
-        start=datetime(2026, 11, 27, 10, 0, tzinfo=LA),
+        start=datetime(2030, 11, 29, 10, 0, tzinfo=LA),
         duration_min=30,
         idempotency_key="b",
     )
-    store.reminded[sam.id] = booked.id
+    store.schedule_reminders(now=NOW, minutes_before=[1440])
+    far = datetime(2100, 1, 1, tzinfo=UTC)
+    for notice in store.claim_notices(now=far, limit=10, lease_until=far, worker="w"):
+        if notice.kind == "reminder":
+            store.record_delivery(Delivery(notice.id, "sms", at=NOW, ok=True, detail="SM0"))
+    assert store.reminded_appointment(sam.id, channel="sms") == booked.id
     return booked
 
 
 @pytest.fixture
-def client(store: Reminded) -> TestClient:
+def client(store: SqliteStore) -> TestClient:
     """Return a client of an app serving the webhook, with the auth token set."""
     app = FastAPI()
     app.include_router(
@@ -93,17 +84,17 @@ def post(client: TestClient, form: dict[str, str], *, token: str = TWILIO_TOKEN)
 
 
 def test_replying_c_cancels_the_reminded_visit_once(
-    client: TestClient, store: Reminded, sam: User, visit: Appointment
+    client: TestClient, store: SqliteStore, sam: User, visit: Appointment
 ) -> None:
     """ "C" cancels the visit and says which; Twilio retrying the same message says it again."""
     said = post(client, sms(" C "))
-    assert "Your appointment on tomorrow, Friday, November 27th at 10 AM is cancelled." in said
+    assert "Your appointment on tomorrow, Friday, November 29th at 10 AM is cancelled." in said
     assert store.list_appointments(sam.id) == []
     assert post(client, sms("C")) == said, "the same MessageSid: the same answer"
 
 
 def test_a_later_reply_to_a_cancelled_visit_changes_nothing(
-    client: TestClient, store: Reminded, visit: Appointment
+    client: TestClient, store: SqliteStore, visit: Appointment
 ) -> None:
     """A second "cancel" in a new message is told the visit is no longer booked."""
     post(client, sms("cancel", sid="SM1"))
@@ -111,7 +102,7 @@ def test_a_later_reply_to_a_cancelled_visit_changes_nothing(
 
 
 def test_other_words_and_unknown_numbers_cancel_nothing(
-    client: TestClient, store: Reminded, sam: User, visit: Appointment
+    client: TestClient, store: SqliteStore, sam: User, visit: Appointment
 ) -> None:
     """Any other text says how to cancel; a number with no account has nothing to cancel."""
     assert "Reply C to cancel" in post(client, sms("can I come at 11 instead?"))
@@ -125,7 +116,7 @@ def test_other_words_and_unknown_numbers_cancel_nothing(
     ids=["unsigned", "bad signature"],
 )
 def test_a_request_twilio_did_not_sign_is_refused(
-    client: TestClient, store: Reminded, sam: User, visit: Appointment, headers: dict[str, str]
+    client: TestClient, store: SqliteStore, sam: User, visit: Appointment, headers: dict[str, str]
 ) -> None:
     """No signature, or a wrong one, is 403 and cancels nothing; the token is never echoed."""
     answer = client.post("/twilio/sms", data=sms("C"), headers=headers)

@@ -41,7 +41,7 @@ from psycopg.pq import TransactionStatus
 
 TABLES: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {
     "users": (
-        frozenset({"id", "contact_number", "name", "created_at", "updated_at"}),
+        frozenset({"id", "contact_number", "name", "email", "created_at", "updated_at"}),
         ("id",),
     ),
     "appointments": (
@@ -68,7 +68,8 @@ TABLES: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {
     "identity_checks": (frozenset({"id", "user_id", "at", "passed"}), ("id",)),
     "notices": (
         frozenset(
-            {"id", "appointment_id", "kind", "reminder_minutes", "due_at", "status"}
+            {"id", "appointment_id", "callback_id", "kind", "reminder_minutes", "due_at"}
+            | {"status"}
             | {"attempts", "leased_by", "lease_until", "created_at", "finished_at"}
         ),
         ("id",),
@@ -105,6 +106,7 @@ FUNCTIONS: dict[str, frozenset[str]] = {
     "claim_notices": frozenset({"p_now", "p_limit", "p_lease_until", "p_worker"}),
     "finish_notice": frozenset({"p_id", "p_worker", "p_outcome"}),
     "retry_notice": frozenset({"p_id", "p_worker", "p_at"}),
+    "reminded_appointment": frozenset({"p_user_id", "p_channel"}),
     "request_callback": frozenset(
         {"p_conversation_id", "p_user_id", "p_phone", "p_name", "p_need", "p_reason", "p_at"}
     ),

@@ -159,6 +159,7 @@ def test_a_database_of_ours_from_before_becomes_local(clean_postgres_url: str) -
             "0000_original_schema",
             "0006_services_and_staff",
             "0007_outbox_and_callbacks",
+            "0008_notify_delivery",
         )
         assert done.overlaps_flagged == 0  # monday was cancelled: no overlap is left booked
 

@@ -125,7 +125,7 @@ def test_migrate_keeps_every_original_row_and_its_meaning(
     before = {table: rows(original, table) for table in ("users", "appointments", "conversations")}
     said = migrate(capsys, original)
     assert said[0].startswith("applied: 0000_original_schema, 0001_schema")
-    assert said[0].endswith("0007_outbox_and_callbacks, checkpoint tables")
+    assert said[0].endswith("0008_notify_delivery, checkpoint tables")
     assert said[1:] == [
         "caller numbers rewritten as E.164: 2",
         "caller numbers kept as they were, not E.164 (unreadable in PHONE_REGION, or another"

@@ -22,7 +22,7 @@ def book(store: Store, user: User, start: datetime = SLOT, key: str = "k1") -> s
     return store.book(user_id=user.id, start=start, duration_min=30, idempotency_key=key).id
 
 
-def owed(store: Store) -> list[tuple[str, str, int | None]]:
+def owed(store: Store) -> list[tuple[str | None, str, int | None]]:
     """Return the pending notices as (appointment id, kind, reminder minutes), sorted.
 
     They are claimed with a lease that has already run out, so the next look sees them too.

@@ -18,6 +18,7 @@ import pytest
 from store.errors import SlotUnavailable
 from store.models import MAIN
 from store.sqlite import SCHEMA_VERSION, SqliteStore
+from store.sqlite.connection import _PART, _SCHEMA, _statements
 
 V3 = """
 CREATE TABLE users (
@@ -239,3 +240,77 @@ def test_stores_opening_a_v3_file_at_once_upgrade_it_once(tmp_path: Path) -> Non
     assert outcomes == [None] * n
     with SqliteStore(path, timezone=ZONE) as store:
         assert [a.id for a in store.list_appointments("sam")] == ["a", "now"]
+
+
+def v5_file(path: Path) -> Path:
+    """Write a v5 file (schema.sql's parts up to 5) with Sam booked and notified: the
+    booking's confirmation sent by SMS, and a 2-hour reminder pending."""
+    parts = {int(m[1]): m[0] for m in _PART.finditer(_SCHEMA.read_text(encoding="utf-8"))}
+    db = sqlite3.connect(path, isolation_level=None)
+    try:
+        db.row_factory = sqlite3.Row
+        db.execute("BEGIN")
+        for number in sorted(n for n in parts if n <= 5):
+            for statement in _statements(parts[number]):
+                db.execute(statement)
+        db.execute("PRAGMA user_version = 5")
+        db.execute("INSERT INTO users (id, contact_number) VALUES ('sam', '+15550000001')")
+        start = "2030-05-06T08:00:00+00:00"
+        db.execute(
+            "INSERT INTO appointments (id, user_id, date, time, slot, start_at, end_at,"
+            " blocked_until, duration_min) VALUES ('a', 'sam', '', '', '', ?, ?, ?, 30)",
+            (start, "2030-05-06T08:30:00+00:00", "2030-05-06T08:30:00+00:00"),
+        )
+        db.execute("UPDATE notices SET status = 'sent', attempts = 1 WHERE kind = 'booked'")
+        db.execute(
+            "INSERT INTO deliveries (notice_id, channel, at, ok)"
+            " SELECT id, 'sms', '2030-05-01T00:00:00.000000+00:00', 1 FROM notices"
+        )
+        db.execute(
+            "INSERT INTO notices (id, appointment_id, kind, reminder_minutes, due_at)"
+            " VALUES ('r', 'a', 'reminder', 120, '2030-05-06T06:00:00.000000+00:00')"
+        )
+        db.execute("COMMIT")
+    finally:
+        db.close()
+    return path
+
+
+def test_a_v5_file_keeps_its_notices_and_deliveries(tmp_path: Path) -> None:
+    """Opening a v5 file keeps every notice (id, state) and delivery, and its triggers
+    write notices again: a cancel skips the reminder and owes a `cancelled` one, and a
+    callback owes staff one."""
+    path = v5_file(tmp_path / "v5.db")
+    with sqlite3.connect(path) as db:
+        before = db.execute("SELECT * FROM notices ORDER BY rowid").fetchall()
+    with SqliteStore(path) as store:
+        (sam,) = store.users_by_id(["sam"]).values()
+        assert sam.email is None
+        store.cancel(user_id="sam", appointment_id="a", idempotency_key="c")
+        store.request_callback(
+            conversation_id="call",
+            user_id="sam",
+            phone=None,
+            name=None,
+            need="x",
+            reason="message",
+            at=datetime(2030, 5, 1, tzinfo=UTC),
+        )
+        far = datetime(2100, 1, 1, tzinfo=UTC)
+        owed = store.claim_notices(now=far, limit=10, lease_until=far, worker="w")
+        assert [n.kind for n in owed] == ["cancelled", "callback"]
+        assert [d.channel for d in store.deliveries(before[0][0])] == ["sms"]
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        kept = db.execute(
+            "SELECT id, appointment_id, kind, reminder_minutes, due_at, attempts"
+            " FROM notices ORDER BY rowid LIMIT 2"
+        ).fetchall()
+        states = dict(db.execute("SELECT kind, status FROM notices").fetchall())
+    assert kept == [(r[0], r[1], r[2], r[3], r[4], r[6]) for r in before]
+    assert states == {
+        "booked": "sent",
+        "reminder": "skipped",
+        "cancelled": "pending",
+        "callback": "pending",
+    }

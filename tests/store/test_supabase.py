@@ -181,7 +181,7 @@ def test_find_user_by_phone_encodes_the_plus() -> None:
     assert sent[0].method == "GET"
     assert sent[0].url.path == "/rest/v1/users"
     assert b"contact_number=eq.%2B15550000001" in sent[0].url.query
-    assert sent[0].url.params["select"] == "id,contact_number,name,created_at"
+    assert sent[0].url.params["select"] == "id,contact_number,name,created_at,email"
     assert user is not None
     assert (user.id, user.name, user.created_at.tzinfo) == (UID, "Al", UTC)
 
