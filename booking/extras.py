@@ -12,6 +12,7 @@ where it is used, inside `needs(...)`:
 | `llm` | langchain-openai | `OPENAI_API_KEY` |
 | `analysts` | fastapi, uvicorn, jinja2 | `booking threads serve` |
 | `tokens` | fastapi, uvicorn, redis, livekit-api | `token_api.py` |
+| `notify` | twilio, icalendar, fastapi, uvicorn | `booking notify run`, SMS replies |
 """
 
 from __future__ import annotations

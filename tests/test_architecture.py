@@ -62,8 +62,10 @@ OPTIONAL = (
     "uvicorn",
     "jinja2",
     "redis",
+    "twilio",
+    "icalendar",
 )
-"""What the extras bring (voice, postgres, supabase, llm, analysts, tokens)."""
+"""What the extras bring (voice, postgres, supabase, llm, analysts, tokens, notify)."""
 
 CORE_ONLY = f"""
 import importlib.abc
@@ -176,6 +178,7 @@ def test_the_scenario_runner_runs_on_the_core_install(tmp_path: Path) -> None:
         ({"OPENAI_API_KEY": "sk-test"}, ["chat"], "llm"),
         ({"DATABASE_URL": "postgresql://localhost/none"}, ["db", "migrate"], "postgres"),
         ({}, ["threads", "serve"], "analysts"),
+        ({}, ["notify", "run", "--once"], "notify"),
     ],
 )
 def test_a_command_missing_its_extra_names_it(

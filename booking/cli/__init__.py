@@ -1,12 +1,12 @@
 """The `booking` command: chat, threads, db, checkpoints, business, appointments, callbacks,
-scenarios, eval-dst, eval-calls.
+notify, scenarios, eval-dst, eval-calls.
 
 One module per command group: `chat`, `threads` (+ `forks` for replay, forks and serve),
 `databases` (db migrate, checkpoints prune), `business` (check the business file),
 `appointments` (the business's list, closing past ones), `callbacks` (those owed to
-callers, marked done) and `devtools` (scenarios, eval-dst, eval-calls). Each adds its
-parsers and sets `command(args, settings)`, which this module runs. `--db PATH` is taken
-before the command and after any of its words alike.
+callers, marked done), `notify` (the notice worker) and `devtools` (scenarios, eval-dst,
+eval-calls). Each adds its parsers and sets `command(args, settings)`, which this module
+runs. `--db PATH` is taken before the command and after any of its words alike.
 """
 
 from __future__ import annotations
@@ -16,7 +16,16 @@ import os
 import sys
 from importlib import metadata
 
-from booking.cli import appointments, business, callbacks, chat, databases, devtools, threads
+from booking.cli import (
+    appointments,
+    business,
+    callbacks,
+    chat,
+    databases,
+    devtools,
+    notify,
+    threads,
+)
 from booking.cli.common import database_option
 from booking.extras import MissingExtra
 from booking.logs import configure as configure_logging
@@ -59,6 +68,7 @@ def parser() -> argparse.ArgumentParser:
     business.add_parser(sub, database)
     appointments.add_parser(sub, database)
     callbacks.add_parser(sub, database)
+    notify.add_parser(sub, database)
     return top
 
 
