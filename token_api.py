@@ -4,6 +4,11 @@ Implements LiveKit's token-endpoint contract (POST /token, also /api/token): the
 short-lived token for one room, and the room dispatches our agent (LIVEKIT_AGENT_NAME). The
 server picks the room and the identity; a client may choose them only where a setting
 allows it (TOKEN_ALLOW_CLIENT_ROOM / _IDENTITY / _AGENTS).
+
+With TWILIO_AUTH_TOKEN set it also answers Twilio's inbound SMS webhook (POST /twilio/sms,
+`booking.notify.inbound`): a "C" reply to a reminder cancels that visit, on the store the
+settings name, opened at start-up in the business's timezone. Without the `notify` extra
+it says so once and serves tokens alone.
 """
 
 from __future__ import annotations
@@ -11,13 +16,14 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import ExitStack, asynccontextmanager
 from typing import Annotated
 
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from booking.extras import MissingExtra, needs
+from booking.notify.settings import get_notify_settings
 
 try:
     with needs("tokens", "token_api.py"):
@@ -59,10 +65,35 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings = app.state.settings = resolve_settings(app)
     if settings.redis_url is not None:
         app.state.limiter = RedisLimiter.from_url(settings.redis_url.get_secret_value())
+    with ExitStack() as opened:
+        mount_sms_replies(app, opened)
+        try:
+            yield
+        finally:
+            await app.state.limiter.aclose()
+
+
+def mount_sms_replies(app: FastAPI, opened: ExitStack) -> None:
+    """Serve POST /twilio/sms when TWILIO_AUTH_TOKEN is set, its store kept open in `opened`."""
+    notify = app.dependency_overrides.get(get_notify_settings, get_notify_settings)()
+    if notify.twilio_auth_token is None:
+        return
     try:
-        yield
-    finally:
-        await app.state.limiter.aclose()
+        with needs("notify", "the SMS reply webhook (TWILIO_AUTH_TOKEN)"):
+            from booking.notify.inbound import inbound_router  # noqa: PLC0415 (optional extra)
+    except MissingExtra as missing:
+        log.warning("%s; serving tokens only", missing)
+        return
+    # The store's modules (and langgraph's) load only for a server that answers replies.
+    from booking.compose import system_clock  # noqa: PLC0415
+    from booking.databases import Database  # noqa: PLC0415
+    from booking.settings import get_settings as get_booking_settings  # noqa: PLC0415
+
+    booking = app.dependency_overrides.get(get_booking_settings, get_booking_settings)()
+    store = opened.enter_context(Database.from_settings(booking).open_store())
+    calendar = booking.calendar()
+    app.include_router(inbound_router(lambda: store, calendar=calendar, clock=system_clock))
+    log.info("answering Twilio SMS replies at /twilio/sms")
 
 
 async def create_token(
