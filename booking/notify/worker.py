@@ -148,7 +148,7 @@ class Worker:
         done = self._delivered(notice)
         sends: list[tuple[str, Callable[[], str]]] = []
         if owed := [c for c in reaching if c.name not in done]:
-            outgoing = self._outgoing(notice, appointment, contact)
+            outgoing = self.outgoing(notice, appointment, contact)
             sends = [(c.name, partial(c.send, contact, outgoing)) for c in owed]
         return self._send(notice, sends, to=mask_phones(contact.phone))
 
@@ -222,7 +222,7 @@ class Worker:
             return appointment.status == "cancelled"
         return True  # booked, moved: it happened; a later notice tells what came after
 
-    def _outgoing(self, notice: Notice, appointment: Appointment, contact: Contact) -> Outgoing:
+    def outgoing(self, notice: Notice, appointment: Appointment, contact: Contact) -> Outgoing:
         """Word the notice, with the calendar file an e-mail about a write carries."""
         wording, kind = self.wording, notice.kind
         if kind == "callback":  # told to staff (`_tell_staff`), never to a caller
