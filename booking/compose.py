@@ -22,6 +22,7 @@ from typing import Required, TypedDict, Unpack
 from langgraph.checkpoint.base import BaseCheckpointSaver
 
 from booking.databases import Database
+from booking.notify.settings import get_notify_settings
 from booking.settings import Settings
 from booking.understanding import understander_from
 from business.calendar import BusinessCalendar
@@ -61,6 +62,8 @@ class Parts(TypedDict, total=False):
     """The engine's name in cost reports (default "rules")."""
     prices: Prices
     """What the engine's tokens cost (default: gpt-4o-mini's list prices)."""
+    ask_email: bool
+    """Ask a caller with no e-mail address for one after a write (e-mail the only channel)."""
 
 
 def parts_from(settings: Settings) -> Parts:
@@ -72,6 +75,7 @@ def parts_from(settings: Settings) -> Parts:
         understander=understander,
         engine=engine,
         prices=settings.prices(),
+        ask_email=get_notify_settings().notify_channels == ("email",),
     )
 
 
@@ -90,6 +94,7 @@ def call_context(
         region=region,
         engine=parts.get("engine", "rules"),
         prices=parts.get("prices") or Prices(),
+        ask_email=parts.get("ask_email", False),
     )
 
 

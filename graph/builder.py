@@ -23,6 +23,7 @@ from nodes.book import book
 from nodes.cancel import cancel
 from nodes.check import check
 from nodes.confirm import confirm
+from nodes.email_ask import take_email
 from nodes.greet import greet
 from nodes.guard import recovering
 from nodes.handoff import goodbye, offer_handoff, take_message
@@ -69,6 +70,7 @@ def build_graph() -> Graph:
     routed(g, "clarify", timed("clarify", clarify), routing.then_respond)
     routed(g, "offer_handoff", timed("offer_handoff", offer_handoff), routing.then_respond)
     routed(g, "take_message", timed("take_message", take_message), routing.then_respond)
+    routed(g, "take_email", timed("take_email", recovering(take_email)), routing.then_respond)
     # closing
     routed(g, "goodbye", timed("goodbye", goodbye), routing.then_respond)
     g.add_node("summarize", timed("summarize", recovering(summarize)))

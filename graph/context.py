@@ -42,6 +42,9 @@ class CallContext:
     """Failed identity checks of a spoken number allowed per call before no account is read."""
     max_account_failures: int = 5
     """Failed identity checks of one account, across calls within a day, that lock it by phone."""
+    ask_email: bool = False
+    """E-mail is the only confirmation channel: a caller with no address on file is asked
+    for one after a write, so the confirmation can reach them."""
     engine: str = "rules"
     """Name of the understanding engine (the model's name when an LLM is on), for costs."""
     prices: Prices = field(default_factory=Prices)

@@ -27,6 +27,7 @@ TurnNode = Literal[
     "help",
     "offer_handoff",
     "take_message",
+    "take_email",
     "goodbye",
     "clarify",
 ]
@@ -53,6 +54,7 @@ _BY_ACT: dict[str, TurnNode] = {
     "chitchat": "help",
     "human": "offer_handoff",
     "transfer_failed": "offer_handoff",
+    "email": "take_email",
     "message": "take_message",
     "goodbye": "goodbye",
     "ambiguous": "clarify",

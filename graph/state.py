@@ -27,6 +27,8 @@ Stage = Literal[
     "confirm",  # a write read back, waiting for yes or no
     "take_message",  # waiting for a message to pass on for a callback
     "transferring",  # the caller is being put through to a person (a phone call's transfer)
+    "ask_email",  # e-mail is the only confirmation channel: waiting for the caller's address
+    "confirm_email",  # the address read back, waiting for yes or no
     "ended",  # goodbye said; the summary is stored
 ]
 
@@ -67,6 +69,7 @@ Act = Literal[
     "goodbye",  # ended the call
     "hangup",  # the line dropped or the caller hung up
     "transfer_failed",  # the transfer to a person did not go through: take a message
+    "email",  # answered the question for an e-mail address (or its read-back)
     "ambiguous",  # a date that could mean more than one day ("the 31st" in November)
     "check",  # "confirm my appointment on Friday at 10": read it out, or book it if not there
     "resume",  # declined the callback offer: back to the question pending before it
@@ -323,6 +326,10 @@ class CallState:
     be verified ("refused"). Kept with the callback the business owes."""
     reason: str | None = None
     """What the caller's visit is for, in their words ("a toothache"): the booking's notes."""
+    email: str | None = None
+    """An e-mail address the caller said, read back and not yet confirmed."""
+    email_tries: int = 0
+    """Addresses not caught in a row; after two the caller is not asked again this call."""
     usage: UsageTotals = field(default_factory=UsageTotals)
 
     # this turn's reply and the transcript window
@@ -383,6 +390,8 @@ class Update(TypedDict, total=False):
     preferences: list[str]
     callback_reason: CallbackReason | None
     message: str | None
+    email: str | None
+    email_tries: int
     reason: str | None
     usage: UsageTotals
     speech: list[str] | None

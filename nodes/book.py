@@ -7,6 +7,7 @@ from langgraph.runtime import Runtime
 from graph.context import CallContext
 from graph.state import CallState, Outcome, Update
 from nodes import phrases
+from nodes.email_ask import ask_after_write
 from nodes.guard import expect
 from nodes.offering import say_what, what_when
 from nodes.writes import booking_of, claim, done, said_slot
@@ -40,4 +41,4 @@ def book(state: CallState, *, runtime: Runtime[CallContext]) -> Update:
     if described := say_what(ctx.calendar, what.service_id, what.staff):
         outcome["service"], outcome["staff"] = what.service.id, what.staff
         said = what_when(described, said)
-    return done(state, outcome, phrases.booked(said))
+    return ask_after_write(ctx, state, done(state, outcome, phrases.booked(said)))

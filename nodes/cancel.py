@@ -10,6 +10,7 @@ from business.spoken import say_slot
 from graph.context import CallContext
 from graph.state import CallState, Outcome, Update
 from nodes import phrases
+from nodes.email_ask import ask_after_write
 from nodes.guard import expect
 from nodes.writes import done
 from store.errors import AppointmentNotActive, AppointmentNotFound
@@ -31,4 +32,4 @@ def cancel(state: CallState, *, runtime: Runtime[CallContext]) -> Update:
     except (AppointmentNotFound, AppointmentNotActive):
         return done(state, None, phrases.no_appointment_then(said))
     outcome = Outcome(kind="cancelled", appointment_id=appointment.id, start=start.isoformat())
-    return done(state, outcome, phrases.cancelled(said))
+    return ask_after_write(ctx, state, done(state, outcome, phrases.cancelled(said)))

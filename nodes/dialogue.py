@@ -24,6 +24,7 @@ from nodes.dialogue_repair import (
     resumable,
 )
 from nodes.dialogue_stages import at_appointment, at_confirm, at_offer, carry_on, more
+from nodes.email_ask import at_email
 from nodes.verify import NO_APPOINTMENT, claimed_name
 from nodes.wish import merge_wish
 
@@ -39,6 +40,8 @@ EXPECTING: dict[Stage, Expecting] = {
     "confirm": "yes_no",
     "take_message": "request",
     "transferring": "request",
+    "ask_email": "request",
+    "confirm_email": "yes_no",
     "ended": "request",
 }
 """What kind of answer each pending question expects."""
@@ -89,6 +92,8 @@ def _track(state: CallState, reading: Understanding) -> Update:
         return reply
     if (reply := _about_that(state, reading)) is not None:
         return reply
+    if stage in ("ask_email", "confirm_email") and (reply := at_email(state, reading)):
+        return reply  # before `closing`: a no to the read-back is no goodbye
     if (reply := closing(state, reading)) is not None:
         return reply
     if reading.intent == "goodbye":

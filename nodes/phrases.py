@@ -94,6 +94,19 @@ HUMAN = (
     "I can take a message and have someone from our team call you back. What should I tell them?"
 )
 WHAT_MESSAGE = "Go ahead: what message should I pass on?"
+ASK_EMAIL = "What e-mail address should I send the confirmation to?"
+EMAIL_AGAIN = "Sorry, I didn't catch that address. Could you say it again, slowly?"
+EMAIL_WRONG = "Sorry about that. What's the right address?"
+EMAIL_SAVED = "Thanks, the confirmation is on its way to you by e-mail."
+NO_EMAIL = "No problem, I won't send one."
+
+
+def email_read_back(address: str) -> str:
+    """Read an address back as it is said aloud, for a yes before it is kept."""
+    spoken = address.replace(".", " dot ").replace("@", " at ").replace("_", " underscore ")
+    return f"I have {' '.join(spoken.split())}. Is that right?"
+
+
 REFUSED_CALLBACK_NEED = (
     "Someone called with this account's number but could not confirm the account; call the "
     "owner back on the number on record."

@@ -10,6 +10,7 @@ from business.spoken import say_slot
 from graph.context import CallContext
 from graph.state import CallState, Outcome, Update
 from nodes import phrases
+from nodes.email_ask import ask_after_write
 from nodes.guard import expect
 from nodes.offering import person_name
 from nodes.writes import booking_of, claim, done, said_slot
@@ -56,4 +57,4 @@ def reschedule(state: CallState, *, runtime: Runtime[CallContext]) -> Update:
         said = f"{said} with {who}"
     elif ctx.calendar.services:
         outcome["service"] = what.service.id
-    return done(state, outcome, phrases.moved(said))
+    return ask_after_write(ctx, state, done(state, outcome, phrases.moved(said)))

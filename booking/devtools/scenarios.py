@@ -147,8 +147,15 @@ def run_scenario(path: Path, *, workdir: Path, engine: Engine = "rules") -> Resu
         now = local_instant(spec["now"], calendar)
         db = workdir / f"{path.stem}.db"
         understander, name = engine_for(engine, calendar)
+        # `email_only: true`: e-mail is the business's only confirmation channel
+        ask_email = bool(spec.get("email_only"))
         with open_receptionist(
-            db, calendar=calendar, clock=fixed_clock(now), understander=understander, engine=name
+            db,
+            calendar=calendar,
+            clock=fixed_clock(now),
+            understander=understander,
+            engine=name,
+            ask_email=ask_email,
         ) as receptionist:
             seed(receptionist.store, spec, calendar)
             dropping = DroppingStore(receptionist.store)

@@ -34,6 +34,7 @@ def test_every_act_routes_to_a_node() -> None:
         "deny",
         "list",
         "transfer_failed",
+        "email",
         "check",
         "repeat",
         "never_mind",
