@@ -34,7 +34,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from bench.concurrent import rate
-from bench.pg import add_keep_url, bench_database
+from bench.pg import add_keep_url, bench_database, clear_caller, owe_bookings
 from booking.notify.channels import Contact
 from booking.notify.settings import NotifySettings
 from booking.notify.smtp import SmtpChannel
@@ -63,26 +63,8 @@ class Count:
 def owe(url: str, count: int) -> None:
     """Clear what an earlier run left, then owe `count` confirmations to one caller."""
     with psycopg.connect(url, autocommit=True) as c, c.transaction():
-        _clear(c)
-        user = c.execute(
-            "INSERT INTO users (contact_number, email) VALUES (%s, %s) RETURNING id",
-            (PHONE, EMAIL),
-        ).fetchone()
-        assert user is not None
-        c.execute(
-            "INSERT INTO appointments (user_id, date, time, slot, start_at, duration_min)"
-            " SELECT %s, s::date, s::time, '', s, 30 FROM"
-            " (SELECT '2031-01-06 08:00+00'::timestamptz + n * interval '30 minutes' AS s"
-            "    FROM generate_series(1, %s) AS n) AS starts",
-            (user[0], count),
-        )
-
-
-def _clear(c: psycopg.Connection[tuple[object, ...]]) -> None:
-    """Remove the bench's rows (notices and deliveries go with their appointments)."""
-    mine = "SELECT id FROM users WHERE contact_number = %s"
-    c.execute(f"DELETE FROM appointments WHERE user_id IN ({mine})", (PHONE,))
-    c.execute("DELETE FROM users WHERE contact_number = %s", (PHONE,))
+        clear_caller(c, PHONE)
+        owe_bookings(c, phone=PHONE, email=EMAIL, count=count)
 
 
 def through_worker(url: str, smtp: SmtpChannel, workers: int, batch: int) -> float:
@@ -189,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
                     )
             finally:
                 with psycopg.connect(url, autocommit=True) as c, c.transaction():
-                    _clear(c)
+                    clear_caller(c, PHONE)
     finally:
         server.stop()
     return 0

@@ -28,7 +28,7 @@ from datetime import UTC, datetime, timedelta
 import psycopg
 
 from bench.concurrent import rate
-from bench.pg import add_keep_url, bench_database
+from bench.pg import add_keep_url, bench_database, clear_caller, owe_bookings
 from store.postgres import PostgresStore
 
 PHONE = "+19990000001"
@@ -47,25 +47,13 @@ def owe(url: str, count: int) -> None:
         c.execute(
             f"INSERT INTO {QUEUE} (due_at) SELECT now() FROM generate_series(1, %s)", (count,)
         )
-        user = c.execute(
-            "INSERT INTO users (contact_number) VALUES (%s) RETURNING id", (PHONE,)
-        ).fetchone()
-        assert user is not None
-        c.execute(
-            "INSERT INTO appointments (user_id, date, time, slot, start_at, duration_min)"
-            " SELECT %s, s::date, s::time, '', s, 30 FROM"
-            " (SELECT '2031-01-06 08:00+00'::timestamptz + n * interval '30 minutes' AS s"
-            "    FROM generate_series(1, %s) AS n) AS starts",
-            (user[0], count),
-        )
+        owe_bookings(c, phone=PHONE, count=count)
 
 
 def _clear(c: psycopg.Connection[tuple[object, ...]]) -> None:
     """Remove the bench's rows and table (notices go with their appointments)."""
     c.execute(f"DROP TABLE IF EXISTS {QUEUE}")
-    mine = "SELECT id FROM users WHERE contact_number = %s"
-    c.execute(f"DELETE FROM appointments WHERE user_id IN ({mine})", (PHONE,))
-    c.execute("DELETE FROM users WHERE contact_number = %s", (PHONE,))
+    clear_caller(c, PHONE)
 
 
 def outbox(url: str, workers: int, batch: int) -> float:

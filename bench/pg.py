@@ -6,6 +6,9 @@ import argparse
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
+
+import psycopg
 
 from tests.pg import throwaway_database
 
@@ -24,3 +27,28 @@ def bench_database(keep_url: bool) -> Iterator[str]:
         return
     with throwaway_database() as url:
         yield url
+
+
+def owe_bookings(
+    c: psycopg.Connection[Any], *, phone: str, count: int, email: str | None = None
+) -> None:
+    """Add a caller and `count` half-hour bookings of theirs, from 2031-01-06 on; the trigger
+    owes each one its confirmation."""
+    user = c.execute(
+        "INSERT INTO users (contact_number, email) VALUES (%s, %s) RETURNING id", (phone, email)
+    ).fetchone()
+    assert user is not None
+    c.execute(
+        "INSERT INTO appointments (user_id, date, time, slot, start_at, duration_min)"
+        " SELECT %s, s::date, s::time, '', s, 30 FROM"
+        " (SELECT '2031-01-06 08:00+00'::timestamptz + n * interval '30 minutes' AS s"
+        "    FROM generate_series(1, %s) AS n) AS starts",
+        (user[0], count),
+    )
+
+
+def clear_caller(c: psycopg.Connection[Any], phone: str) -> None:
+    """Remove a caller and their appointments (notices and deliveries go with them)."""
+    mine = "SELECT id FROM users WHERE contact_number = %s"
+    c.execute(f"DELETE FROM appointments WHERE user_id IN ({mine})", (phone,))
+    c.execute("DELETE FROM users WHERE contact_number = %s", (phone,))
