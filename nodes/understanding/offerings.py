@@ -8,7 +8,7 @@ name, "with Maria" a stylist), and "anyone", "whoever is free", "no preference" 
 the staff. A business with no services or staff configured has an empty vocabulary, and
 nothing here reads anything.
 
-The reason for a visit ("for a toothache", "about my back pain", "my tooth hurts") is kept
+The reason for a visit ("for a toothache", "I have a rash", "my tooth hurts") is kept
 in the caller's words for the appointment's notes; a phrase that names a day, a time, a
 number, a service, a person or whom the booking is for is not a reason. It is never read
 back or acted on, so a wrong guess costs a line of notes, not a booking.
@@ -125,9 +125,20 @@ def _alternation(phrases: list[str], *, plural: bool) -> re.Pattern[str] | None:
 
 
 _REASON = re.compile(
-    r"\b(?:because of|due to|regarding|about|for)"
-    r"\s+(?P<reason>(?:a|an|my|some|the)?\s*[a-z][a-z' -]*)"
+    r"\b(?:(?:appointment|visit|booking|slot|time|come in|coming in|get in|be seen|see (?:you|"
+    r"someone|somebody|the doctor|a doctor|the dentist|a dentist)|it's|it is|that's|this is"
+    r"|i need (?:it|one)|booking it|book it)\s+for|because of|due to|regarding)"
+    r"\s+(?P<reason>(?:a|an|my|some)?\s*[a-z][a-z' -]*)"
 )
+"""A reason is said after words that tie it to the visit ("an appointment for", "it's for",
+"because of"): a bare "for" or "about" is too often something else ("looking for a salon",
+"how about the weather", "thanks for the info")."""
+_HAVING = re.compile(
+    r"(?<!can )(?<!may )(?<!could )(?<!would )(?<!do )(?<!will )(?<!should )(?<!when )"
+    r"\b(?:i have|i've got|i got|i'm having|i am having)"
+    r"\s+(?P<reason>(?:a|an|some)\s+[a-z][a-z' -]*)"
+)
+""""I have a toothache", "I've got a rash": only with an article, so "I have to" is none."""
 _MY_PAIN = re.compile(
     r"\bmy (?P<reason>[a-z]+(?: [a-z]+)? (?:hurts|is hurting|aches|is aching|is sore"
     r"|is swollen|is bleeding|broke|is broken|chipped|fell out|came out|needs [a-z]+))\b"
@@ -135,7 +146,8 @@ _MY_PAIN = re.compile(
 _REASON_STOP = re.compile(
     r"\b(?:and|but|on|at|this|next|tomorrow|today|tonight|with|please|in|around|before"
     r"|after|so|if|or|then|thanks|thank|morning|afternoon|evening|week|weekend|month"
-    r"|anytime|sometime|asap)\b"
+    r"|anytime|sometime|asap|anything|something|any|what|when|can|could|would|do|does|is|are"
+    r"|was|will|find|i|need|want|looking|me)\b"
 )
 _NOT_REASON = re.compile(
     r"^(?:a |an |my |some |the )?(?:me|myself|us|you|him|her|them|it|that|this|one|two"
@@ -144,7 +156,11 @@ _NOT_REASON = re.compile(
     r"|child|children|husband|wife|partner|mom|mother|dad|father|family|friend|boyfriend"
     r"|girlfriend|baby|someone|somebody|yes|no|ok|okay|calling|the same|same|reason|change"
     r"|problem|all|doctor|dentist|stylist|therapist|hygienist|barber|nurse|rescheduling"
-    r"|cancelling|canceling|moving|changing|booking|making|that one|this one)\b"
+    r"|cancelling|canceling|moving|changing|booking|making|that one|this one|meeting"
+    r"|meetings|call|class|conflict|lunch|work|job|flight|trip|few|couple|lot|bit|minute"
+    r"|idea|preference|account|bill|bills|billing|invoice|payment|refund|receipt|price|prices"
+    r"|cost|hours|address|parking|free|spare|opening|openings|number|rating|ratings|questions"
+    r"|bad day|dr|doctor|mr|mrs|ms|the)\b"
 )
 _DAYISH = re.compile(
     r"\d|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february"
@@ -157,7 +173,7 @@ def find_reason(text: str, vocabulary: Vocabulary) -> str | None:
     """Return what the visit is for in the caller's words, or None."""
     found = [m["reason"] for m in _MY_PAIN.finditer(text)]
     found = [f"my {r}" for r in found]
-    for match in _REASON.finditer(text):
+    for match in [*_HAVING.finditer(text), *_REASON.finditer(text)]:
         phrase = _REASON_STOP.split(match["reason"], maxsplit=1)[0].strip(" '-")
         if phrase:
             found.append(phrase)
