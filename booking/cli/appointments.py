@@ -11,10 +11,9 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import UTC, date, datetime, time, timedelta
-from pathlib import Path
 from typing import Any, TextIO, get_args
 
-from booking.cli.common import db_of
+from booking.cli.common import db_of, no_file
 from booking.databases import Database
 from booking.settings import Settings
 from business.calendar import BusinessCalendar
@@ -75,9 +74,7 @@ def run(
     now: datetime,
 ) -> int:
     """Run one `booking appointments` action at `now`; return the exit status."""
-    if database.name == "sqlite" and not Path(database.sqlite_path).exists():
-        # Reading must not leave an empty database behind a mistyped --db.
-        print(f"booking appointments: no database at {database.sqlite_path}", file=sys.stderr)
+    if no_file(database, "appointments"):
         return 1
     with database.open_store() as store:
         if args.action == "list":

@@ -11,10 +11,9 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any, TextIO
 
-from booking.cli.common import db_of
+from booking.cli.common import db_of, no_file
 from booking.databases import Database
 from booking.settings import Settings
 from business.calendar import BusinessCalendar
@@ -55,9 +54,7 @@ def run(
     now: datetime,
 ) -> int:
     """Run one `booking callbacks` action at `now`; return the exit status."""
-    if database.name == "sqlite" and not Path(database.sqlite_path).exists():
-        # Reading must not leave an empty database behind a mistyped --db.
-        print(f"booking callbacks: no database at {database.sqlite_path}", file=sys.stderr)
+    if no_file(database, "callbacks"):
         return 1
     with database.open_store() as store:
         if args.action == "list":

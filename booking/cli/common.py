@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from analysts.source import Locale
+from booking.databases import Database
 from booking.settings import Settings
 
 DB_HELP = "SQLite file for the store and the checkpoints (default: BOOKING_DB, else booking.db)"
@@ -27,6 +30,20 @@ def db_of(args: argparse.Namespace) -> str | None:
     """Return the SQLite file given with `--db`, or None for the settings' own."""
     db: Any = getattr(args, "db", None)
     return None if db is None else str(db)
+
+
+def no_file(database: Database, command: str, *, checkpoints: bool = False) -> bool:
+    """Say so and return True when the SQLite file a reading command would open is missing.
+
+    Reading must not leave an empty database behind a mistyped --db. The file holds the
+    store with no Postgres or Supabase set, and the checkpoints whenever Postgres is not
+    (`checkpoints`: the command reads them too).
+    """
+    reads_file = database.name == "sqlite" or (checkpoints and not database.database_url)
+    if not reads_file or Path(database.sqlite_path).exists():
+        return False
+    print(f"booking {command}: no database at {database.sqlite_path}", file=sys.stderr)
+    return True
 
 
 def instant(text: str) -> datetime:

@@ -21,7 +21,7 @@ from langgraph.checkpoint.base import BaseCheckpointSaver
 from analysts.data import config_of, list_calls, steps, traced
 from analysts.forks import fork_of
 from analysts.source import Locale
-from booking.cli.common import db_of, locale_of
+from booking.cli.common import db_of, locale_of, no_file
 from booking.cli.forks import run_forks, run_serve
 from booking.cli.thread_views import diff_of, export, public, show
 from booking.databases import Database
@@ -105,9 +105,7 @@ def run(
     """Run one `booking threads` action; an unknown thread is one line on stderr, code 1."""
     out = out or sys.stdout
     settings = settings or get_settings()
-    if not database.database_url and not Path(database.sqlite_path).exists():
-        # Reading must not leave an empty database behind a mistyped --db.
-        print(f"booking threads: no database at {database.sqlite_path}", file=sys.stderr)
+    if no_file(database, "threads", checkpoints=True):
         return 1
     if args.action in ("replay", "forks"):
         return run_forks(args, database, out, settings=settings)
