@@ -173,7 +173,17 @@ class Conversation:
         Whether the step wrote or ended the call comes from the step's own output, so a
         door needs no further read of the checkpoint.
         """
-        turn: Command[Any] = Command(resume=CallerTurn(text=utterance, heard=heard))
+        return self._answer(CallerTurn(text=utterance, heard=heard))
+
+    def transfer_failed(self) -> Said:
+        """Tell the graph the transfer it announced did not go through; return what to say
+        (the caller is offered to leave a message for a callback instead). It is answered as
+        a caller turn with no words is, recovery and outages included."""
+        return self._answer(TRANSFER_FAILED)
+
+    def _answer(self, answer: CallerTurn) -> Said:
+        """Resume the pending question with a caller turn (words, or a door's event)."""
+        turn: Command[Any] = Command(resume=answer)
         if (asked := self._known_question()) is not None:
             return self._step(turn, asked=asked, durability=self._durability(self._stage))
         try:
@@ -190,24 +200,6 @@ class Conversation:
             raise CallEnded(self.thread_id)
         durability = self._durability(field_of(snapshot.values, "stage"))
         return self._step(turn, asked=self._retry_from or snapshot.config, durability=durability)
-
-    def transfer_failed(self) -> Said:
-        """Tell the graph the transfer it announced did not go through; return what to say
-        (the caller is offered to leave a message for a callback instead)."""
-        return self.say_event(TRANSFER_FAILED)
-
-    def say_event(self, event: CallerTurn) -> Said:
-        """Resume the graph with a door's event (no words), as `say` does with words."""
-        try:
-            snapshot = self._settled()
-        except OUTAGES as error:
-            self._unreachable(error)
-            return self._ask_again(error)
-        except Exception as error:
-            return self._salvage(error, asked=None)
-        if not snapshot.interrupts:
-            raise CallEnded(self.thread_id)
-        return self._step(Command(resume=event), asked=snapshot.config)
 
     def hang_up(self, *, heard: str | None = None) -> None:
         """Tell the graph the caller is gone so the summary is stored.
