@@ -23,6 +23,7 @@ def book(state: CallState, *, runtime: Runtime[CallContext]) -> Update:
         ctx,
         state,
         pending,
+        what,
         lambda start: ctx.store.book(
             user_id=user_id,
             start=start,

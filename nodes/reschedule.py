@@ -28,6 +28,7 @@ def reschedule(state: CallState, *, runtime: Runtime[CallContext]) -> Update:
             ctx,
             state,
             pending,
+            what,
             lambda start: ctx.store.reschedule(
                 user_id=user_id,
                 appointment_id=pending["appointment_id"],

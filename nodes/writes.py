@@ -52,15 +52,19 @@ def booking_of(ctx: CallContext, state: CallState, pending: Pending) -> Booking:
 
 
 def claim(
-    ctx: CallContext, state: CallState, pending: Pending, write: Callable[[datetime], Appointment]
+    ctx: CallContext,
+    state: CallState,
+    pending: Pending,
+    what: Booking,
+    write: Callable[[datetime], Appointment],
 ) -> Appointment | Update:
-    """Run a write that takes the pending slot, or return the update for a slot lost meanwhile.
+    """Run a write that takes the pending slot for `what` (`booking_of`), or return the
+    update for a slot lost meanwhile.
 
     The slot is checked against the calendar again (the caller may have dithered past the
     lead time) and the database refuses it if someone else took it since the offer.
     """
     start = datetime.fromisoformat(pending["slot"])
-    what = booking_of(ctx, state, pending)
     check = check_slot(
         ctx.calendar, start, now=ctx.now(), service=what.service.id, staff=what.staff
     )

@@ -10,7 +10,7 @@ from langgraph.runtime import Runtime
 from graph.context import CallContext
 from graph.state import CallState, Outcome, Pending
 from nodes import phrases
-from nodes.writes import MAX_OUTCOMES, claim, done, over_limit
+from nodes.writes import MAX_OUTCOMES, booking_of, claim, done, over_limit
 from store.errors import SlotUnavailable
 from store.models import Appointment
 from store.sqlite import SqliteStore
@@ -32,7 +32,7 @@ def test_a_slot_no_longer_bookable_is_not_written(
         tried.append(start)
         raise AssertionError("a slot inside the lead time was written")
 
-    lost = claim(runtime.context, sam, soon, write)
+    lost = claim(runtime.context, sam, soon, booking_of(runtime.context, sam, soon), write)
     assert isinstance(lost, dict) and tried == []
     assert said(lost) == phrases.SLOT_TOO_SOON.format(
         slot="today, Wednesday, November 25th at 10:30 AM"
@@ -53,13 +53,13 @@ def test_a_bookable_slot_is_written_and_a_refusal_is_a_lost_slot(
             user_id=sam.user_id or "", start=start, duration_min=30, idempotency_key="k"
         )
 
-    made = claim(runtime.context, sam, pending, write)
+    made = claim(runtime.context, sam, pending, booking_of(runtime.context, sam, pending), write)
     assert isinstance(made, Appointment) and made.start == datetime.fromisoformat(MONDAY_10)
 
     def refused(start: datetime) -> Appointment:
         raise SlotUnavailable(start.isoformat())
 
-    lost = claim(runtime.context, sam, pending, refused)
+    lost = claim(runtime.context, sam, pending, booking_of(runtime.context, sam, pending), refused)
     assert isinstance(lost, dict) and lost.get("notice") == "slot_taken"
 
 
