@@ -124,12 +124,11 @@ def find_slots(
             reasons.add(reason)
         if len(picks) >= limit:
             break
-    if picks and not cannot:
+    if picks:
         topped_up = rules.ascending(picks + spare[: max(0, limit - len(picks))])[:limit]
-        return _found(scan, topped_up, matched=True, reason=None)
-    if picks:  # the person asked for does not do the service: others who do, not a match
-        topped_up = rules.ascending(picks + spare[: max(0, limit - len(picks))])[:limit]
-        return _found(scan, topped_up, matched=False, reason="staff_cannot")
+        # a person asked for who does not do the service: others who do, not a match
+        why: Reason | None = "staff_cannot" if cannot else None
+        return _found(scan, topped_up, matched=not cannot, reason=why)
 
     if first < scan.today:
         reasons.add("past")
