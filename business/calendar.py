@@ -148,11 +148,6 @@ class BusinessCalendar:
             Service(id=DEFAULT_SERVICE, name="appointment", duration_min=self.slot_minutes),
         )
 
-    @property
-    def named_staff(self) -> bool:
-        """Return True when the business has staff a caller can ask for by name."""
-        return bool(self.staff)
-
     def service(self, service_id: str | None) -> Service:
         """Return a service by id; None or an id no longer offered is the default service."""
         by_id = {s.id: s for s in self.offered}
