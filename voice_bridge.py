@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import importlib
 import logging
 import math
 import sys
@@ -32,10 +33,11 @@ try:
         from livekit.plugins import silero
 
         from voice.agent import BookingAgent
+        from voice.avatar import avatar_for
         from voice.calls import caller_id_of, room_deleter, sip_transferrer, transfer_for
         from voice.load import WorkerLoad
         from voice.session import build_session
-        from voice.settings import VoiceSettings, get_voice_settings, secret
+        from voice.settings import AvatarMisconfigured, VoiceSettings, get_voice_settings, secret
         from voice.unavailable import UnavailableAgent
 except MissingExtra as missing:  # an install without the voice extra: one sentence
     raise SystemExit(f"voice_bridge.py: {missing}") from None
@@ -147,6 +149,8 @@ async def entrypoint(ctx: JobContext) -> None:
         caller_id=caller_id_of(participant),
         end_call=end_call,
         transfer=transfer,
+        # a web caller's face, shown while the call opens (phone callers get none)
+        face=avatar_for(participant, voice, room=ctx.room, call=call_id),
         options=voice.agent_options(),
     )
     identity = participant.identity if participant else NOT_GIVEN
@@ -167,6 +171,13 @@ def log_call(ctx: JobContext, *, level: str) -> str:
     ctx.log_context_fields = {**ctx.log_context_fields, "call_id": call_id}
     configure_logging(level)
     return call_id
+
+
+def check_avatar(voice: VoiceSettings) -> None:
+    """Refuse to start with VOICE_AVATAR set when its plugin (the avatar extra) is missing."""
+    if voice.voice_avatar != "none":
+        with needs("avatar", f"VOICE_AVATAR={voice.voice_avatar}"):
+            importlib.import_module(f"livekit.plugins.{voice.voice_avatar}")
 
 
 def check_database() -> None:
@@ -216,11 +227,12 @@ def main() -> None:
     after every job thread has ended.
     """
     try:
+        voice = get_voice_settings()
         if SERVING.intersection(sys.argv[1:2]):
+            check_avatar(voice)
             check_database()
-    except (WeakSecret, MissingExtra, BusinessFileError) as error:  # a setting or an extra
-        raise SystemExit(f"voice_bridge.py: {error}") from None
-    voice = get_voice_settings()
+    except (WeakSecret, MissingExtra, BusinessFileError, AvatarMisconfigured) as error:
+        raise SystemExit(f"voice_bridge.py: {error}") from None  # a setting or an extra
     server = build_server(voice)
     server.rtc_session(entrypoint, agent_name=voice.livekit_agent_name)
     atexit.register(BOOKING.close)

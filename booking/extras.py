@@ -7,6 +7,7 @@ where it is used, inside `needs(...)`:
 | extra | brings | needed for |
 | --- | --- | --- |
 | `voice` | livekit-agents, livekit-api | `voice_bridge.py` |
+| `avatar` | LiveKit's Bey and Tavus plugins (and `voice`) | `VOICE_AVATAR=bey` or `tavus` |
 | `postgres` | psycopg, langgraph-checkpoint-postgres | `DATABASE_URL`, `booking db migrate` |
 | `supabase` | supabase | `SUPABASE_URL` + `SUPABASE_KEY` |
 | `llm` | langchain-openai | `OPENAI_API_KEY` |

@@ -7,6 +7,8 @@
                                  # delete the room); default: nothing (tests, console)
         transfer=None,           # async () -> None that puts the caller through to a person
                                  # (a SIP transfer); None: this call cannot be transferred
+        face=None,               # voice.avatar.Face: a video avatar shown to a web caller;
+                                 # None: voice only
         options=AgentOptions(),  # voice.options: filler threshold, silence hang-up, prices, latency
     )
 
@@ -17,8 +19,9 @@ It carries its own placeholder LLM and turns preemptive generation off, so any
     await session.start(BookingAgent(agent.conversation("call-1"), caller_id="+14155550123"))
 
 A call in livekit-agents 1.8.9 terms:
-- Greeting: `on_enter` opens the call on the graph (`Conversation.start`) and says its
-  greeting (`session.say`) before the caller speaks.
+- Greeting: `on_enter` opens the call on the graph (`Conversation.start`) and, meanwhile,
+  shows the avatar if there is one (`voice.avatar.Face.show`, bounded by its wait); then it
+  says the greeting (`session.say`) before the caller speaks.
 - A caller turn: `llm_node` sends only the newest user message of LiveKit's chat context
   (with any earlier one whose reply LiveKit dropped before it ran) into the graph
   (`Conversation.say`, in a thread) and yields the reply; the chat context is transport
@@ -37,8 +40,9 @@ A call in livekit-agents 1.8.9 terms:
   (`Conversation.transfer_failed`) and its reply (an offer to take a message) is said.
 - Silence: `voice.silence` ("Are you still there?", then a polite goodbye).
 - Exit (`on_exit`, however the session closes): `Conversation.hang_up(heard=...)` when the
-  graph never said goodbye, then the session's usage priced and merged into the stored
-  conversation with the per-turn latency (`voice.costs`, `voice.latency`).
+  graph never said goodbye, then the session's usage (and the avatar's minutes) priced and
+  merged into the stored conversation with the per-turn latency (`voice.costs`,
+  `voice.latency`).
 """
 
 from __future__ import annotations
@@ -53,6 +57,7 @@ from livekit.agents.voice import SpeechHandle
 
 from graph.conversation import Conversation
 from voice import phrases
+from voice.avatar import Face
 from voice.calls import EndCall, HangUp
 from voice.costs import finish_call
 from voice.delivery import Reply, Step, open_call, run_step, unanswered_caller_words
@@ -74,6 +79,7 @@ class BookingAgent(Agent):
         caller_id: str | None = None,
         end_call: EndCall | None = None,
         transfer: EndCall | None = None,
+        face: Face | None = None,
         options: AgentOptions | None = None,
     ) -> None:
         """Serve one call on `call`'s thread; see the module docstring."""
@@ -89,6 +95,7 @@ class BookingAgent(Agent):
         self._transfer = transfer
         self._transferring: asyncio.Future[None] | None = None
         """The transfer under way, kept so it is not collected before it ends."""
+        self.face = face
         self._options = options or AgentOptions()
         self.latency = LatencyLog(keep=self._options.latency_turns_kept)
         """Per-turn timings of this call, kept with the conversation at exit."""
@@ -116,7 +123,7 @@ class BookingAgent(Agent):
         """Open the call on the graph and greet the caller before they say anything."""
         self.session.on("speech_created", self._on_speech_created)
         self.session.on("user_state_changed", self._silence.on_user_state)
-        opened = await self._open()
+        opened, _ = await asyncio.gather(self._open(), self._show_face())
         speech = self.session.say(opened.reply if opened else phrases.CANT_OPEN)
         if opened:
             self._last = Reply(opened.reply, handle=speech)
@@ -212,6 +219,8 @@ class BookingAgent(Agent):
         if self._finished:
             return
         self._finished = True
+        if self.face is not None:
+            await self.face.close()
         if not await self._settled(self._options.step_timeout):
             # a hung step still owns the thread: a hang-up now would run beside it
             log.error("call %s: a step is still running; the summary is not stored", self._call)
@@ -224,6 +233,7 @@ class BookingAgent(Agent):
                 model_usage=self.session.usage.model_usage,
                 rates=self._options.rates,
                 latency=self.latency.summary(),
+                avatar=self.face.usage() if self.face is not None else None,
             )
         except Exception:
             log.exception("call %s: summary or costs not stored", self._call.thread_id)
@@ -232,6 +242,11 @@ class BookingAgent(Agent):
         # emitted just before LiveKit runs llm_node for that speech, so llm_node finds it here
         if event.source == "generate_reply":
             self._turn_speech = event.speech_handle
+
+    async def _show_face(self) -> None:
+        """Show the avatar before the greeting; it never fails the call nor holds it long."""
+        if self.face is not None:
+            await self.face.show(self.session)
 
     async def _greet_now(self, speech: SpeechHandle | None) -> AsyncIterable[str]:
         """Open the call the greeting could not open, and say its greeting instead."""

@@ -1,4 +1,5 @@
-"""What a voice call cost: the session's real STT and TTS usage, merged into the graph's.
+"""What a voice call cost: the session's real STT and TTS usage (and the avatar's minutes),
+merged into the graph's.
 
 The graph stores its own `cost_breakdown` (understanding tokens, `llm_usd`) when the call
 ends. LiveKit 1.8.9 sums what the speech providers reported in `session.usage`
@@ -17,6 +18,7 @@ from livekit.agents.metrics import STTModelUsage, TTSModelUsage
 
 from graph.conversation import Conversation
 from store.port import Store
+from voice.avatar import AvatarUsage
 from voice.options import VoiceRates
 
 log = logging.getLogger(__name__)
@@ -29,6 +31,7 @@ def finish_call(
     model_usage: Sequence[object],
     rates: VoiceRates,
     latency: Mapping[str, Any],
+    avatar: AvatarUsage | None = None,
 ) -> None:
     """Hang up on the graph if it never said goodbye, then keep the call's voice costs.
 
@@ -36,19 +39,26 @@ def finish_call(
     a call the caller left; after a goodbye it does nothing, the summary being stored.
     """
     call.hang_up(heard=heard)
-    voice = voice_costs(model_usage, rates)
+    voice = voice_costs(model_usage, rates, avatar=avatar)
     store_call_costs(call.context.store, call.thread_id, voice=voice, latency=latency)
 
 
-def voice_costs(model_usage: Sequence[object], rates: VoiceRates) -> dict[str, Any]:
-    """Price the session's speech usage (`session.usage.model_usage`)."""
+def voice_costs(
+    model_usage: Sequence[object], rates: VoiceRates, *, avatar: AvatarUsage | None = None
+) -> dict[str, Any]:
+    """Price the session's speech usage (`session.usage.model_usage`) and the avatar's time.
+
+    A call with an avatar adds `"avatar": {provider, outcome, seconds, usd}`; outcome is
+    "shown", "left" (mid-call), "never_shown" (started, no video came) or "failed".
+    """
     stt = [u for u in model_usage if isinstance(u, STTModelUsage)]
     tts = [u for u in model_usage if isinstance(u, TTSModelUsage)]
     stt_seconds = sum(u.audio_duration for u in stt)
     characters = sum(u.characters_count for u in tts)
     stt_usd = stt_seconds / 60 * rates.stt_usd_per_minute
     tts_usd = characters / 1000 * rates.tts_usd_per_1k_chars
-    return {
+    avatar_usd = avatar.seconds / 60 * rates.avatar_usd_per_minute if avatar else 0.0
+    costs = {
         "stt_models": _names(stt),
         "stt_audio_seconds": round(stt_seconds, 2),
         "stt_usd": round(stt_usd, 6),
@@ -56,8 +66,16 @@ def voice_costs(model_usage: Sequence[object], rates: VoiceRates) -> dict[str, A
         "tts_characters": characters,
         "tts_audio_seconds": round(sum(u.audio_duration for u in tts), 2),
         "tts_usd": round(tts_usd, 6),
-        "usd": round(stt_usd + tts_usd, 6),
+        "usd": round(stt_usd + tts_usd + avatar_usd, 6),
     }
+    if avatar is not None:
+        costs["avatar"] = {
+            "provider": avatar.provider,
+            "outcome": avatar.outcome,
+            "seconds": round(avatar.seconds, 2),
+            "usd": round(avatar_usd, 6),
+        }
+    return costs
 
 
 def merged_costs(

@@ -13,6 +13,8 @@ class VoiceRates:
     """Audio streamed to the STT; default: Deepgram Nova-3 streaming, pay as you go."""
     tts_usd_per_1k_chars: float = 0.04
     """Characters synthesised; default: about Cartesia Sonic on a monthly plan."""
+    avatar_usd_per_minute: float = 0.0
+    """Minutes of a video avatar (VOICE_AVATAR_USD_PER_MINUTE, required with one)."""
 
 
 @dataclass(frozen=True)

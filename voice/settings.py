@@ -11,10 +11,20 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from voice.options import AgentOptions, VoiceRates
+
+AvatarProvider = Literal["none", "bey", "tavus"]
+
+
+class AvatarMisconfigured(Exception):
+    """VOICE_AVATAR names a provider without what it needs; the message names the setting.
+
+    Not a ValueError, so pydantic does not wrap it (with the settings' values) into a
+    ValidationError: the worker stops with this one sentence.
+    """
 
 
 class VoiceSettings(BaseSettings):
@@ -71,10 +81,51 @@ class VoiceSettings(BaseSettings):
     "tel:+14155550100" or "sip:frontdesk@pbx.example.com"; empty: a message is taken."""
     voice_transfer_timeout_seconds: float = Field(default=20.0, gt=0)
     """How long the transfer may take before it counts as failed and a message is taken."""
+    voice_avatar: AvatarProvider = "none"
+    """A face for web callers: "bey" (Beyond Presence) or "tavus"; phone calls never get one."""
+    voice_avatar_wait_seconds: float = Field(default=2.0, gt=0, le=10)
+    """The longest the greeting waits for the avatar: its provider's answer and its video in
+    the room. A provider that fails or is slower leaves the call voice-only (one warning);
+    a face whose video comes later takes over the voice between two sentences."""
+    voice_avatar_usd_per_minute: float | None = Field(default=None, ge=0)
+    """Your plan's price of an avatar minute; required with an avatar (no default: the
+    providers price by plan). Minutes run from the provider's yes to the call's end."""
+    bey_api_key: SecretStr | None = None
+    bey_avatar_id: str = ""
+    """A Beyond Presence avatar id; empty: the provider's stock avatar."""
+    bey_api_url: str = "https://api.bey.dev"
+    tavus_api_key: SecretStr | None = None
+    tavus_face_id: str = Field(
+        default="", validation_alias=AliasChoices("tavus_face_id", "tavus_replica_id")
+    )
+    """The Tavus face (formerly replica) to show; empty: the PAL's own face."""
+    tavus_pal_id: str = Field(
+        default="", validation_alias=AliasChoices("tavus_pal_id", "tavus_persona_id")
+    )
+    """The Tavus PAL (formerly persona), made with the "echo" pipeline and LiveKit transport;
+    empty: Tavus's stock PAL."""
+    tavus_api_url: str = "https://tavusapi.com/v2"
+
     voice_job_executor: Literal["thread", "process"] = "thread"
     """How the worker runs its calls. "thread": all in its one process, sharing the
     receptionist (about 0.55 MB a call, `bench/voice_load.py`); "process": LiveKit's
     default, a process per call (about 224 MB each, its own pools)."""
+
+    @model_validator(mode="after")
+    def _avatar_needs_its_settings(self) -> VoiceSettings:
+        if self.voice_avatar == "none":
+            return self
+        key = self.bey_api_key if self.voice_avatar == "bey" else self.tavus_api_key
+        if not secret(key).strip():
+            name = f"{self.voice_avatar.upper()}_API_KEY"
+            raise AvatarMisconfigured(f"VOICE_AVATAR={self.voice_avatar} needs {name}")
+        if self.voice_avatar_usd_per_minute is None:
+            raise AvatarMisconfigured(
+                f"VOICE_AVATAR={self.voice_avatar} needs VOICE_AVATAR_USD_PER_MINUTE, your"
+                " plan's price of an avatar minute (0 if it costs nothing), for the calls'"
+                " cost_breakdown"
+            )
+        return self
 
     def agent_options(self) -> AgentOptions:
         """Return the options `BookingAgent` runs on."""
@@ -85,6 +136,7 @@ class VoiceSettings(BaseSettings):
             rates=VoiceRates(
                 stt_usd_per_minute=self.voice_stt_usd_per_minute,
                 tts_usd_per_1k_chars=self.voice_tts_usd_per_1k_chars,
+                avatar_usd_per_minute=self.voice_avatar_usd_per_minute or 0.0,
             ),
             latency_turns_kept=self.voice_latency_turns_kept,
         )
