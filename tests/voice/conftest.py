@@ -3,13 +3,21 @@
 Text calls go through `AgentSession.run(user_input=...)`; audio calls add a silent TTS and
 a real-time speaker (`fakes`) so playout, barge-in and speech usage are LiveKit's own.
 `harness/` holds the real-audio stand-ins (espeak-ng, pocketsphinx, clips, capture).
+
+A module using the `face_mode` fixture runs each of its calls twice: voice-only, and with
+a web caller's avatar on. With the avatar, a text call starts the real Bey plugin against
+a stand-in of its API (no video can come without a LiveKit server, so the voice stays
+where it was), and an audio call shows a stand-in avatar (`avatars.AvatarStandIn`) that
+joins at once: its speaker is `AudioSession.speaker`, so the call's voice, barge-ins and
+what the caller heard all go through the face.
 """
 
 from __future__ import annotations
 
 import shutil
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+import weakref
+from collections.abc import AsyncIterator, Iterator
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 
 import pytest
@@ -20,14 +28,48 @@ from livekit.plugins import silero
 
 from booking.compose import Receptionist
 from tests.conftest import SAM
+from tests.voice.avatars import (
+    LIVEKIT_KEY,
+    LIVEKIT_SECRET,
+    LIVEKIT_URL,
+    WEB_CALLER,
+    AvatarStandIn,
+    avatar_settings,
+    in_a_job,
+    provider_api,
+    web_room,
+)
 from tests.voice.fakes import QuietSTT, SilentTTS, Speaker, Transcript
 from voice.agent import BookingAgent
+from voice.avatar import Face, LiveKitAccess, avatar_for
 from voice.calls import EndCall
 from voice.graph_llm import GraphLLM
 from voice.options import AgentOptions
 from voice.session import booking_session
 
 THREAD = "call-1"
+
+
+class FaceMode:
+    """Whether the calls of the test running show a web caller's avatar (`face_mode`)."""
+
+    on = False
+
+
+@pytest.fixture(params=["voice-only", "with-avatar"])
+def face_mode(request: pytest.FixtureRequest) -> Iterator[bool]:
+    """Run the test voice-only, then again with the avatar on."""
+    FaceMode.on = request.param == "with-avatar"
+    try:
+        yield FaceMode.on
+    finally:
+        FaceMode.on = False
+
+
+_STAND_INS: weakref.WeakKeyDictionary[AgentSession[None], AvatarStandIn] = (
+    weakref.WeakKeyDictionary()
+)
+"""The stand-in avatar of each audio session made with the avatar on."""
 
 
 @pytest.fixture
@@ -94,7 +136,8 @@ class AudioSession:
     tts: SilentTTS
     """Set `tts.seconds_per_char` to slow the next replies down (0.06 is a person's pace)."""
     speaker: Speaker
-    """Set `speaker.hold` to keep the next reply playing until it is cut off or released."""
+    """Set `speaker.hold` to keep the next reply playing until it is cut off or released.
+    With the avatar on, the avatar's speaker: the call's voice goes through the face."""
     transcript: Transcript
     """The words of the reply playing, released as its audio plays."""
 
@@ -115,6 +158,9 @@ def audio_session() -> AudioSession:
     sync = TranscriptSynchronizer(next_in_chain_audio=speaker, next_in_chain_text=transcript)
     session.output.audio = sync.audio_output
     session.output.transcription = sync.text_output
+    if FaceMode.on:  # the room's speaker stays silent: the face speaks
+        stand_in = _STAND_INS[session] = AvatarStandIn(web_room())
+        speaker = stand_in.output
     return AudioSession(session, quiet, silent, speaker, transcript)
 
 
@@ -127,24 +173,52 @@ async def voice_call(
     session: AgentSession[None] | None = None,
     thread: str = THREAD,
     transfer: EndCall | None = None,
+    face: Face | None = None,
 ) -> AsyncIterator[VoiceCall]:
     """Start a call on `booking`'s graph (on `thread`) and greet; close the session on exit.
 
-    `transfer`: how to put the caller through to a person (a phone line with a number set).
+    `transfer`: how to put the caller through to a person (a phone line with a number set);
+    `face`: the caller's avatar (with `face_mode` on, one is made when none is given).
     """
     deleted: list[str] = []
 
     async def delete_room() -> None:
         deleted.append(thread)
 
-    agent = BookingAgent(
-        booking.conversation(thread),
-        caller_id=caller_id,
-        end_call=delete_room,
-        transfer=transfer,
-        options=options,
-    )
     session = session or text_session()
-    async with session:
-        started = await session.start(agent, capture_run=True)
-        yield VoiceCall(session, agent, said(started), deleted)
+    async with AsyncExitStack() as stack:
+        if face is None and FaceMode.on:
+            face = await stack.enter_async_context(face_for(session, thread))
+        agent = BookingAgent(
+            booking.conversation(thread),
+            caller_id=caller_id,
+            end_call=delete_room,
+            transfer=transfer,
+            face=face,
+            options=options,
+        )
+        async with session:
+            started = await session.start(agent, capture_run=True)
+            yield VoiceCall(session, agent, said(started), deleted)
+
+
+@asynccontextmanager
+async def face_for(session: AgentSession[None], thread: str) -> AsyncIterator[Face]:
+    """Return the face a call on `session` shows with the avatar on (see the docstring)."""
+    stand_in = _STAND_INS.get(session)
+    if stand_in is not None:
+        access = LiveKitAccess(LIVEKIT_URL, LIVEKIT_KEY, LIVEKIT_SECRET)
+        shown = Face(
+            stand_in, provider="stand-in", room=stand_in.room, livekit=access, wait=5.0, call=thread
+        )
+        yield shown
+        assert stand_in.started_with["url"] == LIVEKIT_URL
+        assert shown.usage().outcome == "shown"  # the voice went through the face
+        return
+    async with provider_api() as bey_api, in_a_job():
+        face = avatar_for(
+            WEB_CALLER, avatar_settings("bey", bey_api.url, wait=0.1), room=web_room(), call=thread
+        )
+        assert face is not None
+        yield face
+    assert len(bey_api.to("/v1/sessions")) == 1

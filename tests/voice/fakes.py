@@ -79,6 +79,8 @@ class Speaker(io.AudioOutput):
         """Start silent."""
         super().__init__(label="speaker", capabilities=io.AudioOutputCapabilities(pause=False))
         self.hold = False
+        self.played = 0
+        """Segments (replies, greetings) that started playing here."""
         self._pushed = 0.0
         self._started: float | None = None
         self._flushed = False
@@ -90,6 +92,7 @@ class Speaker(io.AudioOutput):
         self._pushed += frame.duration
         if self._started is None:
             self._started = time.time()
+            self.played += 1
             self.on_playback_started(created_at=self._started)
 
     def flush(self) -> None:

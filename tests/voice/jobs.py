@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from livekit import rtc
+from livekit import api, rtc
 from livekit.agents.ipc.log_queue import LogQueueHandler
 from livekit.agents.job import (
     JobAcceptArguments,
@@ -31,6 +31,8 @@ from livekit.protocol import agent, models
 
 ROOM_SID = "RM_call7Xq2"
 """The sid of a job's room: the call's id."""
+AGENT_IDENTITY = "agent-AJ_test"
+"""The agent's identity in the room, from the token the worker hands the job."""
 
 
 def job_context(
@@ -47,7 +49,8 @@ def job_context(
         accept_arguments=JobAcceptArguments(name="agent", identity="agent", metadata=""),
         job=agent.Job(id="AJ_test", room=models.Room(sid=room_sid, name=room)),
         url="ws://127.0.0.1:7880",
-        token="",
+        # the job's own token, as LiveKit's server signs it (only its claims are read)
+        token=api.AccessToken("key", "s" * 32).with_identity(AGENT_IDENTITY).to_jwt(),
         worker_id="AW_test",
         fake_job=fake,
     )

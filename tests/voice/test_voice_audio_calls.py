@@ -18,7 +18,8 @@ from tests.voice.conftest import THREAD, audio_session, voice_call
 from tests.voice.fakes import SlowUnderstander, until
 from voice.options import AgentOptions, VoiceRates
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("face_mode")]
+"""Each call runs voice-only, then with a web caller's avatar on (`conftest.face_mode`)."""
 
 READBACK = "Just to confirm: book you for Monday, November 30th at 10 AM?"
 NO_FILLER = AgentOptions(filler_after=30, step_timeout=60)

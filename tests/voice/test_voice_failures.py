@@ -27,7 +27,8 @@ from voice import delivery, phrases
 from voice.options import AgentOptions
 from voice.unavailable import UnavailableAgent
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("face_mode")]
+"""Each call runs voice-only, then with a web caller's avatar on (`conftest.face_mode`)."""
 
 READ_BACK = "Monday, November 30th at 10 AM?"
 BOOKED = "booked for Monday, November 30th at 10 AM"

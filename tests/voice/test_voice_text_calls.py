@@ -18,7 +18,8 @@ from tests.voice.fakes import SlowUnderstander, until
 from voice import phrases
 from voice.options import AgentOptions
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("face_mode")]
+"""Each call runs voice-only, then with a web caller's avatar on (`conftest.face_mode`)."""
 
 MONDAY_10 = datetime(2026, 11, 30, 18, 0, tzinfo=UTC)
 """Monday, November 30th at 10 AM in Los Angeles."""
