@@ -201,10 +201,23 @@ class AvatarStandIn(AvatarSession[str]):
     with its video, `leave()` those of it leaving.
     """
 
-    def __init__(self, room: rtc.Room, *, joins: bool = True) -> None:
-        """Stand for an avatar in `room`; `joins`: its video comes as soon as it starts."""
+    def __init__(
+        self,
+        room: rtc.Room,
+        *,
+        joins: bool = True,
+        answer_after: float = 0.0,
+        video_after: float = 0.0,
+    ) -> None:
+        """Stand for an avatar in `room`; `joins`: its video comes once it has started.
+
+        `answer_after`: seconds the provider takes to say yes; `video_after`: seconds
+        after that before its video is in the room.
+        """
         super().__init__()
         self.room = room
+        self.answer_after = answer_after
+        self.video_after = video_after
         self.output = Speaker()
         """Where the voice goes once the face has it: the avatar's lips and audio."""
         self.joins = joins
@@ -226,9 +239,13 @@ class AvatarStandIn(AvatarSession[str]):
     ) -> None:
         """Start as a plugin does: its output goes under the session's voice."""
         await super().start(agent_session, room)
+        if self.answer_after:
+            await asyncio.sleep(self.answer_after)
         self.started_with = {"url": livekit_url, "key": livekit_api_key}
         agent_session.output.replace_audio_tail(self.output)
-        if self.joins:
+        if self.joins and self.video_after:
+            asyncio.get_running_loop().call_later(self.video_after, self.join)
+        elif self.joins:
             self.join()
 
     def join(self) -> None:

@@ -20,6 +20,7 @@ from livekit.agents.voice.room_io import ATTRIBUTE_PUBLISH_ON_BEHALF
 from pydantic import SecretStr
 
 import voice_bridge
+from bench import avatar_greeting
 from booking.compose import Receptionist
 from tests.store.stored import transcript
 from tests.voice.avatars import (
@@ -343,3 +344,17 @@ def test_the_worker_will_not_start_with_an_avatar_it_cannot_show(
         get_voice_settings.cache_clear()
     message = str(stopped.value)
     assert message.startswith("voice_bridge.py: ") and said in message
+
+
+@pytest.mark.slow  # two of its cases wait the whole wait
+async def test_the_greeting_bench_in_small_sees_each_face_go_its_way() -> None:
+    """`bench.avatar_greeting`: each case's face ends as the case says, every call greeted."""
+    timed, outcomes = await avatar_greeting.run(calls=1, wait=2.0)
+    assert {case: dict(went) for case, went in outcomes.items()} == {
+        "voice-only": {"none": 1},
+        "at once": {"shown": 1},
+        "slow provider": {"shown": 1},
+        "no video": {"never_shown": 1},
+        "stalled": {"failed": 1},
+    }
+    assert all(len(ms) == 1 for ms in timed.values())
