@@ -34,20 +34,18 @@ from pathlib import Path
 from booking.compose import Receptionist, open_receptionist
 from business.calendar import BusinessCalendar
 from tests.voice.avatars import (
-    LIVEKIT_KEY,
-    LIVEKIT_SECRET,
-    LIVEKIT_URL,
     WEB_CALLER,
     AvatarStandIn,
     ProviderApi,
     avatar_settings,
+    face_of,
     in_a_job,
     provider_api,
     web_room,
 )
 from tests.voice.conftest import audio_session, said
 from voice.agent import BookingAgent
-from voice.avatar import Face, LiveKitAccess, avatar_for
+from voice.avatar import Face, avatar_for
 
 CASES = ("voice-only", "at once", "slow provider", "no video", "stalled")
 Faces = Callable[[str], Face | None]
@@ -70,15 +68,11 @@ async def greet(agent: Receptionist, thread: str, face: Face | None) -> tuple[fl
 
 def faces(wait: float, bey_api: ProviderApi, stalled_api: ProviderApi) -> dict[str, Faces]:
     """Return how each case makes a call's face (None: voice-only)."""
-    access = LiveKitAccess(LIVEKIT_URL, LIVEKIT_KEY, LIVEKIT_SECRET)
 
     def stand_in(answer_after: float, video_after: float) -> Faces:
         def make(thread: str) -> Face:
             avatar = AvatarStandIn(web_room(), answer_after=answer_after, video_after=video_after)
-            return Face(
-                avatar, provider="stand-in", room=avatar.room, livekit=access, wait=wait,
-                call=thread,
-            )  # fmt: skip
+            return face_of(avatar, call=thread, wait=wait)
 
         return make
 

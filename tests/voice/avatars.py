@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -30,10 +31,12 @@ from livekit.agents import AgentSession
 from livekit.agents.job import JobContext, _JobContextVar
 from livekit.agents.utils import http_context
 from livekit.agents.voice.avatar import AvatarSession
+from livekit.agents.voice.io import AudioOutput
 from pydantic import SecretStr
 
 from tests.voice.fakes import Speaker
 from tests.voice.jobs import job_context
+from voice.avatar import Face, LiveKitAccess
 from voice.settings import VoiceSettings
 
 Answer = Literal["ok", "refuse", "fail", "stall"]
@@ -208,17 +211,20 @@ class AvatarStandIn(AvatarSession[str]):
         joins: bool = True,
         answer_after: float = 0.0,
         video_after: float = 0.0,
+        output: AudioOutput | None = None,
     ) -> None:
         """Stand for an avatar in `room`; `joins`: its video comes once it has started.
 
         `answer_after`: seconds the provider takes to say yes; `video_after`: seconds
-        after that before its video is in the room.
+        after that before its video is in the room; `output`: what plays the voice it is
+        given (default: a `Speaker`, as `self.speaker`).
         """
         super().__init__()
         self.room = room
         self.answer_after = answer_after
         self.video_after = video_after
-        self.output = Speaker()
+        self.speaker = Speaker()
+        self.output: AudioOutput = output or self.speaker
         """Where the voice goes once the face has it: the avatar's lips and audio."""
         self.joins = joins
         self.started_with: dict[str, str] = {}
@@ -258,6 +264,22 @@ class AvatarStandIn(AvatarSession[str]):
     def leave(self) -> None:
         """Raise the room's event for the avatar leaving."""
         self.room.emit("participant_disconnected", Joined(self.avatar_identity))
+
+
+def face_of(
+    avatar: AvatarStandIn,
+    *,
+    call: str,
+    wait: float = 5.0,
+    provider: str = "stand-in",
+    clock: Callable[[], float] = time.monotonic,
+) -> Face:
+    """Return the face a call shows with `avatar`, as the worker makes one for a web call."""
+    access = LiveKitAccess(LIVEKIT_URL, LIVEKIT_KEY, LIVEKIT_SECRET)
+    return Face(
+        avatar, provider=provider, room=avatar.room, livekit=access, wait=wait, call=call,
+        clock=clock,
+    )  # fmt: skip
 
 
 class Clock:

@@ -29,19 +29,18 @@ from livekit.plugins import silero
 from booking.compose import Receptionist
 from tests.conftest import SAM
 from tests.voice.avatars import (
-    LIVEKIT_KEY,
-    LIVEKIT_SECRET,
     LIVEKIT_URL,
     WEB_CALLER,
     AvatarStandIn,
     avatar_settings,
+    face_of,
     in_a_job,
     provider_api,
     web_room,
 )
 from tests.voice.fakes import QuietSTT, SilentTTS, Speaker, Transcript
 from voice.agent import BookingAgent
-from voice.avatar import Face, LiveKitAccess, avatar_for
+from voice.avatar import Face, avatar_for
 from voice.calls import EndCall
 from voice.graph_llm import GraphLLM
 from voice.options import AgentOptions
@@ -160,7 +159,7 @@ def audio_session() -> AudioSession:
     session.output.transcription = sync.text_output
     if FaceMode.on:  # the room's speaker stays silent: the face speaks
         stand_in = _STAND_INS[session] = AvatarStandIn(web_room())
-        speaker = stand_in.output
+        speaker = stand_in.speaker
     return AudioSession(session, quiet, silent, speaker, transcript)
 
 
@@ -207,10 +206,7 @@ async def face_for(session: AgentSession[None], thread: str) -> AsyncIterator[Fa
     """Return the face a call on `session` shows with the avatar on (see the docstring)."""
     stand_in = _STAND_INS.get(session)
     if stand_in is not None:
-        access = LiveKitAccess(LIVEKIT_URL, LIVEKIT_KEY, LIVEKIT_SECRET)
-        shown = Face(
-            stand_in, provider="stand-in", room=stand_in.room, livekit=access, wait=5.0, call=thread
-        )
+        shown = face_of(stand_in, call=thread)
         yield shown
         assert stand_in.started_with["url"] == LIVEKIT_URL
         assert shown.usage().outcome == "shown"  # the voice went through the face

@@ -36,6 +36,7 @@ from tests.voice.avatars import (
     Joined,
     avatar_settings,
     closed_port_url,
+    face_of,
     in_a_job,
     livekit_at,
     provider_api,
@@ -44,7 +45,7 @@ from tests.voice.avatars import (
 from tests.voice.conftest import THREAD, audio_session, spoken, text_session, voice_call
 from tests.voice.fakes import until
 from tests.voice.jobs import AGENT_IDENTITY
-from voice.avatar import Face, LiveKitAccess, avatar_for, tail_of
+from voice.avatar import avatar_for, tail_of
 from voice.options import AgentOptions, VoiceRates
 from voice.settings import AvatarMisconfigured, VoiceSettings, get_voice_settings
 
@@ -54,7 +55,6 @@ START_PATHS = {"bey": "/v1/sessions", "tavus": "/v2/conversations"}
 IDENTITIES = {"bey": "bey-avatar-agent", "tavus": "tavus-avatar-agent"}
 READ_BACK = "Just to confirm: book you for Monday, November 30th at 10 AM?"
 NO_FILLER = AgentOptions(filler_after=30, step_timeout=60)
-ACCESS = LiveKitAccess(LIVEKIT_URL, LIVEKIT_KEY, LIVEKIT_SECRET)
 
 
 def warnings_of(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
@@ -224,9 +224,9 @@ async def test_a_face_that_comes_after_the_greeting_takes_the_voice_between_sent
     audio = audio_session()
     room_speaker = audio.speaker
     stand_in = AvatarStandIn(web_room(), joins=False)
-    face = Face(stand_in, provider="bey", room=stand_in.room, livekit=ACCESS, wait=0.1, call=THREAD)
+    face = face_of(stand_in, provider="bey", wait=0.1, call=THREAD)
     async with voice_call(agent, session=audio.session, face=face, options=NO_FILLER) as call:
-        assert (room_speaker.played, stand_in.output.played) == (1, 0)
+        assert (room_speaker.played, stand_in.speaker.played) == (1, 0)
         room_speaker.hold = True
         reply = asyncio.ensure_future(call.say("book Monday at 10am"))
         await audio.transcript.words(2)  # the read-back is playing
@@ -236,7 +236,7 @@ async def test_a_face_that_comes_after_the_greeting_takes_the_voice_between_sent
         assert await reply == READ_BACK
         await until(lambda: face.status == "shown")
         assert "booked" in await call.say("yes")
-        assert (room_speaker.played, stand_in.output.played) == (2, 1)
+        assert (room_speaker.played, stand_in.speaker.played) == (2, 1)
     assert not any(line.interrupted for line in transcript(agent.store, THREAD))
 
 
@@ -248,18 +248,15 @@ async def test_a_face_that_leaves_mid_call_hands_the_voice_back(
     audio = audio_session()
     clock = Clock()
     stand_in = AvatarStandIn(web_room())
-    face = Face(
-        stand_in, provider="tavus", room=stand_in.room, livekit=ACCESS, wait=1, call=THREAD,
-        clock=clock,
-    )  # fmt: skip
+    face = face_of(stand_in, provider="tavus", wait=1, call=THREAD, clock=clock)
     options = AgentOptions(rates=VoiceRates(avatar_usd_per_minute=0.3))
     async with voice_call(agent, session=audio.session, face=face, options=options) as call:
-        assert (audio.speaker.played, stand_in.output.played) == (0, 1)  # greeted by the face
+        assert (audio.speaker.played, stand_in.speaker.played) == (0, 1)  # greeted by the face
         clock.now = 90.0
         stand_in.leave()
         clock.now = 600.0
         assert await call.say("book Monday at 10am") == READ_BACK
-        assert (audio.speaker.played, stand_in.output.played) == (1, 1)
+        assert (audio.speaker.played, stand_in.speaker.played) == (1, 1)
         assert "booked" in await call.say("yes")
         assert "Goodbye" in await call.say("that's all")
         await until(lambda: call.deleted_rooms == [THREAD])
@@ -282,10 +279,7 @@ async def test_a_face_whose_video_never_comes_is_billed_and_warned_about_once(
     one warning at its end says so, and its minutes are kept as never shown."""
     clock = Clock()
     stand_in = AvatarStandIn(web_room(), joins=False)
-    face = Face(
-        stand_in, provider="bey", room=stand_in.room, livekit=ACCESS, wait=0.05, call=THREAD,
-        clock=clock,
-    )  # fmt: skip
+    face = face_of(stand_in, provider="bey", wait=0.05, call=THREAD, clock=clock)
     options = AgentOptions(rates=VoiceRates(avatar_usd_per_minute=0.2))
     async with voice_call(agent, face=face, options=options) as call:
         clock.now = 30.0

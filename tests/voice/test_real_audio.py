@@ -30,11 +30,19 @@ CALL = [
 ]
 
 
-def test_a_spoken_call_books_and_keeps_what_a_barge_in_cut_off(agent: Receptionist) -> None:
-    """Caller ID identifies Sam; the spoken booking lands; the cut reply is kept as heard."""
+@pytest.mark.parametrize("with_face", [False, True], ids=["voice-only", "with-avatar"])
+def test_a_spoken_call_books_and_keeps_what_a_barge_in_cut_off(
+    agent: Receptionist, with_face: bool
+) -> None:
+    """Caller ID identifies Sam; the spoken booking lands; the cut reply is kept as heard.
+    With a web caller's avatar, all of it goes through the face, and none of the room's
+    own audio plays."""
     call: OfflineCall = asyncio.run(
-        run_offline_call(agent, CALL, thread_id="voice-1", caller_id=SAM)
+        run_offline_call(agent, CALL, thread_id="voice-1", caller_id=SAM, with_face=with_face)
     )
+    if with_face:
+        assert call.face is not None and call.face.usage().outcome == "shown"
+        assert call.room_speaker.frames == [] and len(call.speaker.playbacks) == 5
 
     user = agent.store.find_user_by_phone(SAM)
     assert user is not None

@@ -19,12 +19,14 @@ from livekit.plugins import silero
 
 from booking.compose import Receptionist as App
 from graph.conversation import Conversation, Said
+from tests.voice.avatars import AvatarStandIn, face_of, web_room
 from tests.voice.harness.capture import CapturingAudioOutput, Playback
 from tests.voice.harness.clips import ClipAudioInput, Utterance
 from tests.voice.harness.espeak_tts import EspeakTTS, espeak
 from tests.voice.harness.pocketsphinx_stt import PocketSphinxSTT, sentence_grammar
 from tests.voice.harness.session import OFFLINE_TURN_HANDLING, use_offline_io
 from voice.agent import BookingAgent
+from voice.avatar import Face
 from voice.session import booking_session
 
 T = TypeVar("T")
@@ -79,6 +81,10 @@ class OfflineCall:
     greeting: Playback
     turns: list[Turn]
     speaker: CapturingAudioOutput
+    """What the caller heard: the room's audio, or the avatar's with a face."""
+    room_speaker: CapturingAudioOutput
+    """The room's own audio output (the same as `speaker` without a face)."""
+    face: Face | None = None
 
 
 async def run_offline_call(
@@ -90,11 +96,14 @@ async def run_offline_call(
     vad: lk_vad.VAD | None = None,
     gap: float = 0.4,
     turn_timeout: float = 20.0,
+    with_face: bool = False,
 ) -> OfflineCall:
     """Play `lines` to a `BookingAgent` on `app`'s graph and return the timed turns.
 
     Each line is spoken `gap` seconds after the agent's reply ended (or, with
     `barge_in_after`, into the reply); the call is closed after the last reply.
+    `with_face`: a web caller's avatar (`AvatarStandIn`) joins at once and speaks the
+    whole call; the room's own audio output is kept apart.
     """
     call = TimedConversation(app.graph, app.context, thread_id)
     recogniser = PocketSphinxSTT(grammar=sentence_grammar([line.text for line in lines]))
@@ -108,7 +117,11 @@ async def run_offline_call(
         aec_warmup=None,
     )
     caller, speaker = ClipAudioInput(), CapturingAudioOutput()
-    use_offline_io(session, audio_in=caller, audio_out=speaker)
+    room_speaker = CapturingAudioOutput(label="room") if with_face else speaker
+    use_offline_io(session, audio_in=caller, audio_out=room_speaker)
+    face = None
+    if with_face:
+        face = face_of(AvatarStandIn(web_room(), output=speaker), call=thread_id)
     clips = [espeak(line.text) for line in lines]
 
     async def within(what: str, step: Awaitable[T]) -> T:
@@ -119,7 +132,7 @@ async def run_offline_call(
             raise TimeoutError(f"no {what} within {turn_timeout} s; history: {heard}") from None
 
     turns: list[Turn] = []
-    await session.start(BookingAgent(call, caller_id=caller_id))
+    await session.start(BookingAgent(call, caller_id=caller_id, face=face))
     try:
         greeting = await within("greeting", speaker.wait_for_end(0))
         answering = 0  # the agent playback the caller answers
@@ -145,4 +158,5 @@ async def run_offline_call(
         caller.close()
         await session.aclose()
         await speaker.aclose()
-    return OfflineCall(greeting=greeting, turns=turns, speaker=speaker)
+        await room_speaker.aclose()
+    return OfflineCall(greeting, turns, speaker, room_speaker, face)
