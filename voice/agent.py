@@ -220,7 +220,15 @@ class BookingAgent(Agent):
             return
         self._finished = True
         if self.face is not None:
-            await self.face.close()
+            self.face.stop()  # its minutes end with the call, not with its provider's answer
+        try:
+            await self._keep_the_call()
+        finally:
+            if self.face is not None:
+                await self.face.close()
+
+    async def _keep_the_call(self) -> None:
+        """Store the summary (if the graph never said goodbye) and the call's costs."""
         if not await self._settled(self._options.step_timeout):
             # a hung step still owns the thread: a hang-up now would run beside it
             log.error("call %s: a step is still running; the summary is not stored", self._call)

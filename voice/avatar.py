@@ -163,6 +163,7 @@ class Face:
         self._chores: set[asyncio.Future[None]] = set()
         """Work left running in the background (releasing the plugin, removing a late avatar)."""
         self._evicted = False
+        self._closed = False
 
     @property
     def identity(self) -> str:
@@ -227,8 +228,11 @@ class Face:
                 self.provider,
             )
 
-    async def close(self) -> None:
-        """At the end of the call: stop the billed time, end the provider's session."""
+    def stop(self) -> None:
+        """The call is over: fix how it went for the face and stop the billed time.
+
+        Synchronous, so the call's costs are kept before the provider is told (`close`).
+        """
         if self.status == "closed":
             return
         before, self.status = self.status, "closed"
@@ -245,7 +249,14 @@ class Face:
                 self._call,
                 self.provider,
             )
-        if before in ("waiting", "shown", "left") and self._end is not None:
+
+    async def close(self) -> None:
+        """End the provider's session (Tavus bills until then) and release the plugin."""
+        self.stop()
+        if self._closed:
+            return
+        self._closed = True
+        if self._outcome != "failed" and self._end is not None:
             try:
                 await asyncio.wait_for(self._end(), timeout=END_TIMEOUT)
             except Exception as error:

@@ -352,3 +352,26 @@ async def test_the_greeting_bench_in_small_sees_each_face_go_its_way() -> None:
         "stalled": {"failed": 1},
     }
     assert all(len(ms) == 1 for ms in timed.values())
+
+
+async def test_a_tavus_conversation_that_cannot_be_ended_still_leaves_the_call_kept(
+    agent: Receptionist, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Ending the Tavus conversation fails (500): one warning says Tavus ends it on its own
+    timeout; the call's summary and costs are stored all the same."""
+    async with provider_api() as stand_in, in_a_job():
+        face = avatar_for(
+            WEB_CALLER, avatar_settings("tavus", stand_in.url, wait=0.1), room=web_room(),
+            call=THREAD,
+        )  # fmt: skip
+        async with voice_call(agent, face=face) as call:
+            stand_in.answer = "fail"  # from now on, Tavus errs
+            assert "Goodbye" in await call.say("that's all")
+            await until(lambda: call.deleted_rooms == [THREAD])
+    assert len(stand_in.to(f"/v2/conversations/{TAVUS_CONVERSATION}/end")) == 1
+    messages = [record.getMessage() for record in warnings_of(caplog)]
+    assert [m for m in messages if "could not be ended (HTTP 500)" in m] != []
+    assert len(messages) == 2  # and the video that never came (no LiveKit server here)
+    stored = agent.store.get_conversation(THREAD)
+    assert stored is not None and stored.outcome is not None
+    assert stored.cost_breakdown["voice"]["avatar"]["outcome"] == "never_shown"
