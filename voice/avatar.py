@@ -40,7 +40,7 @@ from livekit.agents.job import get_job_context
 from livekit.agents.voice.events import AgentStateChangedEvent
 from livekit.agents.voice.io import AgentOutput, AudioOutput
 
-from voice.calls import Participant
+from voice.calls import Participant, on_the_phone
 from voice.settings import VoiceSettings, secret
 
 log = logging.getLogger(__name__)
@@ -414,10 +414,7 @@ def avatar_for(
     Phone (SIP) callers cannot see it, and console mode has no room to show it in.
     Built inside the call's job (the plugins take its HTTP session).
     """
-    kind = getattr(participant, "kind", None)
-    if settings.voice_avatar == "none" or participant is None:
-        return None
-    if kind == rtc.ParticipantKind.PARTICIPANT_KIND_SIP:
+    if settings.voice_avatar == "none" or participant is None or on_the_phone(participant):
         return None
     livekit = LiveKitAccess(
         url=settings.livekit_url,

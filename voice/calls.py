@@ -43,9 +43,14 @@ class Participant(Protocol):
         ...
 
 
+def on_the_phone(participant: Participant | None) -> bool:
+    """Tell whether the caller joined over SIP (a phone), rather than from the web."""
+    return participant is not None and participant.kind == rtc.ParticipantKind.PARTICIPANT_KIND_SIP
+
+
 def caller_id_of(participant: Participant | None) -> str | None:
     """Return the SIP caller's number, or None for a web caller (the graph asks for it)."""
-    if participant is None or participant.kind != rtc.ParticipantKind.PARTICIPANT_KIND_SIP:
+    if participant is None or not on_the_phone(participant):
         return None
     return participant.attributes.get(SIP_PHONE_ATTRIBUTE) or None
 
