@@ -34,18 +34,17 @@ from pathlib import Path
 from booking.compose import Receptionist, open_receptionist
 from business.calendar import BusinessCalendar
 from tests.voice.avatars import (
-    WEB_CALLER,
     AvatarStandIn,
     ProviderApi,
-    avatar_settings,
     face_of,
     in_a_job,
     provider_api,
+    web_face,
     web_room,
 )
 from tests.voice.conftest import audio_session, said
 from voice.agent import BookingAgent
-from voice.avatar import Face, avatar_for
+from voice.avatar import Face
 
 CASES = ("voice-only", "at once", "slow provider", "no video", "stalled")
 Faces = Callable[[str], Face | None]
@@ -77,9 +76,7 @@ def faces(wait: float, bey_api: ProviderApi, stalled_api: ProviderApi) -> dict[s
         return make
 
     def bey(api: ProviderApi) -> Faces:
-        return lambda thread: avatar_for(
-            WEB_CALLER, avatar_settings("bey", api.url, wait=wait), room=web_room(), call=thread
-        )
+        return lambda thread: web_face("bey", api.url, wait=wait, call=thread)
 
     return {
         "voice-only": lambda _: None,

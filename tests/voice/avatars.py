@@ -34,9 +34,9 @@ from livekit.agents.voice.avatar import AvatarSession
 from livekit.agents.voice.io import AudioOutput
 from pydantic import SecretStr
 
-from tests.voice.fakes import Speaker
+from tests.voice.fakes import Caller, Speaker
 from tests.voice.jobs import job_context
-from voice.avatar import Face, LiveKitAccess
+from voice.avatar import Face, LiveKitAccess, avatar_for
 from voice.settings import VoiceSettings
 
 Answer = Literal["ok", "refuse", "fail", "stall"]
@@ -171,14 +171,6 @@ async def in_a_job(room: str = "web-room") -> AsyncIterator[JobContext]:
         _JobContextVar.reset(token)
 
 
-@dataclass
-class Caller:
-    """The part of a room participant the worker reads: its kind and attributes."""
-
-    kind: int = rtc.ParticipantKind.PARTICIPANT_KIND_STANDARD
-    attributes: dict[str, str] = field(default_factory=dict)
-
-
 WEB_CALLER, PHONE_CALLER = Caller(), Caller(rtc.ParticipantKind.PARTICIPANT_KIND_SIP)
 
 
@@ -264,6 +256,17 @@ class AvatarStandIn(AvatarSession[str]):
     def leave(self) -> None:
         """Raise the room's event for the avatar leaving."""
         self.room.emit("participant_disconnected", Joined(self.avatar_identity))
+
+
+def web_face(
+    provider: str, api_url: str, *, call: str, wait: float = 2.0, room: rtc.Room | None = None
+) -> Face:
+    """Return the face the worker makes for a web call with `provider`'s avatar on, its API
+    at `api_url` (made inside a job: `in_a_job`)."""
+    settings = avatar_settings(provider, api_url, wait=wait)
+    face = avatar_for(WEB_CALLER, settings, room=room or web_room(), call=call)
+    assert face is not None
+    return face
 
 
 def face_of(

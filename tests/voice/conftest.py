@@ -30,17 +30,16 @@ from booking.compose import Receptionist
 from tests.conftest import SAM
 from tests.voice.avatars import (
     LIVEKIT_URL,
-    WEB_CALLER,
     AvatarStandIn,
-    avatar_settings,
     face_of,
     in_a_job,
     provider_api,
+    web_face,
     web_room,
 )
 from tests.voice.fakes import QuietSTT, SilentTTS, Speaker, Transcript
 from voice.agent import BookingAgent
-from voice.avatar import Face, avatar_for
+from voice.avatar import Face
 from voice.calls import EndCall
 from voice.graph_llm import GraphLLM
 from voice.options import AgentOptions
@@ -212,9 +211,5 @@ async def face_for(session: AgentSession[None], thread: str) -> AsyncIterator[Fa
         assert shown.usage().outcome == "shown"  # the voice went through the face
         return
     async with provider_api() as bey_api, in_a_job():
-        face = avatar_for(
-            WEB_CALLER, avatar_settings("bey", bey_api.url, wait=0.1), room=web_room(), call=thread
-        )
-        assert face is not None
-        yield face
+        yield web_face("bey", bey_api.url, wait=0.1, call=thread)
     assert len(bey_api.to("/v1/sessions")) == 1

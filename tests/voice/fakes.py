@@ -1,4 +1,5 @@
-"""Test stand-ins for the speech edges: silent TTS, a real-time speaker, a quiet STT, a slow engine.
+"""Test stand-ins for the call's edges: a caller, silent TTS, a real-time speaker, a quiet
+STT, a slow engine.
 
 They run LiveKit's own audio path (TTS metrics, playout, transcript synchronisation,
 barge-in) with no provider, no room and no sound.
@@ -9,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -28,6 +30,14 @@ from graph.understanding import Expecting, Understanding
 from nodes.understanding.rules import RuleUnderstander
 
 RATE = 16000
+
+
+@dataclass
+class Caller:
+    """The part of a room participant the worker reads: its kind and attributes."""
+
+    kind: int = rtc.ParticipantKind.PARTICIPANT_KIND_STANDARD
+    attributes: dict[str, str] = field(default_factory=dict)
 
 
 class SilentTTS(tts.TTS[Any]):

@@ -14,7 +14,7 @@ import logging
 import sys
 
 import pytest
-from livekit import api
+from livekit import api, rtc
 from livekit.agents.voice.avatar import DataStreamAudioOutput
 from livekit.agents.voice.room_io import ATTRIBUTE_PUBLISH_ON_BEHALF
 from pydantic import SecretStr
@@ -34,12 +34,14 @@ from tests.voice.avatars import (
     AvatarStandIn,
     Clock,
     Joined,
+    Publication,
     avatar_settings,
     closed_port_url,
     face_of,
     in_a_job,
     livekit_at,
     provider_api,
+    web_face,
     web_room,
 )
 from tests.voice.conftest import THREAD, audio_session, spoken, text_session, voice_call
@@ -81,9 +83,7 @@ async def test_a_web_call_starts_the_avatar_with_its_ids_before_the_greeting(
     lines = spoken(session)
     async with provider_api() as stand_in, in_a_job(room="web-room"):
         stand_in.witness = lambda: list(lines)
-        face = avatar_for(
-            WEB_CALLER, avatar_settings(provider, stand_in.url), room=web_room(), call=THREAD
-        )
+        face = web_face(provider, stand_in.url, call=THREAD)
         async with voice_call(agent, caller_id=None, session=session, face=face) as call:
             assert "phone number" in call.greeting
             (started,) = stand_in.to(START_PATHS[provider])
@@ -132,10 +132,7 @@ async def test_the_voice_waits_for_the_avatars_video_then_goes_through_it(
     audio = audio_session()
     async with provider_api() as stand_in, in_a_job():
         room = web_room()
-        face = avatar_for(
-            WEB_CALLER, avatar_settings(provider, stand_in.url, wait=0.2), room=room, call=THREAD
-        )
-        assert face is not None
+        face = web_face(provider, stand_in.url, wait=0.2, room=room, call=THREAD)
         async with voice_call(agent, session=audio.session, face=face) as call:
             assert audio.speaker.played == 1  # the greeting, on the room's audio
             assert tail_of(audio.session.output) is audio.speaker
@@ -143,17 +140,13 @@ async def test_the_voice_waits_for_the_avatars_video_then_goes_through_it(
             assert "booked" not in await call.say("book Monday at 10am")  # the call goes on
             assert audio.speaker.played == 2
             avatar = Joined(IDENTITIES[provider])
-            room.emit("track_published", _Video(), avatar)
+            room.emit("track_published", Publication(rtc.TrackKind.KIND_VIDEO), avatar)
             tail = tail_of(audio.session.output)
             assert isinstance(tail, DataStreamAudioOutput)
             assert tail.sample_rate == (16000 if provider == "bey" else 24000)
             assert face.usage().outcome == "shown"
             # no avatar is really there to play the goodbye: give the room's audio back
             audio.session.output.replace_audio_tail(audio.speaker)
-
-
-class _Video:
-    kind = 2  # rtc.TrackKind.KIND_VIDEO
 
 
 @pytest.mark.parametrize("provider", ["bey", "tavus"])
@@ -170,10 +163,7 @@ async def test_an_avatar_that_cannot_start_leaves_the_call_voice_only(
         url = closed_port_url() if answer == "down" else stand_in.url
         if answer != "down":
             stand_in.answer = answer  # type: ignore[assignment]
-        face = avatar_for(
-            WEB_CALLER, avatar_settings(provider, url, wait=0.3), room=web_room(), call=THREAD
-        )
-        assert face is not None
+        face = web_face(provider, url, wait=0.3, call=THREAD)
         async with voice_call(agent, face=face, options=options) as call:
             if answer == "stall":  # greeted while the provider still holds the request
                 assert stand_in.stalled.is_set() and not stand_in.release.is_set()
@@ -204,9 +194,7 @@ async def test_an_avatar_that_turns_up_after_its_start_failed_is_shown_out(
         async with in_a_job():
             stand_in.answer = "stall"
             room = web_room()
-            face = avatar_for(
-                WEB_CALLER, avatar_settings("bey", stand_in.url, wait=0.2), room=room, call=THREAD
-            )
+            face = web_face("bey", stand_in.url, wait=0.2, room=room, call=THREAD)
             async with voice_call(agent, face=face):
                 room.emit("participant_connected", Joined(IDENTITIES["bey"]))
                 remove = "/twirp/livekit.RoomService/RemoveParticipant"
@@ -360,10 +348,7 @@ async def test_a_tavus_conversation_that_cannot_be_ended_still_leaves_the_call_k
     """Ending the Tavus conversation fails (500): one warning says Tavus ends it on its own
     timeout; the call's summary and costs are stored all the same."""
     async with provider_api() as stand_in, in_a_job():
-        face = avatar_for(
-            WEB_CALLER, avatar_settings("tavus", stand_in.url, wait=0.1), room=web_room(),
-            call=THREAD,
-        )  # fmt: skip
+        face = web_face("tavus", stand_in.url, wait=0.1, call=THREAD)
         async with voice_call(agent, face=face) as call:
             stand_in.answer = "fail"  # from now on, Tavus errs
             assert "Goodbye" in await call.say("that's all")

@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from livekit import api
+from livekit import api, rtc
 from livekit.protocol.sip import TransferSIPParticipantRequest, TransferSIPParticipantResponse
 
 from booking.compose import Receptionist
 from nodes import phrases
 from tests.voice.conftest import spoken, text_session, voice_call
-from tests.voice.fakes import until
+from tests.voice.fakes import Caller, until
 from voice.calls import sip_transferrer, transfer_for
 
 pytestmark = pytest.mark.anyio
@@ -105,14 +105,11 @@ async def test_a_refused_transfer_raises() -> None:
 
 
 def test_only_a_phone_caller_with_a_number_set_can_be_transferred() -> None:
-    class Caller:
-        def __init__(self, kind: int, number: str) -> None:
-            self.kind, self.attributes = kind, {"sip.phoneNumber": number}
-
     async def put_through() -> None:
         return None
 
-    sip, web = Caller(3, "+14155550123"), Caller(0, "")
+    sip = Caller(rtc.ParticipantKind.PARTICIPANT_KIND_SIP, {"sip.phoneNumber": "+14155550123"})
+    web = Caller(rtc.ParticipantKind.PARTICIPANT_KIND_STANDARD, {"sip.phoneNumber": ""})
     assert transfer_for(sip, to="tel:+14155550100", build=lambda: put_through) is put_through
     assert transfer_for(sip, to="", build=lambda: put_through) is None
     assert transfer_for(web, to="tel:+14155550100", build=lambda: put_through) is None

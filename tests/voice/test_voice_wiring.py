@@ -6,7 +6,6 @@ import json
 import re
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,8 @@ from livekit.plugins import cartesia, deepgram, silero
 from pydantic import SecretStr
 
 from tests.conftest import SAM
+from tests.voice.avatars import LIVEKIT_KEY, LIVEKIT_SECRET, livekit_at
+from tests.voice.fakes import Caller
 from tests.voice.jobs import job_context
 from voice.calls import caller_id_of, keep_room, room_deleter
 from voice.costs import merged_costs, voice_costs
@@ -29,8 +30,6 @@ from voice.session import build_session
 from voice.settings import VoiceSettings
 
 pytestmark = pytest.mark.anyio
-
-SECRET = "s" * 32
 
 
 async def test_deepgram_and_cartesia_are_wired_from_settings() -> None:
@@ -77,21 +76,13 @@ def test_every_voice_setting_is_in_env_example() -> None:
     assert {name.upper() for name in VoiceSettings.model_fields} <= documented
 
 
-@dataclass
-class FakeParticipant:
-    """What caller identification reads of a LiveKit participant."""
-
-    kind: int
-    attributes: dict[str, str] = field(default_factory=dict)
-
-
 def test_a_sip_caller_is_identified_by_their_number() -> None:
     """Only a SIP participant's sip.phoneNumber counts; a web caller gets asked."""
     sip = rtc.ParticipantKind.PARTICIPANT_KIND_SIP
     web_kind = rtc.ParticipantKind.PARTICIPANT_KIND_STANDARD
-    assert caller_id_of(FakeParticipant(sip, {"sip.phoneNumber": SAM})) == SAM
-    assert caller_id_of(FakeParticipant(sip)) is None
-    assert caller_id_of(FakeParticipant(web_kind, {"sip.phoneNumber": SAM})) is None
+    assert caller_id_of(Caller(sip, {"sip.phoneNumber": SAM})) == SAM
+    assert caller_id_of(Caller(sip)) is None
+    assert caller_id_of(Caller(web_kind, {"sip.phoneNumber": SAM})) is None
     assert caller_id_of(None) is None
 
 
@@ -118,9 +109,7 @@ async def room_service(
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
     port = runner.addresses[0][1]
-    monkeypatch.setenv("LIVEKIT_URL", f"http://127.0.0.1:{port}")
-    monkeypatch.setenv("LIVEKIT_API_KEY", "key")
-    monkeypatch.setenv("LIVEKIT_API_SECRET", SECRET)
+    livekit_at(f"http://127.0.0.1:{port}", monkeypatch)
     try:
         async with http_context.open():
             yield seen
@@ -142,7 +131,7 @@ async def test_hanging_up_deletes_the_room_through_livekits_job_context(
     (request,) = seen
     assert api.DeleteRoomRequest.FromString(await request.read()).room == "call-room"
     token = request.headers["Authorization"].removeprefix("Bearer ")
-    grants = api.TokenVerifier("key", SECRET).verify(token).video
+    grants = api.TokenVerifier(LIVEKIT_KEY, LIVEKIT_SECRET).verify(token).video
     assert grants is not None and grants.room_create
 
 
