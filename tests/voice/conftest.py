@@ -211,5 +211,7 @@ async def face_for(session: AgentSession[None], thread: str) -> AsyncIterator[Fa
         assert shown.usage().outcome == "shown"  # the voice went through the face
         return
     async with provider_api() as bey_api, in_a_job():
-        yield web_face("bey", bey_api.url, wait=0.1, call=thread)
+        # the stand-in says yes in milliseconds; the video never comes, so each greeting
+        # waits this long: room for a busy machine, not much more
+        yield web_face("bey", bey_api.url, wait=0.5, call=thread)
     assert len(bey_api.to("/v1/sessions")) == 1

@@ -132,7 +132,8 @@ async def test_the_voice_waits_for_the_avatars_video_then_goes_through_it(
     audio = audio_session()
     async with provider_api() as stand_in, in_a_job():
         room = web_room()
-        face = web_face(provider, stand_in.url, wait=0.2, room=room, call=THREAD)
+        # long enough for the stand-in's yes on a busy machine, however long the video takes
+        face = web_face(provider, stand_in.url, wait=1.0, room=room, call=THREAD)
         async with voice_call(agent, session=audio.session, face=face) as call:
             assert audio.speaker.played == 1  # the greeting, on the room's audio
             assert tail_of(audio.session.output) is audio.speaker
@@ -163,7 +164,8 @@ async def test_an_avatar_that_cannot_start_leaves_the_call_voice_only(
         url = closed_port_url() if answer == "down" else stand_in.url
         if answer != "down":
             stand_in.answer = answer  # type: ignore[assignment]
-        face = web_face(provider, url, wait=0.3, call=THREAD)
+        # only a stall waits it out: the others are answered (or refused) well within it
+        face = web_face(provider, url, wait=1.0 if answer == "stall" else 10.0, call=THREAD)
         async with voice_call(agent, face=face, options=options) as call:
             if answer == "stall":  # greeted while the provider still holds the request
                 assert stand_in.stalled.is_set() and not stand_in.release.is_set()
@@ -175,7 +177,7 @@ async def test_an_avatar_that_cannot_start_leaves_the_call_voice_only(
             await until(lambda: call.deleted_rooms == [THREAD])
     (warning,) = warnings_of(caplog)
     assert warning.name == "voice.avatar"
-    reason = {"refuse": "HTTP 401", "fail": "HTTP 500", "stall": "no answer in 0.3 s"}
+    reason = {"refuse": "HTTP 401", "fail": "HTTP 500", "stall": "no answer in 1 s"}
     assert reason.get(answer, "APIConnectionError") in warning.getMessage()
     assert "voice-only" in warning.getMessage() and "dummy" not in caplog.text
     stored = agent.store.get_conversation(THREAD)
@@ -348,7 +350,7 @@ async def test_a_tavus_conversation_that_cannot_be_ended_still_leaves_the_call_k
     """Ending the Tavus conversation fails (500): one warning says Tavus ends it on its own
     timeout; the call's summary and costs are stored all the same."""
     async with provider_api() as stand_in, in_a_job():
-        face = web_face("tavus", stand_in.url, wait=0.1, call=THREAD)
+        face = web_face("tavus", stand_in.url, wait=1.0, call=THREAD)
         async with voice_call(agent, face=face) as call:
             stand_in.answer = "fail"  # from now on, Tavus errs
             assert "Goodbye" in await call.say("that's all")
